@@ -1,0 +1,15 @@
+#!/bin/sh
+# Called by make: are the headers of Cinder's dependencies present? If not,
+# install them when we can (root), else print the exact command.
+missing=
+for h in lz4.h zstd.h histedit.h; do
+    [ -f "/usr/include/$h" ] || missing="$missing $h"
+done
+[ -z "$missing" ] && exit 0
+echo "cinder: missing headers:$missing"
+if [ "$(id -u)" -eq 0 ]; then
+    echo "cinder: running scripts/install-deps.sh"
+    exec "$(dirname "$0")/install-deps.sh"
+fi
+echo "cinder: run:  sudo scripts/install-deps.sh"
+exit 1

@@ -1,0 +1,175 @@
+/*
+ * config.c — typed configuration registry and per-session overrides.
+ */
+#include "base/config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <strings.h>
+
+typedef struct {
+    const char *name;
+    cn_conf_type type;
+    const char *def, *doc;
+} conf_key;
+
+static const conf_key KEYS[] = {
+#define X(n, t, d, doc) {n, t, d, doc},
+    CN_CONF_KEYS(X)
+#undef X
+};
+
+struct cn_conf {
+    CN_VEC(char *) keys;
+    CN_VEC(char *) vals;
+};
+
+static const conf_key *key_lookup(const char *k)
+{
+    for (int i = 0; i < CN_ARRAY_LEN(KEYS); i++)
+        if (strcmp(KEYS[i].name, k) == 0) return &KEYS[i];
+    return NULL;
+}
+
+cn_conf *cn_conf_new(void) { return cn_xcalloc(1, sizeof(cn_conf)); }
+
+cn_conf *cn_conf_copy(const cn_conf *c)
+{
+    cn_conf *n = cn_conf_new();
+    for (int i = 0; i < c->keys.n; i++) {
+        cn_vec_push(n->keys, cn_xstrdup(c->keys.v[i]));
+        cn_vec_push(n->vals, cn_xstrdup(c->vals.v[i]));
+    }
+    return n;
+}
+
+void cn_conf_free(cn_conf *c)
+{
+    if (!c) return;
+    for (int i = 0; i < c->keys.n; i++) {
+        free(c->keys.v[i]);
+        free(c->vals.v[i]);
+    }
+    cn_vec_free(c->keys);
+    cn_vec_free(c->vals);
+    free(c);
+}
+
+int cn_conf_parse_bytes(const char *s, int64_t *out)
+{
+    char *end;
+    while (isspace((unsigned char)*s)) s++;
+    if (!*s) return -1;
+    long long v = strtoll(s, &end, 10);
+    if (end == s) return -1;
+    int64_t mul = 1;
+    char u = (char)tolower((unsigned char)*end);
+    if (u) {
+        switch (u) {
+        case 'b': mul = 1; break;
+        case 'k': mul = 1024; break;
+        case 'm': mul = 1024 * 1024; break;
+        case 'g': mul = 1024LL * 1024 * 1024; break;
+        case 't': mul = 1024LL * 1024 * 1024 * 1024; break;
+        default: return -1;
+        }
+        end++;
+        if (tolower((unsigned char)*end) == 'b' && u != 'b') end++;
+        if (*end) return -1;
+    }
+    *out = (int64_t)v * mul;
+    return 0;
+}
+
+static int validate(const conf_key *k, const char *v)
+{
+    int64_t x;
+    switch (k->type) {
+    case CN_CONF_BOOL: return (strcasecmp(v, "true") == 0 || strcasecmp(v, "false") == 0) ? 0 : -1;
+    case CN_CONF_INT: {
+        char *end;
+        strtoll(v, &end, 10);
+        return (*v && !*end) ? 0 : -1;
+    }
+    case CN_CONF_BYTES: return cn_conf_parse_bytes(v, &x);
+    case CN_CONF_STRING: return 0;
+    }
+    return 0;
+}
+
+int cn_conf_set(cn_conf *c, const char *key, const char *value, cn_error *err)
+{
+    const conf_key *k = key_lookup(key);
+    if (k && validate(k, value) != 0)
+        return cn_error_set(err, "INVALID_CONF_VALUE", "confValue", value, "confName", key, NULL);
+    for (int i = 0; i < c->keys.n; i++) {
+        if (strcmp(c->keys.v[i], key) == 0) {
+            free(c->vals.v[i]);
+            c->vals.v[i] = cn_xstrdup(value);
+            return 0;
+        }
+    }
+    cn_vec_push(c->keys, cn_xstrdup(key));
+    cn_vec_push(c->vals, cn_xstrdup(value));
+    return 0;
+}
+
+int cn_conf_load_file(cn_conf *c, const char *path, cn_error *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    char line[4096];
+    while (fgets(line, sizeof line, f)) {
+        char *p = line;
+        while (isspace((unsigned char)*p)) p++;
+        if (!*p || *p == '#') continue;
+        char *e = p + strlen(p);
+        while (e > p && isspace((unsigned char)e[-1])) *--e = 0;
+        char *sep = p;
+        while (*sep && *sep != '=' && !isspace((unsigned char)*sep)) sep++;
+        if (!*sep) continue;
+        *sep++ = 0;
+        while (*sep && (isspace((unsigned char)*sep) || *sep == '=')) sep++;
+        if (cn_conf_set(c, p, sep, err) != 0) {
+            fclose(f);
+            return -1;
+        }
+    }
+    fclose(f);
+    return 0;
+}
+
+const char *cn_conf_get(const cn_conf *c, const char *key)
+{
+    if (c)
+        for (int i = 0; i < c->keys.n; i++)
+            if (strcmp(c->keys.v[i], key) == 0) return c->vals.v[i];
+    const conf_key *k = key_lookup(key);
+    return k ? k->def : NULL;
+}
+
+bool cn_conf_get_bool(const cn_conf *c, const char *key)
+{
+    const char *v = cn_conf_get(c, key);
+    return v && strcasecmp(v, "true") == 0;
+}
+
+int64_t cn_conf_get_int(const cn_conf *c, const char *key)
+{
+    const char *v = cn_conf_get(c, key);
+    int64_t x = 0;
+    if (!v || cn_conf_parse_bytes(v, &x) != 0) return 0;
+    return x;
+}
+
+void cn_conf_each(const cn_conf *c, cn_conf_visit_fn fn, void *ud)
+{
+    for (int i = 0; i < CN_ARRAY_LEN(KEYS); i++) {
+        bool over = false;
+        for (int j = 0; c && j < c->keys.n; j++)
+            if (strcmp(c->keys.v[j], KEYS[i].name) == 0) over = true;
+        fn(ud, KEYS[i].name, cn_conf_get(c, KEYS[i].name), KEYS[i].doc, over);
+    }
+    for (int j = 0; c && j < c->keys.n; j++)
+        if (!key_lookup(c->keys.v[j])) fn(ud, c->keys.v[j], c->vals.v[j], "", true);
+}

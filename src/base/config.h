@@ -1,0 +1,65 @@
+/*
+ * config.h — the registry of typed configuration keys and a session's settings.
+ *
+ * Keys use Spark's names (spark.sql.shuffle.partitions, ...); Cinder-only keys
+ * start with "cinder.". A cn_conf holds a session's overrides over the
+ * defaults; SET, --conf and conf/cinder-defaults.conf all write into it.
+ * Unknown spark.* / cinder.* keys are accepted and kept as strings (as Spark
+ * does for keys it does not know); values of known keys are validated by type.
+ */
+#ifndef CN_CONFIG_H
+#define CN_CONFIG_H
+
+#include "base/base.h"
+#include "base/error.h"
+
+typedef enum { CN_CONF_BOOL, CN_CONF_INT, CN_CONF_BYTES, CN_CONF_STRING } cn_conf_type;
+
+/* X(name, type, default, doc) */
+#define CN_CONF_KEYS(X)                                                                          \
+    X("spark.sql.shuffle.partitions", CN_CONF_INT, "200", "Partitions of a shuffle exchange.")   \
+    X("spark.sql.autoBroadcastJoinThreshold", CN_CONF_BYTES, "10485760",                          \
+      "Largest estimated size of a join side that is broadcast; -1 disables.")                   \
+    X("spark.sql.join.preferSortMergeJoin", CN_CONF_BOOL, "true",                                 \
+      "Prefer sort-merge over shuffled hash join when neither side is broadcast.")               \
+    X("spark.sql.ansi.enabled", CN_CONF_BOOL, "true", "ANSI SQL semantics (errors on overflow).") \
+    X("spark.sql.files.maxPartitionBytes", CN_CONF_BYTES, "134217728",                            \
+      "Largest file split read by one task.")                                                    \
+    X("spark.sql.session.timeZone", CN_CONF_STRING, "UTC", "Session time zone.")                 \
+    X("spark.task.maxFailures", CN_CONF_INT, "4", "Attempts of a task before the job fails.")     \
+    X("spark.local.dir", CN_CONF_STRING, "/tmp", "Directory for shuffle and spill files.")        \
+    X("spark.io.compression.codec", CN_CONF_STRING, "lz4",                                        \
+      "Codec of shuffle, broadcast and spill blocks: lz4, zstd or none.")                        \
+    X("spark.driver.maxResultSize", CN_CONF_BYTES, "1073741824",                                  \
+      "Largest total size of results collected by the driver; 0 is unlimited.")                  \
+    X("spark.master", CN_CONF_STRING, "local[*]", "Where to run: local[N] or local[*].")          \
+    X("spark.executor.memory", CN_CONF_BYTES, "1073741824", "Memory of one executor.")           \
+    X("spark.sql.adaptive.enabled", CN_CONF_BOOL, "false", "Adaptive query execution.")          \
+    X("spark.sql.crossJoin.enabled", CN_CONF_BOOL, "true", "Allow cartesian products.")          \
+    X("spark.sql.caseSensitive", CN_CONF_BOOL, "false", "Case-sensitive name resolution.")       \
+    X("spark.sql.legacy.timeParserPolicy", CN_CONF_STRING, "EXCEPTION", "Datetime parsing policy.") \
+    X("cinder.test.faults", CN_CONF_STRING, "", "Fault injection, e.g. task.fail=2 (tests only).")
+
+typedef struct cn_conf cn_conf;
+
+cn_conf *cn_conf_new(void);
+cn_conf *cn_conf_copy(const cn_conf *c);
+void cn_conf_free(cn_conf *c);
+
+/* Set key=value; a known key's value is validated ([INVALID_CONF_VALUE]). */
+int cn_conf_set(cn_conf *c, const char *key, const char *value, cn_error *err);
+/* Read "k=v" lines (# comments) from a file; missing file is not an error. */
+int cn_conf_load_file(cn_conf *c, const char *path, cn_error *err);
+
+/* Current value as a string (override, else default, else NULL). */
+const char *cn_conf_get(const cn_conf *c, const char *key);
+bool cn_conf_get_bool(const cn_conf *c, const char *key);
+int64_t cn_conf_get_int(const cn_conf *c, const char *key); /* also bytes: "10m", "1g", "-1" */
+/* Parse a size like "10485760", "10m", "1g", "512k", "-1". */
+int cn_conf_parse_bytes(const char *s, int64_t *out);
+
+/* Iterate: known keys (value, default, doc) then unknown overrides. */
+typedef void (*cn_conf_visit_fn)(void *ud, const char *key, const char *value, const char *doc, bool overridden);
+void cn_conf_each(const cn_conf *c, cn_conf_visit_fn fn, void *ud);
+
+#endif

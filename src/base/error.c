@@ -1,0 +1,356 @@
+/*
+ * error.c — Spark error classes: the table of classes, SQLSTATEs, exception
+ * names and message templates, and rendering as text and as golden JSON.
+ */
+#include "base/error.h"
+#include "base/strbuf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#define EXC_ANALYSIS "org.apache.spark.sql.AnalysisException"
+#define EXC_EXT_ANALYSIS "org.apache.spark.sql.catalyst.ExtendedAnalysisException"
+#define EXC_PARSE "org.apache.spark.sql.catalyst.parser.ParseException"
+#define EXC_ARITH "org.apache.spark.SparkArithmeticException"
+#define EXC_NUMFMT "org.apache.spark.SparkNumberFormatException"
+#define EXC_DATETIME "org.apache.spark.SparkDateTimeException"
+#define EXC_SPARK "org.apache.spark.SparkException"
+#define EXC_ILLEGAL "org.apache.spark.SparkIllegalArgumentException"
+#define EXC_RUNTIME "org.apache.spark.SparkRuntimeException"
+#define EXC_UNSUPPORTED "org.apache.spark.SparkUnsupportedOperationException"
+
+/* X(class, sqlstate, exception, template) */
+#define CN_ERROR_CLASSES(X)                                                                      \
+    X("PARSE_SYNTAX_ERROR", "42601", EXC_PARSE, "Syntax error at or near <error><hint>.")        \
+    X("PARSE_EMPTY_STATEMENT", "42617", EXC_PARSE, "Syntax error, unexpected empty statement.")  \
+    X("TABLE_OR_VIEW_NOT_FOUND", "42P01", EXC_EXT_ANALYSIS,                                       \
+      "The table or view <relationName> cannot be found. Verify the spelling and correctness "   \
+      "of the schema and catalog.")                                                              \
+    X("TABLE_OR_VIEW_ALREADY_EXISTS", "42P07", EXC_ANALYSIS,                                      \
+      "Cannot create table or view <relationName> because it already exists.")                   \
+    X("UNRESOLVED_COLUMN.WITH_SUGGESTION", "42703", EXC_EXT_ANALYSIS,                              \
+      "A column, variable, or function parameter with name <objectName> cannot be resolved. "    \
+      "Did you mean one of the following? [<proposal>].")                                        \
+    X("UNRESOLVED_COLUMN.WITHOUT_SUGGESTION", "42703", EXC_EXT_ANALYSIS,                           \
+      "A column, variable, or function parameter with name <objectName> cannot be resolved.")    \
+    X("UNRESOLVED_ROUTINE", "42883", EXC_ANALYSIS,                                                \
+      "Cannot resolve routine <routineName> on search path <searchPath>.")                       \
+    X("AMBIGUOUS_REFERENCE", "42704", EXC_ANALYSIS,                                               \
+      "Reference <name> is ambiguous, could be: <referenceNames>.")                              \
+    X("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", "42K09", EXC_EXT_ANALYSIS,                        \
+      "Cannot resolve <sqlExpr> due to data type mismatch: The <paramIndex> parameter requires " \
+      "the <requiredType> type, however <inputSql> has the type <inputType>.")                   \
+    X("DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES", "42K09", EXC_EXT_ANALYSIS,                         \
+      "Cannot resolve <sqlExpr> due to data type mismatch: the left and right operands of the "  \
+      "binary operator have incompatible types (<left> and <right>).")                           \
+    X("DATATYPE_MISMATCH.DATA_DIFF_TYPES", "42K09", EXC_EXT_ANALYSIS,                              \
+      "Cannot resolve <sqlExpr> due to data type mismatch: Input to <functionName> should all "  \
+      "be the same type, but it's <dataType>.")                                                  \
+    X("DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION", "42K09", EXC_EXT_ANALYSIS,                      \
+      "Cannot resolve <sqlExpr> due to data type mismatch: cannot cast <srcType> to "            \
+      "<targetType>.")                                                                           \
+    X("DATATYPE_MISMATCH.IN_SUBQUERY_LENGTH_MISMATCH", "42K09", EXC_EXT_ANALYSIS,                  \
+      "Cannot resolve <sqlExpr> due to data type mismatch: The number of columns in the left "   \
+      "hand side of an IN subquery does not match the number of columns in the output of "       \
+      "subquery.")                                                                               \
+    X("DIVIDE_BY_ZERO", "22012", EXC_ARITH,                                                      \
+      "Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL "          \
+      "instead. If necessary set <config> to \"false\" to bypass this error.")                   \
+    X("CAST_INVALID_INPUT", "22018", EXC_NUMFMT,                                                 \
+      "The value <expression> of the type <sourceType> cannot be cast to <targetType> because "  \
+      "it is malformed. Correct the value as per the syntax, or change its target type. Use "    \
+      "`try_cast` to tolerate malformed input and return NULL instead.")                         \
+    X("CAST_OVERFLOW", "22003", EXC_ARITH,                                                       \
+      "The value <value> of the type <sourceType> cannot be cast to <targetType> due to an "     \
+      "overflow. Use `try_cast` to tolerate overflow and return NULL instead.")                  \
+    X("NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION", "22003", EXC_ARITH,                          \
+      "<value> cannot be represented as Decimal(<precision>, <scale>). If necessary set "        \
+      "<config> to \"false\" to bypass this error, and return NULL instead.")                   \
+    X("NUMERIC_VALUE_OUT_OF_RANGE", "22003", EXC_ARITH,                                          \
+      "<value> cannot be represented as Decimal(<precision>, <scale>).")                        \
+    X("ARITHMETIC_OVERFLOW", "22003", EXC_ARITH,                                                 \
+      "<message>.<alternative> If necessary set <config> to \"false\" to bypass this error.")    \
+    X("PATH_NOT_FOUND", "42K03", EXC_ANALYSIS, "Path does not exist: <path>.")                   \
+    X("MALFORMED_RECORD_IN_PARSING", "22023", EXC_SPARK,                                         \
+      "Malformed records are detected in record parsing: <badRecord>. Parse Mode: "              \
+      "<failFastMode>. To process malformed records as null result, try setting the option "     \
+      "'mode' as 'PERMISSIVE'.")                                                                 \
+    X("MISSING_AGGREGATION", "42803", EXC_EXT_ANALYSIS,                                           \
+      "The non-aggregating expression <expression> is based on columns which are not "          \
+      "participating in the GROUP BY clause. Add the columns or the expression to the GROUP "    \
+      "BY, aggregate the expression, or use <expressionAnyValue> if you do not care which of "   \
+      "the values within a group is returned.")                                                  \
+    X("MISSING_GROUP_BY", "42803", EXC_EXT_ANALYSIS,                                              \
+      "The query does not include a GROUP BY clause. Add GROUP BY or turn it into the window "   \
+      "functions using OVER clauses.")                                                           \
+    X("GROUP_BY_AGGREGATE", "42903", EXC_EXT_ANALYSIS,                                            \
+      "Aggregate functions are not allowed in GROUP BY, but found <sqlExpr>.")                   \
+    X("GROUP_BY_POS_OUT_OF_RANGE", "42805", EXC_EXT_ANALYSIS,                                     \
+      "GROUP BY position <index> is not in select list (valid range is [1, <size>]).")           \
+    X("ORDER_BY_POS_OUT_OF_RANGE", "42805", EXC_EXT_ANALYSIS,                                     \
+      "ORDER BY position <index> is not in select list (valid range is [1, <size>]).")           \
+    X("INVALID_WHERE_CONDITION", "42903", EXC_EXT_ANALYSIS,                                       \
+      "The WHERE condition <condition> contains invalid expressions: <expressionList>. Rewrite " \
+      "the query to avoid window functions, aggregate functions, and generator functions in "    \
+      "the WHERE clause.")                                                                       \
+    X("SCALAR_SUBQUERY_TOO_MANY_ROWS", "21000", EXC_SPARK,                                       \
+      "More than one row returned by a subquery used as an expression.")                         \
+    X("WRONG_NUM_ARGS.WITHOUT_SUGGESTION", "42605", EXC_ANALYSIS,                                 \
+      "The <functionName> requires <expectedNum> parameters but the actual number is "           \
+      "<actualNum>. Please, refer to '<docroot>/sql-ref-functions.html' for a fix.")             \
+    X("NUM_COLUMNS_MISMATCH", "42826", EXC_EXT_ANALYSIS,                                          \
+      "<operator> can only be performed on inputs with the same number of columns, but the "     \
+      "first input has <firstNumColumns> columns and the <invalidOrdinalNum> input has "         \
+      "<invalidNumColumns> columns.")                                                            \
+    X("INCOMPATIBLE_COLUMN_TYPE", "42825", EXC_EXT_ANALYSIS,                                      \
+      "<operator> can only be performed on tables with compatible column types. The "            \
+      "<columnOrdinalNumber> column of the <tableOrdinalNumber> table is <dataType1> type which " \
+      "is not compatible with <dataType2> at the same column of the first table.<hint>.")       \
+    X("DUPLICATED_CTE_NAMES", "42602", EXC_PARSE,                                                \
+      "CTE definition can't have duplicate names: <duplicateNames>.")                            \
+    X("INVALID_TYPED_LITERAL", "42604", EXC_PARSE,                                               \
+      "The value of the typed literal <valueType> is invalid: <value>.")                         \
+    X("INVALID_NUMERIC_LITERAL_RANGE", "22003", EXC_PARSE,                                       \
+      "Numeric literal <rawStrippedQualifier> is outside the valid range for <typeName> with "   \
+      "minimum value of <minValue> and maximum value of <maxValue>. Please adjust the value "    \
+      "accordingly.")                                                                            \
+    X("DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION", "22003", EXC_ARITH,                             \
+      "Decimal precision <precision> exceeds max precision <maxPrecision>.")                     \
+    X("DATETIME_FIELD_OUT_OF_BOUNDS", "22023", EXC_DATETIME,                                     \
+      "<rangeMessage>. If necessary set <ansiConfig> to \"false\" to bypass this error.")        \
+    X("INVALID_INLINE_TABLE.NUM_COLUMNS_MISMATCH", "42000", EXC_EXT_ANALYSIS,                     \
+      "Invalid inline table. Inline table expected <expectedNumCols> columns but found "         \
+      "<actualNumCols> columns in row <rowIndex>.")                                              \
+    X("INVALID_INLINE_TABLE.CANNOT_EVALUATE_EXPRESSION_IN_INLINE_TABLE", "42000",                \
+      EXC_EXT_ANALYSIS, "Invalid inline table. Cannot evaluate the expression <expr> in inline " \
+      "table definition.")                                                                       \
+    X("INVALID_INLINE_TABLE.INCOMPATIBLE_TYPES_IN_INLINE_TABLE", "42000", EXC_EXT_ANALYSIS,       \
+      "Invalid inline table. Found incompatible types in the column <colName> for inline "       \
+      "table.")                                                                                  \
+    X("UNSUPPORTED_FEATURE", "0A000", EXC_UNSUPPORTED, "The feature is not supported: <detail>.") \
+    X("CONFIG_NOT_FOUND", "42K0I", EXC_ANALYSIS, "The SQL config <sqlConf> cannot be found.")    \
+    X("INVALID_CONF_VALUE", "22022", EXC_ILLEGAL,                                                \
+      "The value '<confValue>' in the config \"<confName>\" is invalid.")                       \
+    X("TASK_FAILED", "XX000", EXC_SPARK,                                                         \
+      "Job aborted due to stage failure: Task <task> in stage <stage> failed <attempts> times.") \
+    X("TOTAL_RESULT_SIZE_EXCEEDED", "XX000", EXC_SPARK,                                          \
+      "Total size of serialized results (<size>) is bigger than spark.driver.maxResultSize "     \
+      "(<limit>).")                                                                              \
+    X("OPERATION_CANCELED", "HY008", EXC_SPARK, "Operation has been canceled.")                  \
+    X("INTERNAL_ERROR", "XX000", EXC_SPARK, "<message>")                                        \
+    X("IO_ERROR", "58030", EXC_SPARK, "<message>")
+
+typedef struct {
+    const char *cls, *state, *exc, *tmpl;
+} err_class;
+
+static const err_class ERR_CLASSES[] = {
+#define X(c, s, e, t) {c, s, e, t},
+    CN_ERROR_CLASSES(X)
+#undef X
+};
+
+static const err_class *class_lookup(const char *cls)
+{
+    for (int i = 0; i < CN_ARRAY_LEN(ERR_CLASSES); i++)
+        if (strcmp(ERR_CLASSES[i].cls, cls) == 0) return &ERR_CLASSES[i];
+    return NULL;
+}
+
+void cn_error_init(cn_error *e)
+{
+    memset(e, 0, sizeof(*e));
+    e->start = e->stop = -1;
+}
+
+void cn_error_clear(cn_error *e)
+{
+    for (int i = 0; i < e->nparams; i++) {
+        free(e->keys[i]);
+        free(e->vals[i]);
+    }
+    free(e->fragment);
+    free(e->detail);
+    cn_error_init(e);
+}
+
+static void error_set_va(cn_error *e, const char *cls, va_list ap)
+{
+    if (e->set) cn_error_clear(e);
+    e->set = true;
+    snprintf(e->cls, sizeof e->cls, "%s", cls);
+    const err_class *c = class_lookup(cls);
+    snprintf(e->sqlstate, sizeof e->sqlstate, "%s", c ? c->state : "XX000");
+    e->exception = c ? c->exc : EXC_SPARK;
+    const char *k;
+    while ((k = va_arg(ap, const char *)) != NULL) {
+        const char *v = va_arg(ap, const char *);
+        if (e->nparams < CN_ERR_MAX_PARAMS) {
+            e->keys[e->nparams] = cn_xstrdup(k);
+            e->vals[e->nparams] = cn_xstrdup(v ? v : "");
+            e->nparams++;
+        }
+    }
+}
+
+int cn_error_set(cn_error *e, const char *cls, ...)
+{
+    va_list ap;
+    va_start(ap, cls);
+    error_set_va(e, cls, ap);
+    va_end(ap);
+    return -1;
+}
+
+int cn_error_setf_detail(cn_error *e, const char *cls, const char *fmt, ...)
+{
+    cn_error_set(e, cls, NULL);
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    e->detail = cn_xstrdup(buf);
+    /* INTERNAL_ERROR / IO_ERROR carry their text as <message> */
+    if (class_lookup(cls) && strstr(class_lookup(cls)->tmpl, "<message>") && e->nparams == 0) {
+        e->keys[0] = cn_xstrdup("message");
+        e->vals[0] = cn_xstrdup(buf);
+        e->nparams = 1;
+        free(e->detail);
+        e->detail = NULL;
+    }
+    return -1;
+}
+
+void cn_error_context(cn_error *e, const char *sql, int start, int stop)
+{
+    if (!e->set || e->start >= 0 || !sql) return;
+    int len = (int)strlen(sql);
+    if (start < 0 || start >= len) return;
+    if (stop >= len) stop = len - 1;
+    if (stop < start) stop = start;
+    e->start = start;
+    e->stop = stop;
+    e->fragment = cn_xstrndup(sql + start, (size_t)(stop - start + 1));
+}
+
+void cn_error_detail(cn_error *e, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (e->detail) {
+        char *n = cn_xmalloc(strlen(e->detail) + strlen(buf) + 3);
+        sprintf(n, "%s; %s", e->detail, buf);
+        free(e->detail);
+        e->detail = n;
+    } else {
+        e->detail = cn_xstrdup(buf);
+    }
+}
+
+const char *cn_error_param(const cn_error *e, const char *key)
+{
+    for (int i = 0; i < e->nparams; i++)
+        if (strcmp(e->keys[i], key) == 0) return e->vals[i];
+    return NULL;
+}
+
+const char *cn_error_message(const cn_error *e, char *buf, size_t cap)
+{
+    cn_strbuf sb;
+    cn_sb_init(&sb);
+    cn_sb_printf(&sb, "[%s] ", e->cls);
+    const err_class *c = class_lookup(e->cls);
+    const char *t = c ? c->tmpl : "";
+    while (*t) {
+        if (*t == '<') {
+            const char *end = strchr(t, '>');
+            if (end) {
+                char key[64];
+                size_t n = CN_MIN((size_t)(end - t - 1), sizeof key - 1);
+                memcpy(key, t + 1, n);
+                key[n] = 0;
+                const char *v = cn_error_param(e, key);
+                if (v) {
+                    cn_sb_puts(&sb, v);
+                    t = end + 1;
+                    continue;
+                }
+            }
+        }
+        cn_sb_putc(&sb, *t++);
+    }
+    if (!c) {
+        for (int i = 0; i < e->nparams; i++) cn_sb_printf(&sb, "%s%s=%s", i ? ", " : "", e->keys[i], e->vals[i]);
+    }
+    if (e->detail) cn_sb_printf(&sb, "%s%s", (sb.len && sb.s[sb.len - 1] == ' ') ? "" : " ", e->detail);
+    if (e->sqlstate[0]) cn_sb_printf(&sb, " SQLSTATE: %s", e->sqlstate);
+    if (e->fragment) cn_sb_printf(&sb, "\n== SQL (line ?, position %d) ==\n%s", e->start + 1, e->fragment);
+    snprintf(buf, cap, "%s", sb.s ? sb.s : "");
+    cn_sb_free(&sb);
+    return buf;
+}
+
+static void json_str(cn_strbuf *sb, const char *s)
+{
+    cn_sb_putc(sb, '"');
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        switch (ch) {
+        case '"': cn_sb_puts(sb, "\\\""); break;
+        case '\\': cn_sb_puts(sb, "\\\\"); break;
+        case '\n': cn_sb_puts(sb, "\\n"); break;
+        case '\t': cn_sb_puts(sb, "\\t"); break;
+        case '\r': cn_sb_puts(sb, "\\r"); break;
+        default:
+            if (ch < 0x20) cn_sb_printf(sb, "\\u%04x", ch);
+            else cn_sb_putc(sb, (char)ch);
+        }
+    }
+    cn_sb_putc(sb, '"');
+}
+
+char *cn_error_json(const cn_error *e)
+{
+    cn_strbuf sb;
+    cn_sb_init(&sb);
+    cn_sb_puts(&sb, "{\n  \"errorClass\" : ");
+    json_str(&sb, e->cls);
+    cn_sb_puts(&sb, ",\n  \"sqlState\" : ");
+    json_str(&sb, e->sqlstate);
+    if (e->nparams) {
+        cn_sb_puts(&sb, ",\n  \"messageParameters\" : {\n");
+        for (int i = 0; i < e->nparams; i++) {
+            cn_sb_puts(&sb, "    ");
+            json_str(&sb, e->keys[i]);
+            cn_sb_puts(&sb, " : ");
+            json_str(&sb, e->vals[i]);
+            cn_sb_puts(&sb, i + 1 < e->nparams ? ",\n" : "\n");
+        }
+        cn_sb_puts(&sb, "  }");
+    }
+    if (e->fragment) {
+        cn_sb_printf(&sb, ",\n  \"queryContext\" : [ {\n    \"objectType\" : \"\",\n    \"objectName\" : \"\",\n"
+                          "    \"startIndex\" : %d,\n    \"stopIndex\" : %d,\n    \"fragment\" : ",
+                     e->start + 1, e->stop + 1);
+        json_str(&sb, e->fragment);
+        cn_sb_puts(&sb, "\n  } ]");
+    }
+    cn_sb_puts(&sb, "\n}");
+    return cn_sb_take(&sb);
+}
+
+void cn_error_copy(cn_error *dst, const cn_error *src)
+{
+    cn_error_init(dst);
+    *dst = *src;
+    for (int i = 0; i < src->nparams; i++) {
+        dst->keys[i] = cn_xstrdup(src->keys[i]);
+        dst->vals[i] = cn_xstrdup(src->vals[i]);
+    }
+    dst->fragment = src->fragment ? cn_xstrdup(src->fragment) : NULL;
+    dst->detail = src->detail ? cn_xstrdup(src->detail) : NULL;
+}

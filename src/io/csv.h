@@ -1,0 +1,64 @@
+/*
+ * csv.h — the CSV data source (Spark's DataFrameReader.csv options).
+ *
+ * Options (case-insensitive keys, as Spark): path (file, directory or glob;
+ * several separated by ','), header, sep / delimiter, quote, escape,
+ * nullValue, dateFormat, timestampFormat, inferSchema, mode (PERMISSIVE,
+ * DROPMALFORMED, FAILFAST), emptyValue, comment, ignoreLeadingWhiteSpace,
+ * ignoreTrailingWhiteSpace, lineSep.
+ *
+ * Files are split into pieces of at most spark.sql.files.maxPartitionBytes;
+ * a split owns the records that start inside it (the reader skips a partial
+ * first line unless start == 0 and reads past its end to finish the last
+ * record). Only the requested columns are converted. dbgen's .tbl files
+ * ('|' separated, trailing '|') read as they are: a trailing empty field
+ * beyond the schema is dropped like any extra token in PERMISSIVE mode.
+ */
+#ifndef CN_CSV_H
+#define CN_CSV_H
+
+#include "base/arena.h"
+#include "base/error.h"
+#include "types/vector.h"
+
+typedef enum { CSV_PERMISSIVE, CSV_DROPMALFORMED, CSV_FAILFAST } cn_csv_mode;
+
+struct cn_csv_options {
+    char sep;
+    char quote;          /* 0 = no quoting */
+    char escape;
+    char comment;        /* 0 = none */
+    bool header;
+    bool infer_schema;
+    cn_csv_mode mode;
+    const char *null_value;  /* default "" */
+    const char *date_format; /* NULL = ISO */
+    const char *timestamp_format;
+    const char *timezone;
+    bool ignore_leading_ws, ignore_trailing_ws;
+};
+typedef struct cn_csv_options cn_csv_options;
+
+/* Options from key/value pairs; unknown keys are ignored as Spark ignores them. */
+int cn_csv_options_parse(cn_csv_options *o, int n, char **keys, char **values, cn_arena *a, cn_error *err);
+
+/* Expand `path` (comma-separated list of files, directories, globs) into sorted file
+ * names. [PATH_NOT_FOUND] when a path matches nothing. Hidden files (._ or .) skipped. */
+int cn_list_files(const char *path, cn_arena *a, char ***files, int64_t **sizes, int *nfiles, cn_error *err);
+
+/* Schema: from the header (names) or _c0.._cN, types STRING unless infer_schema
+ * (then Spark's inference: int, bigint, decimal?, double, boolean, date?, timestamp, string). */
+int cn_csv_infer_schema(const cn_csv_options *o, int nfiles, char **files, cn_arena *a, cn_schema **out, cn_error *err);
+
+/* A reader of one split, producing batches of the requested columns. */
+typedef struct cn_csv_reader cn_csv_reader;
+cn_csv_reader *cn_csv_open(const char *path, int64_t start, int64_t length, const cn_csv_options *o,
+                           const cn_schema *file_schema, int ncols, const int *cols, cn_error *err);
+/* Fill `out` (ncols vectors, capacity CN_BATCH_SIZE, types of the requested columns) with up to
+ * CN_BATCH_SIZE rows; returns the row count (0 at end) or -1 on error (FAILFAST errors name file and line).
+ * String bytes are allocated in `a` (reset by the caller between batches). */
+int cn_csv_read(cn_csv_reader *r, cn_batch *out, cn_arena *a, cn_error *err);
+int64_t cn_csv_bytes_read(const cn_csv_reader *r);
+void cn_csv_close(cn_csv_reader *r);
+
+#endif

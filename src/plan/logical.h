@@ -1,0 +1,121 @@
+/*
+ * logical.h — logical plans.
+ *
+ * The analyzer (analyzer.c) turns an AST query into a resolved logical plan;
+ * the optimizer (optimizer.c and its rule files) rewrites it; the planner
+ * (planner.c) turns it into a physical plan (physical.h).
+ *
+ * Every node exposes its output as attributes (cn_attr): a unique id
+ * (Spark's exprId), a name, a type. Expressions above refer to them by id
+ * (CN_EX_COL.id), never by position, so rules can move nodes freely.
+ * PROJECT and AGGREGATE compute their outputs: out[i] is produced by
+ * exprs[i] (for AGGREGATE, exprs may contain CN_EX_AGG calls over the input
+ * and references to grouping expressions). All nodes and expressions live in
+ * the query's arena.
+ */
+#ifndef CN_LOGICAL_H
+#define CN_LOGICAL_H
+
+#include "catalog/catalog.h"
+#include "expr/expr.h"
+#include "sql/ast.h"
+
+typedef struct cn_attr {
+    int64_t id;
+    const char *name;
+    cn_type type;
+    bool nullable;
+    const char *qualifier; /* relation alias for t.col resolution, may be NULL */
+} cn_attr;
+
+typedef enum cn_lkind {
+    LP_SCAN,      /* a data source relation: view, columns */
+    LP_LOCAL,     /* inline rows (VALUES, SELECT without FROM: one row, no columns) */
+    LP_FILTER,    /* cond */
+    LP_PROJECT,   /* exprs -> out */
+    LP_AGGREGATE, /* groups; exprs -> out */
+    LP_JOIN,      /* join_type, cond (may be NULL) */
+    LP_SORT,      /* orders; global */
+    LP_LIMIT,     /* limit, offset */
+    LP_UNION,     /* n children, UNION ALL semantics (DISTINCT is an AGGREGATE above) */
+    LP_INTERSECT, /* 2 children; all */
+    LP_EXCEPT,    /* 2 children; all */
+    LP_CACHED     /* a cached relation: cache handle, out */
+} cn_lkind;
+
+typedef cn_sort_key cn_sort_order;
+
+typedef struct cn_lplan cn_lplan;
+
+struct cn_lplan {
+    cn_lkind kind;
+    int nchildren;
+    cn_lplan **children;
+    int nout;
+    cn_attr *out;
+
+    /* LP_FILTER: cond. LP_JOIN: cond (NULL = none) */
+    cn_expr *cond;
+    /* LP_PROJECT / LP_AGGREGATE */
+    int nexprs;
+    cn_expr **exprs;
+    int ngroups;
+    cn_expr **groups;
+    /* LP_JOIN */
+    cn_join_type join_type;
+    int hint;            /* 0 none, 1 broadcast left, 2 broadcast right, 3 merge, 4 shuffle_hash */
+    /* LP_SORT (global = ORDER BY) */
+    int norders;
+    cn_sort_order *orders;
+    bool global;
+    /* LP_LIMIT */
+    int64_t limit;       /* -1 none */
+    int64_t offset;
+    /* LP_INTERSECT / LP_EXCEPT */
+    bool all;
+    /* LP_SCAN: the view's source, the chosen columns of the source schema, pushed filters */
+    cn_view *view;
+    int ncols;
+    int *cols;           /* indexes into view->source->schema, out[i] reads cols[i] */
+    int nfilters;
+    cn_expr **filters;   /* conjuncts pushed to the scan (still also applied by a Filter) */
+    /* LP_LOCAL */
+    int nrows;
+    cn_value **rows;     /* rows[r][c] */
+    /* LP_CACHED */
+    void *cache;         /* storage-layer cached relation */
+    /* statistics for planning: estimated rows and bytes, -1 unknown */
+    double est_rows;
+    double est_bytes;
+};
+
+cn_lplan *cn_lplan_new(cn_arena *a, cn_lkind kind, int nchildren);
+/* Print the tree in Spark's logical plan layout ("Project [a#1, b#2]" / "+- Filter ..."). */
+void cn_lplan_explain(const cn_lplan *p, cn_strbuf *sb);
+/* Next unique attribute id (process-wide, thread-safe). */
+int64_t cn_next_attr_id(void);
+
+/* ---- analyzer.c ---- */
+typedef struct cn_session cn_session; /* defined by the api layer; analyzer sees it via cn_analyze_ctx */
+typedef struct cn_analyze_ctx {
+    cn_catalog *catalog;
+    const struct cn_conf *conf;
+    const char *sql;      /* statement text, for error contexts */
+    cn_arena *arena;      /* query arena */
+    /* infer the schema of a data-source view on first use (io layer via the api layer) */
+    int (*resolve_source)(void *ud, cn_view *v, cn_error *err);
+    void *resolve_ud;
+} cn_analyze_ctx;
+
+/* Resolve a query AST (AST_QUERY / AST_SELECT / AST_SETOP / AST_VALUES) into a logical plan.
+ * Errors: [TABLE_OR_VIEW_NOT_FOUND], [UNRESOLVED_COLUMN.WITH_SUGGESTION], [DATATYPE_MISMATCH.*],
+ * [MISSING_AGGREGATION], ... with the query context of the offending text. */
+int cn_analyze(cn_analyze_ctx *ctx, const cn_ast *query, cn_lplan **out, cn_error *err);
+
+/* ---- optimizer.c ---- */
+/* Rule batches to a fixpoint: constant folding, boolean simplification, subquery
+ * decorrelation, comma joins to equi-joins, predicate pushdown, column pruning,
+ * join reordering, limit pushdown. Statistics (est_rows/est_bytes) are filled. */
+int cn_optimize(cn_analyze_ctx *ctx, cn_lplan *in, cn_lplan **out, cn_error *err);
+
+#endif

@@ -1,0 +1,211 @@
+/*
+ * ast.h — the syntax tree of Spark SQL statements.
+ *
+ * The parser (parser.c) builds these nodes in an arena; the analyzer
+ * (plan/analyzer.c) resolves them into logical plans. Every node records the
+ * 0-based character range [start, stop] (inclusive) of its text in the
+ * statement, for error query contexts. Names are kept as written (the
+ * analyzer compares them case-insensitively); backquotes are removed.
+ * Lists are arrays of pointers with a count.
+ */
+#ifndef CN_AST_H
+#define CN_AST_H
+
+#include "base/arena.h"
+#include "base/error.h"
+
+typedef struct cn_ast cn_ast;
+
+typedef enum cn_ast_kind {
+    /* ---- expressions ---- */
+    AST_LITERAL,      /* lit */
+    AST_COLUMN,       /* name: parts "t", "a" for t.a */
+    AST_STAR,         /* star: optional qualifier (t.*) */
+    AST_FUNC,         /* func: name(args), DISTINCT, count(*) as is_star */
+    AST_BINARY,       /* binary: op, l, r (arithmetic, comparison, AND, OR, ||) */
+    AST_UNARY,        /* unary: op ('-', '+', NOT, '~'), arg */
+    AST_CASE,         /* case_: optional operand, whens/thens, else */
+    AST_CAST,         /* cast: arg, type text; is_try for try_cast */
+    AST_IN_LIST,      /* in: arg, list, negated */
+    AST_IN_SUBQUERY,  /* in: args (1 or more: (a, b) IN (select ...)), query, negated */
+    AST_EXISTS,       /* sub: query, negated */
+    AST_SCALAR_SUBQUERY, /* sub: query */
+    AST_BETWEEN,      /* between: arg, lo, hi, negated */
+    AST_LIKE,         /* like: arg, pattern, escape char, negated; op "like"/"ilike"/"rlike" */
+    AST_IS,           /* is: arg, what (NULL, TRUE, FALSE, DISTINCT FROM other), negated */
+    AST_EXTRACT,      /* extract: field name, arg  (EXTRACT(YEAR FROM d)) */
+    AST_TYPED_LITERAL,/* typed: type name ("DATE", "TIMESTAMP", "X", ...), text */
+    AST_INTERVAL,     /* interval: parts of (value text, unit), or a string with from/to units */
+    AST_PAREN_LIST,   /* row constructor (a, b) used on the left of IN; list */
+    /* ---- relations ---- */
+    AST_TABLE,        /* table: name parts, alias, column aliases */
+    AST_SUBQUERY_REL, /* subrel: query, alias, column aliases */
+    AST_JOIN,         /* join: type, left, right, on, using; implicit for comma joins */
+    AST_VALUES,       /* values: rows of expression lists, alias, column names */
+    /* ---- queries ---- */
+    AST_SELECT,       /* select: the core SELECT ... FROM ... WHERE ... GROUP BY ... HAVING */
+    AST_SETOP,        /* setop: UNION / INTERSECT / EXCEPT [ALL|DISTINCT] */
+    AST_QUERY,        /* query: WITH ctes, body (SELECT, SETOP, VALUES or QUERY), ORDER BY, LIMIT, OFFSET */
+    /* ---- statements ---- */
+    AST_CREATE_VIEW,  /* create_view: [OR REPLACE] [GLOBAL] TEMPORARY VIEW name [(cols)] USING fmt OPTIONS(...) | AS query */
+    AST_CREATE_TABLE, /* create_view reused: CREATE TABLE name [(col type, ...)] USING fmt OPTIONS (...) [AS query] */
+    AST_DROP_VIEW,    /* drop: DROP VIEW|TABLE [IF EXISTS] name */
+    AST_SET,          /* set: SET (key NULL) lists; SET k (value NULL) shows; SET k=v; SET -v */
+    AST_RESET,        /* set: RESET [key] */
+    AST_EXPLAIN,      /* explain: mode, statement */
+    AST_SHOW_TABLES,  /* show: nothing */
+    AST_SHOW_COLUMNS, /* show: table name */
+    AST_DESCRIBE,     /* describe: table name parts, or query; extended */
+    AST_CACHE,        /* cache: [LAZY] name [AS query] */
+    AST_UNCACHE,      /* cache: [IF EXISTS] name */
+    AST_CLEAR_CACHE,
+    AST_QUERY_STMT    /* a query as a statement: query in `stmt` */
+} cn_ast_kind;
+
+typedef enum {
+    LIT_NULL, LIT_BOOL, LIT_INTEGER, /* digits, maybe with suffix in `suffix`: L S Y */
+    LIT_DECIMAL,   /* 1.5 or 1.5BD / 1BD */
+    LIT_DOUBLE,    /* 1.5e3, 1D, 1.5F (suffix F -> float) */
+    LIT_STRING
+} cn_lit_kind;
+
+typedef enum {
+    JOIN_INNER, JOIN_LEFT, JOIN_RIGHT, JOIN_FULL, JOIN_LEFT_SEMI, JOIN_LEFT_ANTI, JOIN_CROSS
+} cn_join_type;
+
+typedef enum { SETOP_UNION, SETOP_INTERSECT, SETOP_EXCEPT } cn_setop_kind;
+
+typedef enum { EXPLAIN_SIMPLE, EXPLAIN_EXTENDED, EXPLAIN_FORMATTED, EXPLAIN_CODEGEN, EXPLAIN_COST } cn_explain_mode;
+
+typedef enum { IS_NULL_, IS_TRUE_, IS_FALSE_, IS_UNKNOWN_, IS_DISTINCT_FROM_ } cn_is_what;
+
+typedef struct cn_ast_list {
+    int n;
+    cn_ast **items;
+} cn_ast_list;
+
+typedef struct cn_name {
+    int n;
+    char **parts; /* ["db", "t"] for db.t */
+} cn_name;
+
+typedef struct cn_select_item {
+    cn_ast *expr;
+    char *alias; /* NULL when none */
+} cn_select_item;
+
+typedef struct cn_sort_item {
+    cn_ast *expr;
+    bool desc;
+    int nulls; /* 0 = default (ASC: NULLS FIRST, DESC: NULLS LAST), 1 = NULLS FIRST, 2 = NULLS LAST */
+} cn_sort_item;
+
+typedef struct cn_cte {
+    char *name;
+    int ncols;
+    char **cols; /* column alias list or NULL */
+    cn_ast *query;
+    int start, stop;
+} cn_cte;
+
+typedef struct cn_option {
+    char *key;   /* as written, e.g. "header" or "path" */
+    char *value; /* string value, booleans and numbers as their text */
+} cn_option;
+
+typedef struct cn_column_def {
+    char *name;
+    char *type; /* type text, e.g. "DECIMAL(12,2)" */
+} cn_column_def;
+
+struct cn_ast {
+    cn_ast_kind kind;
+    int start, stop; /* character range of the node's text, inclusive */
+    union {
+        struct { cn_lit_kind kind; char *text; char suffix; bool val; } lit; /* text unquoted for strings */
+        cn_name name;                                           /* AST_COLUMN */
+        struct { cn_name qualifier; } star;                     /* qualifier.n == 0 for plain * */
+        struct { char *name; cn_ast_list args; bool distinct; bool is_star; cn_ast *filter; } func;
+        struct { char op[8]; cn_ast *l, *r; } binary; /* "+","-","*","/","%","div","=","==","<=>","<>","!=","<","<=",">",">=","and","or","||","&","|","^" */
+        struct { char op[8]; cn_ast *arg; } unary;    /* "-", "+", "not", "~" */
+        struct { cn_ast *operand; cn_ast_list whens, thens; cn_ast *else_; } case_;
+        struct { cn_ast *arg; char *type; bool is_try; } cast;
+        struct { cn_ast *arg; cn_ast_list list; cn_ast *query; bool negated; } in; /* arg may be AST_PAREN_LIST */
+        struct { cn_ast *query; bool negated; } sub;
+        struct { cn_ast *arg, *lo, *hi; bool negated; } between;
+        struct { cn_ast *arg, *pattern; char escape; bool negated; char op[8]; } like;
+        struct { cn_ast *arg; cn_is_what what; cn_ast *other; bool negated; } is;
+        struct { char *field; cn_ast *arg; } extract;
+        struct { char *type; char *text; } typed;
+        struct {
+            int n;
+            char **values; /* value texts (may have sign) */
+            char **units;  /* "year","month","week","day","hour","minute","second","millisecond","microsecond" (singular, lower) */
+            char *from, *to; /* for INTERVAL '1-2' YEAR TO MONTH: values[0] is the string, units[0]=from */
+        } interval;
+        cn_ast_list list; /* AST_PAREN_LIST */
+
+        struct { cn_name name; char *alias; int ncols; char **cols; } table;
+        struct { cn_ast *query; char *alias; int ncols; char **cols; } subrel;
+        struct { cn_join_type type; cn_ast *left, *right, *on; int nusing; char **using_; bool natural; bool implicit; } join;
+        struct { int nrows; cn_ast_list *rows; char *alias; int ncols; char **cols; } values;
+
+        struct {
+            bool distinct;
+            int nitems;
+            cn_select_item *items;
+            cn_ast *from;      /* NULL for SELECT without FROM; comma lists are implicit cross JOINs */
+            cn_ast *where;
+            cn_ast_list group_by; /* expressions; integer literals are ordinals */
+            bool group_by_all;    /* GROUP BY ALL */
+            cn_ast *having;
+            int nhints;
+            char **hint_names;    /* "BROADCAST", "MERGE", "SHUFFLE_HASH", ... */
+            cn_ast_list *hint_args; /* per hint: AST_COLUMN names of relations */
+        } select;
+        struct { cn_setop_kind op; bool all; cn_ast *l, *r; } setop;
+        struct {
+            int nctes;
+            cn_cte *ctes;
+            cn_ast *body;
+            int norder;
+            cn_sort_item *order;
+            cn_ast *limit;  /* expression or NULL; LIMIT ALL -> NULL */
+            cn_ast *offset;
+        } query;
+
+        struct {
+            bool or_replace, temporary, global, if_not_exists;
+            cn_name name;
+            int ncols;
+            cn_column_def *cols; /* names, with types for USING views/tables (type NULL when absent) */
+            char *provider;      /* "csv", ... or NULL */
+            int noptions;
+            cn_option *options;
+            cn_ast *query;       /* AS query, or NULL */
+        } create_view;
+        struct { cn_name name; bool if_exists; bool is_view; } drop;
+        struct { char *key; char *value; bool verbose; } set; /* key NULL = list all */
+        struct { cn_explain_mode mode; cn_ast *stmt; } explain;
+        struct { cn_name name; cn_ast *query; bool extended; } describe; /* query set for DESCRIBE QUERY */
+        struct { cn_name name; bool lazy; bool if_exists; cn_ast *query; int noptions; cn_option *options; } cache;
+        struct { cn_ast *query; } stmt;
+    } u;
+};
+
+/* Parse exactly one statement (a trailing ';' is allowed). On a syntax error
+ * fills err with [PARSE_SYNTAX_ERROR] (parameters "error": the offending token
+ * quoted as Spark quotes it, "hint": "") and returns -1. */
+int cn_sql_parse(const char *sql, cn_arena *a, cn_ast **out, cn_error *err);
+
+/* Split a script into statements at ';' outside quotes, comments and
+ * backquotes. Returns the count; *out holds malloc'd strings (trimmed,
+ * empty statements dropped) in a malloc'd array. */
+int cn_sql_split(const char *script, char ***out);
+
+/* Node constructor used by the parser. */
+cn_ast *cn_ast_new(cn_arena *a, cn_ast_kind kind, int start, int stop);
+/* Name parts joined with '.', backquoted where needed, for messages: `db`.`t`. */
+char *cn_name_quoted(cn_arena *a, const cn_name *n);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * datetime.h — dates, timestamps and intervals (proleptic Gregorian, as Spark 3+).
+ */
+#ifndef CN_DATETIME_H
+#define CN_DATETIME_H
+
+#include "base/base.h"
+
+#define CN_MICROS_PER_SECOND 1000000LL
+#define CN_MICROS_PER_DAY (86400LL * CN_MICROS_PER_SECOND)
+
+/* Days since 1970-01-01 of a civil date, and back. */
+int32_t cn_days_from_civil(int y, int m, int d);
+void cn_civil_from_days(int32_t days, int *y, int *m, int *d);
+bool cn_date_valid(int y, int m, int d);
+
+/* Parse "yyyy-MM-dd" (and Spark's accepted forms: "yyyy", "yyyy-MM", "yyyy-MM-dd ...", trailing 'T...').
+ * 0 ok, -1 malformed. */
+int cn_parse_date(const char *s, size_t len, int32_t *days);
+/* Parse a timestamp "yyyy-MM-dd[ HH:mm:ss[.ffffff]][zone]" as local time in time zone tz. */
+int cn_parse_timestamp(const char *s, size_t len, const char *tz, int64_t *micros);
+/* "yyyy-MM-dd" (11 bytes with NUL). Returns length. */
+int cn_format_date(int32_t days, char *buf, int cap);
+/* "yyyy-MM-dd HH:mm:ss[.fraction without trailing zeros]" in time zone tz. */
+int cn_format_timestamp(int64_t micros, const char *tz, char *buf, int cap);
+
+/* Add months to a date, clamping the day to the month's end (Spark's add_months). */
+int32_t cn_date_add_months(int32_t days, int months);
+/* Extract fields. */
+int cn_date_year(int32_t days);
+int cn_date_month(int32_t days);
+int cn_date_day(int32_t days);
+int cn_date_quarter(int32_t days);
+int cn_date_dayofweek(int32_t days); /* 1 = Sunday .. 7 = Saturday */
+int cn_date_dayofyear(int32_t days);
+
+/* Offset of time zone tz from UTC at a UTC instant, in microseconds ("UTC", "+08:00",
+ * or an IANA name read from the system zoneinfo). */
+int64_t cn_tz_offset_micros(const char *tz, int64_t utc_micros);
+
+#endif
