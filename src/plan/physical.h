@@ -124,6 +124,10 @@ struct cn_pplan {
     int broadcast_id;
     /* statistics for EXPLAIN / decisions */
     double est_rows, est_bytes;
+    /* EXPLAIN: an exchange/limit the tree printer hides (TakeOrderedAndProject's internals) */
+    bool hidden;
+    int plan_id;
+    bool null_aware;        /* LEFT ANTI for NOT IN: null-aware semantics */
 };
 
 cn_pplan *cn_pplan_new(cn_arena *a, cn_pkind kind);
@@ -133,6 +137,10 @@ typedef struct cn_plan_ctx {
     cn_arena *arena;
     const struct cn_conf *conf;
     int default_parallelism; /* local[N]: N */
+    /* Files of a data-source view (the io layer, through the api layer): names and sizes in arena. */
+    int (*list_files)(void *ud, cn_view *v, cn_arena *a, char ***files, int64_t **sizes, int *n, cn_error *err);
+    void *list_ud;
+    int next_plan_id;        /* for EXPLAIN's [plan_id=N] */
 } cn_plan_ctx;
 
 /* Plan an optimized logical plan: strategies, then EnsureRequirements. */
