@@ -35,6 +35,8 @@ typedef struct cn_view {
     void *cache;
     void (*cache_free)(void *cache);
     bool cache_lazy;
+    int cache_parts;       /* partitions of the cached relation */
+    int64_t cache_bytes;   /* its size in memory (statistics for planning) */
 } cn_view;
 
 typedef struct cn_catalog cn_catalog;

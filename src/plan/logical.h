@@ -82,8 +82,9 @@ struct cn_lplan {
     /* LP_LOCAL */
     int nrows;
     cn_value **rows;     /* rows[r][c] */
-    /* LP_CACHED */
-    void *cache;         /* storage-layer cached relation */
+    /* LP_CACHED: `view` is the cached view (view->cache, cache_parts, cache_bytes); out = its columns
+     * in the cached order (all columns of SELECT * FROM view); est_bytes = view->cache_bytes */
+    void *cache;         /* storage-layer cached relation (= view->cache) */
     /* statistics for planning: estimated rows and bytes, -1 unknown */
     double est_rows;
     double est_bytes;

@@ -271,7 +271,7 @@ static cn_pplan *plan_cached(planner *p, const cn_lplan *lp)
     n->cache = lp->cache;
     n->ncols = lp->ncols;
     n->cols = lp->cols ? cn_arena_memdup(p->a, lp->cols, sizeof(int) * (size_t)(lp->ncols + 1)) : NULL;
-    n->nparts = lp->nrows > 0 ? lp->nrows : 1; /* the analyzer stores the cache's partition count in nrows */
+    n->nparts = lp->view && lp->view->cache_parts > 0 ? lp->view->cache_parts : 1;
     n->est_rows = lp->est_rows;
     n->est_bytes = lp->est_bytes;
     return n;
