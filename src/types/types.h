@@ -58,6 +58,11 @@ typedef struct cn_type {
     uint8_t scale2;    /* INTERVAL: end field */
 } cn_type;
 
+/* Interval fields (Spark's YearMonthIntervalType / DayTimeIntervalType field ids), kept in
+ * cn_type.scale (start) and cn_type.scale2 (end; end <= start means a single field). */
+enum { CN_IV_YEAR = 0, CN_IV_MONTH = 1 };
+enum { CN_IV_DAY = 0, CN_IV_HOUR = 1, CN_IV_MINUTE = 2, CN_IV_SECOND = 3 };
+
 #define CN_MAX_PRECISION 38
 #define CN_DECIMAL64_MAX_PRECISION 18
 

@@ -81,7 +81,8 @@ static inline bool cn_vec_valid(const cn_vector *v, int i)
 {
     return !v->validity || (v->validity[i >> 6] >> (i & 63)) & 1;
 }
-/* Allocate validity (all valid) if absent, then mark row i NULL. */
+/* Allocate validity (all valid) if absent, then mark row i NULL (a may be NULL, see
+ * cn_vector_ensure_validity). */
 void cn_vec_set_null(cn_vector *v, int i, cn_arena *a);
 static inline void cn_vec_set_valid(cn_vector *v, int i)
 {
@@ -91,14 +92,16 @@ static inline void cn_vec_set_valid(cn_vector *v, int i)
 
 /* Initialise v with room for `capacity` rows of type t in arena a (validity NULL). */
 void cn_vector_init(cn_vector *v, cn_type t, int capacity, cn_arena *a);
-/* Ensure v has a validity bitmap (all valid). */
+/* Ensure v has a validity bitmap (all valid). With a == NULL the bitmap goes into spare room
+ * that cn_vector_init reserves after the data (only for vectors made by cn_vector_init). */
 void cn_vector_ensure_validity(cn_vector *v, cn_arena *a);
 /* Make every row NULL (type CN_NULL vectors, NULL literals). */
 void cn_vector_set_all_null(cn_vector *v, int n, cn_arena *a);
 /* Copy row `src_row` of src to `dst_row` of dst (same physical type); strings are copied into a. */
 void cn_vector_copy_row(cn_vector *dst, int dst_row, const cn_vector *src, int src_row, cn_arena *a);
 /* Gather: dst[i] = src[rows[i]] for i < n (rows NULL = identity); strings are not deep-copied
- * unless `a` is non-NULL. dst must be initialised with capacity >= n. */
+ * unless `a` is non-NULL. dst must be initialised with capacity >= n. NULLs are carried over
+ * (a bitmap is attached to dst when needed, from `a` or cn_vector_init's spare room). */
 void cn_vector_gather(cn_vector *dst, const cn_vector *src, const uint16_t *rows, int n, cn_arena *a);
 
 typedef struct cn_batch {
