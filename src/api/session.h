@@ -34,7 +34,9 @@ int cn_session_sql(cn_session *s, const char *sql, cn_result **out, cn_error *er
 void cn_result_free(cn_result *r);
 /* Cancel the running job (async-signal-safe: sets a flag). */
 void cn_session_cancel(cn_session *s);
-/* Listener for scheduler events (progress bar). */
+/* Listener for scheduler events. */
 void cn_session_add_listener(cn_session *s, cn_listener_fn fn, void *ud);
+/* Spark's console progress bar on stderr (the shell calls this when stderr is a terminal). */
+void cn_session_enable_progress(cn_session *s);
 
 #endif
