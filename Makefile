@@ -33,7 +33,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test unit clean
+.PHONY: all deps test unit demo clean
 all: deps $(BUILD)/cinder $(BUILD)/libcinder.a $(UNIT_BIN)
 
 deps:
@@ -60,6 +60,9 @@ test: all
 
 unit: all
 	@tests/run.sh $(BUILD) unit
+
+demo: all
+	@BUILD=$(BUILD) scripts/demo.sh
 
 clean:
 	rm -rf build build-debug build-asan

@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Run SQL golden files in Spark's SQLQueryTestSuite format through `cinder sql --format golden`.
+
+Usage: run_golden.py CINDER INPUT_DIR RESULT_DIR [--strict] [--verbose] [--only NAME]
+
+For each INPUT_DIR/**/*.sql it prepares the statements the way Spark's suite does
+(SQLQueryTestHelper): `--` lines are comments except the directives `--SET k=v,...`
+(session settings), `--IMPORT other.sql` (that file's statements first) and
+`--CONFIG_DIM...` (ignored: the expected output is the same for every dimension);
+the rest is split on ';' not preceded by a backslash. It runs them in one session
+with the session time zone America/Los_Angeles, as Spark's suite does, then compares
+each query's block with RESULT_DIR's .sql.out: the schema line and the rows (sorted
+unless the query has a top-level ORDER BY); for an error, the exception class and
+errorClass. It prints one line per file, "file: P/N passed", and finally
+"N passed, N failed" over all queries. With --strict the exit status is 1 when any
+query fails (our own golden tests); without it the run is a report (Spark's sample).
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+
+def split_statements(code):
+    out, cur, i = [], [], 0
+    while i < len(code):
+        c = code[i]
+        if c == ';' and (i == 0 or code[i - 1] != '\\'):
+            out.append(''.join(cur))
+            cur = []
+        else:
+            cur.append(c)
+        i += 1
+    out.append(''.join(cur))
+    return [s.strip() for s in out if s.strip()]
+
+
+def read_input(path, seen=None):
+    seen = seen or set()
+    seen.add(os.path.abspath(path))
+    settings, code_lines, imported = [], [], []
+    with open(path, encoding='utf-8') as f:
+        for line in f:
+            s = line.strip()
+            if s.startswith('--'):
+                if s.startswith('--SET '):
+                    for kv in s[6:].split(','):
+                        if '=' in kv:
+                            settings.append(kv.strip())
+                elif s.startswith('--IMPORT '):
+                    other = os.path.join(os.path.dirname(path), s[9:].strip())
+                    if os.path.abspath(other) not in seen and os.path.exists(other):
+                        _, q = read_input(other, seen)
+                        imported.extend(q)
+                continue
+            code_lines.append(line.rstrip('\n'))
+    return settings, imported + split_statements('\n'.join(code_lines))
+
+
+BLOCK = re.compile(r'-- !query\n(.*?)\n-- !query schema\n(.*?)\n-- !query output\n(.*?)(?=\n-- !query\n|\Z)', re.S)
+
+
+def parse_blocks(text):
+    blocks = []
+    for m in BLOCK.finditer(text):
+        blocks.append((m.group(1), m.group(2), m.group(3).rstrip('\n')))
+    return blocks
+
+
+def top_level_order_by(q):
+    depth, low, i = 0, q.lower(), 0
+    last = -1
+    while i < len(low):
+        c = low[i]
+        if c == '(':
+            depth += 1
+        elif c == ')':
+            depth -= 1
+        elif c == "'" or c == '"':
+            j = low.find(c, i + 1)
+            i = j if j > 0 else len(low)
+        elif depth == 0 and low.startswith('order by', i):
+            last = i
+        i += 1
+    return last >= 0
+
+
+def error_key(output):
+    lines = output.split('\n')
+    if not lines or not re.match(r'^[a-z]+(\.[a-zA-Z0-9_$]+)+$', lines[0]):
+        return None
+    m = re.search(r'"errorClass" : "([^"]+)"', output)
+    return (lines[0], m.group(1) if m else None)
+
+
+def same(query, exp, got):
+    _, eschema, eout = exp
+    _, gschema, gout = got
+    ek, gk = error_key(eout), error_key(gout)
+    if ek or gk:
+        # an error: the errorClass must match (the JVM exception class is informational)
+        return ek is not None and gk is not None and ek[1] == gk[1]
+    if eschema != gschema:
+        return False
+    el, gl = eout.split('\n') if eout else [], gout.split('\n') if gout else []
+    if not top_level_order_by(query):
+        el, gl = sorted(el), sorted(gl)
+    return el == gl
+
+
+def run_file(cinder, inp, res, verbose):
+    settings, queries = read_input(inp)
+    if not os.path.exists(res):
+        return 0, 0, ['no results file']
+    with open(res, encoding='utf-8') as f:
+        expected = parse_blocks(f.read())
+    with tempfile.NamedTemporaryFile('w', suffix='.sql', delete=False, encoding='utf-8') as t:
+        t.write(';\n'.join(queries) + ';\n')
+        script = t.name
+    cmd = [cinder, 'sql', '--format', 'golden', '--master', 'local[2]',
+           '--conf', 'spark.sql.session.timeZone=America/Los_Angeles',
+           '--conf', 'spark.sql.shuffle.partitions=4']
+    for kv in settings:
+        cmd += ['--conf', kv]
+    cmd += ['-f', script]
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=300, errors='replace')
+        out, crashed = p.stdout, p.returncode < 0 or p.returncode > 1
+    except subprocess.TimeoutExpired:
+        out, crashed = '', True
+    finally:
+        os.unlink(script)
+    got = parse_blocks(out)
+    notes = []
+    if crashed:
+        notes.append('cinder crashed or timed out (status %s)' % (p.returncode if 'p' in dir() else 'timeout'))
+    passed = 0
+    for i, exp in enumerate(expected):
+        g = got[i] if i < len(got) else None
+        ok = g is not None and same(exp[0], exp, g)
+        passed += ok
+        if not ok and verbose:
+            notes.append('FAIL query %d: %s\n  expected: %s | %s\n  got:      %s' % (
+                i + 1, exp[0][:200].replace('\n', ' '), exp[1], exp[2][:300].replace('\n', '\\n'),
+                (g[1] + ' | ' + g[2][:300].replace('\n', '\\n')) if g else '(nothing)'))
+    return passed, len(expected), notes
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith('--')]
+    strict, verbose = '--strict' in sys.argv, '--verbose' in sys.argv
+    only = None
+    if '--only' in sys.argv:
+        only = sys.argv[sys.argv.index('--only') + 1]
+        args = [a for a in args if a != only]
+    cinder, indir, resdir = args[0], args[1], args[2]
+    tp = tf = 0
+    for root, _, files in sorted(os.walk(indir)):
+        for name in sorted(files):
+            if not name.endswith('.sql') or (only and only not in name):
+                continue
+            inp = os.path.join(root, name)
+            rel = os.path.relpath(inp, indir)
+            p, n, notes = run_file(cinder, inp, os.path.join(resdir, rel + '.out'), verbose)
+            print('%s: %d/%d passed' % (rel, p, n))
+            for note in notes:
+                print('  ' + note)
+            tp += p
+            tf += n - p
+    print('golden: %d passed, %d failed' % (tp, tf))
+    sys.exit(1 if strict and tf else 0)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Cinder's test suite: unit tests, SQL golden tests, TPC-H answers, and the
+# report over Spark's own golden files.
+#   tests/run.sh [BUILD_DIR] [unit|sql|tpch|spark|all]
+# Ends with "N passed, N failed"; exit status 1 when anything failed. The
+# report over ../shared/spark-sql-tests is informational (printed per file,
+# not counted), since it measures how much of Spark the engine covers.
+set -u
+BUILD=${1:-build}
+WHAT=${2:-all}
+cd "$(dirname "$0")/.."
+CINDER=$PWD/$BUILD/cinder
+export CINDER
+passed=0
+failed=0
+
+count() { # add up the last "N passed, N failed" of a log
+    local line p f
+    line=$(grep -oE '[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)
+    if [ -z "$line" ]; then
+        failed=$((failed + 1))
+        echo "  (no result line: counted as one failure)"
+        return
+    fi
+    p=${line%% passed*}
+    f=${line#*, }
+    f=${f%% failed*}
+    passed=$((passed + p))
+    failed=$((failed + f))
+}
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+if [ "$WHAT" = all ] || [ "$WHAT" = unit ]; then
+    echo "== unit tests"
+    for t in "$BUILD"/tests/test_*; do
+        [ -x "$t" ] || continue
+        "$t" >"$log" 2>&1
+        status=$?
+        tail -n 1 "$log"
+        if [ $status -ne 0 ]; then grep -E '^FAIL|failed|ERROR|Sanitizer' "$log" | head -n 20; fi
+        count "$log"
+        if [ $status -ne 0 ] && ! grep -qE ' [1-9][0-9]* failed' "$log"; then
+            failed=$((failed + 1)); echo "  $t exited with status $status"
+        fi
+    done
+fi
+
+if [ "$WHAT" = all ] || [ "$WHAT" = sql ]; then
+    echo "== SQL golden tests (tests/sql)"
+    python3 tests/golden/run_golden.py "$CINDER" tests/sql/inputs tests/sql/results --strict --verbose >"$log" 2>&1
+    cat "$log"
+    count "$log"
+fi
+
+if [ "$WHAT" = all ] || [ "$WHAT" = tpch ]; then
+    echo "== TPC-H (SF 0.01, answers from DuckDB)"
+    if [ -x tests/tpch/check.sh ]; then
+        tests/tpch/check.sh >"$log" 2>&1
+        grep -vE '^PASS' "$log"
+        count "$log"
+    else
+        echo "  tests/tpch/check.sh missing"; failed=$((failed + 1))
+    fi
+fi
+
+if [ "$WHAT" = all ] || [ "$WHAT" = spark ]; then
+    SPARK=../shared/spark-sql-tests
+    if [ -d "$SPARK" ]; then
+        echo "== Spark's golden files (report, not counted)"
+        python3 tests/golden/run_golden.py "$CINDER" "$SPARK/inputs" "$SPARK/results"
+    fi
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
