@@ -71,7 +71,10 @@ typedef enum cn_expr_kind {
     X(TO_DATE, "to_date") X(CURRENT_DATE, "current_date")                              \
     X(CURRENT_TIMESTAMP, "current_timestamp") X(MAKE_DATE, "make_date")                \
     X(HASH, "hash") X(DATE_TRUNC, "date_trunc") X(TRUNC, "trunc") X(LAST_DAY, "last_day") \
-    X(NEXT_DAY, "next_day") X(DATE_FORMAT, "date_format")
+    X(NEXT_DAY, "next_day") X(DATE_FORMAT, "date_format")                             \
+    X(BETWEEN, "between") X(SUB_DATES, "-dates") X(WEEKOFYEAR, "weekofyear")           \
+    X(WEEKDAY, "weekday") X(LN, "ln") X(EXP, "exp") X(LOG10, "log10") X(SIGN, "sign")   \
+    X(REVERSE, "reverse") X(REPEAT, "repeat") X(ASCII, "ascii")
 
 typedef enum cn_func {
 #define X(id, name) CN_FN_##id,
@@ -103,6 +106,7 @@ struct cn_expr {
     bool distinct;  /* CN_EX_AGG: DISTINCT */
     bool has_else;  /* CN_EX_CASE */
     bool is_star;   /* CN_EX_AGG: count(*) */
+    bool implicit;  /* CN_EX_CAST inserted by type coercion (hidden in cn_expr_sql names) */
     char escape;    /* CN_EX_LIKE */
     cn_type type;   /* result type */
     int func;       /* cn_func for CALL, cn_agg_func for AGG */
@@ -111,7 +115,8 @@ struct cn_expr {
     /* CN_EX_COL */
     int64_t id;     /* attribute id (exprId) */
     int index;      /* bound input ordinal, -1 if unbound */
-    const char *name;
+    const char *name; /* COL: column name; CALL/AGG: the alias the user wrote if it differs
+                       * from the canonical name ("substr", "every"), else NULL */
     const char *qualifier; /* table alias the column came from (analysis only) */
     /* CN_EX_LIT */
     cn_value lit;

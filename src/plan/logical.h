@@ -64,6 +64,8 @@ struct cn_lplan {
     /* LP_JOIN */
     cn_join_type join_type;
     int hint;            /* 0 none, 1 broadcast left, 2 broadcast right, 3 merge, 4 shuffle_hash */
+    bool null_aware;     /* LEFT ANTI from NOT IN (single column): a NULL key on either side
+                            makes the predicate unknown (Spark's null-aware anti join) */
     /* LP_SORT (global = ORDER BY) */
     int norders;
     cn_sort_order *orders;
@@ -106,7 +108,16 @@ typedef struct cn_analyze_ctx {
     /* infer the schema of a data-source view on first use (io layer via the api layer) */
     int (*resolve_source)(void *ud, cn_view *v, cn_error *err);
     void *resolve_ud;
+    /* total bytes of a data-source view's files (statistics); NULL or -1 = the analyzer
+     * stats the "path" option itself (a file, or the regular files of a directory) */
+    int64_t (*source_bytes)(void *ud, cn_view *v);
 } cn_analyze_ctx;
+
+/* Deep copy of an analyzed plan into arena a with fresh attribute ids for every
+ * attribute the plan defines (a view or CTE used twice, e.g. a self-join). */
+cn_lplan *cn_lplan_fresh_copy(cn_arena *a, const cn_lplan *p);
+/* Spark's schema line of the analyzed plan section: "a: int, b: string". */
+void cn_lplan_schema_string(const cn_lplan *p, cn_strbuf *sb);
 
 /* Resolve a query AST (AST_QUERY / AST_SELECT / AST_SETOP / AST_VALUES) into a logical plan.
  * Errors: [TABLE_OR_VIEW_NOT_FOUND], [UNRESOLVED_COLUMN.WITH_SUGGESTION], [DATATYPE_MISMATCH.*],

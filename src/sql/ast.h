@@ -59,9 +59,17 @@ typedef enum cn_ast_kind {
     AST_CACHE,        /* cache: [LAZY] name [AS query] */
     AST_UNCACHE,      /* cache: [IF EXISTS] name */
     AST_CLEAR_CACHE,
-    AST_QUERY_STMT    /* a query as a statement: query in `stmt` */
+    AST_QUERY_STMT,   /* a query as a statement: query in `stmt` */
+    /* ---- additions (appended to keep the numbering above) ---- */
+    AST_WINDOW,       /* window: OVER (PARTITION BY ... ORDER BY ... frame) or a named window */
+    AST_TVF           /* tvf: table-valued function in FROM, e.g. range(10) [AS t(c)] */
 } cn_ast_kind;
 
+/* Numeric literals: lit.text is the number as written without its suffix, with a
+ * leading '-' when the literal was negated in the text (-128Y is one literal, as in
+ * Spark); lit.suffix is the upper-case suffix letter ('L', 'S', 'Y', 'D', 'F'), 'B'
+ * for BD, or 0. The parser has already range-checked suffixed literals
+ * (INVALID_NUMERIC_LITERAL_RANGE) and decimal precision. */
 typedef enum {
     LIT_NULL, LIT_BOOL, LIT_INTEGER, /* digits, maybe with suffix in `suffix`: L S Y */
     LIT_DECIMAL,   /* 1.5 or 1.5BD / 1BD */
@@ -78,6 +86,12 @@ typedef enum { SETOP_UNION, SETOP_INTERSECT, SETOP_EXCEPT } cn_setop_kind;
 typedef enum { EXPLAIN_SIMPLE, EXPLAIN_EXTENDED, EXPLAIN_FORMATTED, EXPLAIN_CODEGEN, EXPLAIN_COST } cn_explain_mode;
 
 typedef enum { IS_NULL_, IS_TRUE_, IS_FALSE_, IS_UNKNOWN_, IS_DISTINCT_FROM_ } cn_is_what;
+
+/* Window frame bounds (AST_WINDOW). */
+typedef enum {
+    FRAME_NONE, FRAME_UNBOUNDED_PRECEDING, FRAME_PRECEDING, FRAME_CURRENT_ROW, FRAME_FOLLOWING,
+    FRAME_UNBOUNDED_FOLLOWING
+} cn_frame_bound;
 
 typedef struct cn_ast_list {
     int n;
@@ -125,7 +139,20 @@ struct cn_ast {
         struct { cn_lit_kind kind; char *text; char suffix; bool val; } lit; /* text unquoted for strings */
         cn_name name;                                           /* AST_COLUMN */
         struct { cn_name qualifier; } star;                     /* qualifier.n == 0 for plain * */
-        struct { char *name; cn_ast_list args; bool distinct; bool is_star; cn_ast *filter; } func;
+        /* Function calls. Special syntax is normalised by the parser:
+         *   CURRENT_DATE / CURRENT_TIMESTAMP / CURRENT_USER without parentheses -> no args;
+         *   SUBSTRING(x FROM a [FOR b]) -> "substring"(x, a[, b]);
+         *   TRIM([BOTH|LEADING|TRAILING] [c] FROM x) -> "trim"/"ltrim"/"rtrim"(x[, c])
+         *     (note: source first, then the trim characters);
+         *   POSITION(a IN b) -> "position"(a, b);
+         *   TIMESTAMPADD/DATEADD/DATE_ADD(unit, n, ts) -> "timestampadd"(unit, n, ts) and
+         *   TIMESTAMPDIFF/DATEDIFF/DATE_DIFF(unit, a, b) -> "timestampdiff"(unit, a, b), where
+         *     the unit is an AST_LITERAL string in upper case (e.g. "MICROSECOND");
+         *   GROUP BY CUBE(a, b) / ROLLUP(a, b) are calls named as written; GROUPING SETS
+         *     ((a), (a, b)) is a call named "grouping_sets" whose args are AST_PAREN_LISTs
+         *     (or single expressions); GROUP BY a, b WITH ROLLUP|CUBE wraps the list likewise.
+         * `over` is an AST_WINDOW for window functions, else NULL. */
+        struct { char *name; cn_ast_list args; bool distinct; bool is_star; cn_ast *filter; cn_ast *over; } func;
         struct { char op[8]; cn_ast *l, *r; } binary; /* "+","-","*","/","%","div","=","==","<=>","<>","!=","<","<=",">",">=","and","or","||","&","|","^" */
         struct { char op[8]; cn_ast *arg; } unary;    /* "-", "+", "not", "~" */
         struct { cn_ast *operand; cn_ast_list whens, thens; cn_ast *else_; } case_;
@@ -142,6 +169,7 @@ struct cn_ast {
             char **values; /* value texts (may have sign) */
             char **units;  /* "year","month","week","day","hour","minute","second","millisecond","microsecond" (singular, lower) */
             char *from, *to; /* for INTERVAL '1-2' YEAR TO MONTH: values[0] is the string, units[0]=from */
+            /* INTERVAL '1 day 2 hours' (a bare string): n = 1, values[0] the string, units[0] NULL */
         } interval;
         cn_ast_list list; /* AST_PAREN_LIST */
 
@@ -161,7 +189,10 @@ struct cn_ast {
             cn_ast *having;
             int nhints;
             char **hint_names;    /* "BROADCAST", "MERGE", "SHUFFLE_HASH", ... */
-            cn_ast_list *hint_args; /* per hint: AST_COLUMN names of relations */
+            cn_ast_list *hint_args; /* per hint: AST_COLUMN names of relations (AST_LITERAL for numbers) */
+            int nwindows;         /* WINDOW w AS (...), ...: names and AST_WINDOW specs */
+            char **window_names;
+            cn_ast **windows;
         } select;
         struct { cn_setop_kind op; bool all; cn_ast *l, *r; } setop;
         struct {
@@ -190,6 +221,20 @@ struct cn_ast {
         struct { cn_name name; cn_ast *query; bool extended; } describe; /* query set for DESCRIBE QUERY */
         struct { cn_name name; bool lazy; bool if_exists; cn_ast *query; int noptions; cn_option *options; } cache;
         struct { cn_ast *query; } stmt;
+
+        /* additions */
+        struct { cn_name name; char *pattern; } show; /* SHOW TABLES [IN db] [LIKE 'p']: name = db;
+                                                        SHOW COLUMNS IN t [IN db]: name = [db.]t */
+        struct {
+            char *ref;               /* OVER w / w AS (ref ...): a named window, else NULL */
+            cn_ast_list partition_by;
+            int norder;
+            cn_sort_item *order;
+            int frame;               /* 0 none, 1 ROWS, 2 RANGE */
+            cn_frame_bound lo_kind, hi_kind; /* hi_kind FRAME_NONE: single bound (lo .. CURRENT ROW) */
+            cn_ast *lo, *hi;         /* offsets for FRAME_PRECEDING / FRAME_FOLLOWING */
+        } window;
+        struct { char *name; cn_ast_list args; char *alias; int ncols; char **cols; } tvf;
     } u;
 };
 
