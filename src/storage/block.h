@@ -80,6 +80,13 @@ typedef struct cn_batch_source {
     void *state;
 } cn_batch_source;
 
+/* Append rows[0..n) of src (physical row numbers; rows NULL = 0..n) to dst at
+ * dst->count, advancing dst->count. dst must have the same physical column
+ * types and capacity >= dst->count + n; long strings are copied into arena a,
+ * a validity bitmap is allocated in a when the first NULL arrives. One type
+ * switch per column, then a tight loop. */
+void cn_batch_append_rows(cn_batch *dst, const cn_batch *src, const uint16_t *rows, int n, cn_arena *a);
+
 /* Bytes the live rows of b occupy in memory as plain columns (for memory accounting and stats). */
 int64_t cn_batch_mem_bytes(const cn_batch *b);
 

@@ -24,10 +24,10 @@
 
 typedef struct cn_memory_manager cn_memory_manager;
 
-/* Evict storage blocks to free at least `bytes`; returns bytes freed (they must
- * have been released with cn_mm_release_storage before returning... or not:
- * the manager releases exactly the returned amount itself). Called without the
- * manager's lock held. */
+/* Evict storage blocks to free (at least) `bytes`; returns the bytes of storage
+ * memory freed. The manager itself subtracts the returned amount from the
+ * storage pool, so the evictor must NOT call cn_mm_release_storage for them.
+ * Called without the manager's lock held. */
 typedef int64_t (*cn_mm_evict_fn)(void *ud, int64_t bytes);
 
 /* Explicit sizes: usable bytes for both pools and the storage region within it. */
