@@ -12,7 +12,8 @@
 #include "base/base.h"
 
 typedef enum {
-    EV_JOB_START, EV_JOB_END, EV_STAGE_SUBMITTED, EV_STAGE_COMPLETED, EV_TASK_START, EV_TASK_END
+    EV_JOB_START, EV_JOB_END, EV_STAGE_SUBMITTED, EV_STAGE_COMPLETED, EV_TASK_START, EV_TASK_END,
+    EV_TICK               /* posted about every 100 ms while a job runs (progress bar redraws) */
 } cn_event_type;
 
 typedef struct cn_task_metrics {
