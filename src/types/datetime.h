@@ -38,4 +38,18 @@ int cn_date_dayofyear(int32_t days);
  * or an IANA name read from the system zoneinfo). */
 int64_t cn_tz_offset_micros(const char *tz, int64_t utc_micros);
 
+/* Resolved time zones (cached for the life of the process; thread-safe). Look a zone up once
+ * per batch with cn_tz_get, then call cn_tz_offset per row. NULL or "" = the default zone;
+ * returns NULL for an unknown name (the offset functions treat NULL as UTC). */
+typedef struct cn_tz cn_tz;
+const cn_tz *cn_tz_get(const char *name);
+bool cn_tz_valid(const char *name);
+int64_t cn_tz_offset(const cn_tz *z, int64_t utc_micros);
+/* Local wall-clock micros to UTC (Java's rules: earlier offset in overlaps, shift forward in gaps). */
+int64_t cn_tz_local_to_utc(const cn_tz *z, int64_t local_micros);
+/* Session time zone used when none is given (spark.sql.session.timeZone). Default: $TZ, else
+ * /etc/timezone, else "UTC". */
+void cn_tz_set_default(const char *name);
+const char *cn_tz_default(void);
+
 #endif
