@@ -104,6 +104,12 @@ cn_op *cn_op_union(cn_task_ctx *t, int n, cn_op **children);
  * (semi/anti: left only). build_right selects the build side. */
 cn_op *cn_op_hash_join(cn_task_ctx *t, cn_op *left, cn_op *right, int join_type, bool build_right, int nkeys,
                        cn_expr **left_keys, cn_expr **right_keys, const cn_expr *cond, int broadcast_id);
+/* Null-aware LEFT ANTI join (NOT IN, one key, build right): if the build side has a NULL key no row
+ * is emitted; a probe row with a NULL key is dropped unless the build side is empty. */
+void cn_op_hash_join_set_null_aware(cn_op *op, bool null_aware);
+/* Free a shared broadcast hash table returned by the build callback of get_broadcast_table
+ * (the scheduler calls this when the query ends). */
+void cn_hash_join_table_free(void *table);
 cn_op *cn_op_merge_join(cn_task_ctx *t, cn_op *left, cn_op *right, int join_type, int nkeys, cn_expr **left_keys,
                         cn_expr **right_keys, const cn_expr *cond);
 cn_op *cn_op_nl_join(cn_task_ctx *t, cn_op *left, cn_op *right, int join_type, bool build_right, const cn_expr *cond);
