@@ -183,15 +183,9 @@ int cn_block_encode_rows(const cn_batch *b, const uint16_t *rows, int n, cn_code
         rc = cn_error_set(err, "INTERNAL_ERROR", "message", "batch too large for a block", NULL);
         goto out;
     }
-    /* The raw payload goes straight into w when uncompressed, else into a scratch buffer. */
-    uint8_t *scratch = NULL, *p;
+    /* The raw payload is built in an aligned scratch buffer (the frame in w may sit at any offset). */
     size_t frame_at = w->len;
-    if (codec == CN_CODEC_NONE) {
-        writer_reserve(w, CN_BLOCK_HEADER_SIZE + raw);
-        p = w->buf + frame_at + CN_BLOCK_HEADER_SIZE;
-    } else {
-        p = scratch = cn_xmalloc(raw ? raw : 1);
-    }
+    uint8_t *scratch = cn_xmalloc(raw ? raw : 1), *p = scratch;
     uint8_t *q = p;
     memset(q, 0, 16);
     q[0] = BLOCK_VERSION;
@@ -252,6 +246,7 @@ int cn_block_parse_header(const uint8_t hdr[CN_BLOCK_HEADER_SIZE], cn_block_head
     h->checksum = get32(hdr + 12);
     if (h->raw_len > CN_BLOCK_MAX_PAYLOAD || h->stored_len > CN_BLOCK_MAX_PAYLOAD)
         return corrupt(err, "length out of range");
+    if (hdr[2] || hdr[3]) return corrupt(err, "reserved bits set");
     if (h->raw_len < 16) return corrupt(err, "payload too short");
     if (h->codec == CN_CODEC_NONE && h->stored_len != h->raw_len) return corrupt(err, "length mismatch");
     /* LZ4 cannot expand more than ~255x; reject headers that claim more. */
