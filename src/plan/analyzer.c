@@ -1,0 +1,987 @@
+/*
+ * analyzer.c — from a query AST to a resolved logical plan (Spark's Analyzer).
+ *
+ * A query is analyzed block by block. The FROM clause becomes a tree of
+ * relations (catalog views, CTEs, subqueries, inline tables, joins) and a
+ * scope: the columns the block can name, with their qualifiers. WHERE becomes
+ * a Filter; the select list, GROUP BY and HAVING become a Project or an
+ * Aggregate (analyzer_agg.c); ORDER BY resolves against the select list first
+ * and then the input (missing input columns ride along as hidden columns that
+ * a Project above the Sort removes, as Spark does); LIMIT and OFFSET are
+ * folded to integers. Set operations widen column types to a common type.
+ * Views and CTEs are copied with fresh attribute ids on every use, so a
+ * self-join of one view has distinct columns on each side. Errors carry Spark's
+ * error classes and the query context of the offending text.
+ */
+#include "plan/analyzer_internal.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+/* ------------------------------------------------------------------ errors */
+
+void az_ctx(az *z, const cn_ast *n)
+{
+    if (n && n->start >= 0) cn_error_context(z->err, z->ctx->sql, n->start, n->stop);
+}
+
+int az_error_at(az *z, const cn_ast *n, const char *cls, ...)
+{
+    /* collect key/value pairs */
+    const char *kv[2 * CN_ERR_MAX_PARAMS + 2];
+    int nkv = 0;
+    va_list ap;
+    va_start(ap, cls);
+    for (;;) {
+        const char *k = va_arg(ap, const char *);
+        if (!k || nkv >= 2 * CN_ERR_MAX_PARAMS) break;
+        kv[nkv++] = k;
+        kv[nkv++] = va_arg(ap, const char *);
+    }
+    va_end(ap);
+    while (nkv < 2 * CN_ERR_MAX_PARAMS) kv[nkv++] = NULL;
+    cn_error_set(z->err, cls, kv[0], kv[1], kv[2], kv[3], kv[4], kv[5], kv[6], kv[7], kv[8], kv[9], kv[10], kv[11],
+                 kv[12], kv[13], kv[14], kv[15], NULL);
+    az_ctx(z, n);
+    return -1;
+}
+
+static char *ordinal_word(az *z, int i)
+{
+    static const char *w[] = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+                              "tenth"};
+    if (i >= 0 && i < 10) return (char *)w[i];
+    return cn_arena_printf(z->a, "%dth", i + 1);
+}
+
+/* ------------------------------------------------------------------ scopes */
+
+void az_scope_add(az *z, az_scope *s, const cn_attr *a, bool hidden)
+{
+    if (s->n == s->cap) {
+        int nc = s->cap ? s->cap * 2 : 16;
+        az_ent *e = cn_arena_alloc(z->a, sizeof(az_ent) * (size_t)nc);
+        if (s->n) memcpy(e, s->e, sizeof(az_ent) * (size_t)s->n);
+        s->e = e;
+        s->cap = nc;
+    }
+    s->e[s->n].a = *a;
+    s->e[s->n].hidden = hidden;
+    s->n++;
+}
+
+static az_scope *scope_new(az *z, az_scope *outer)
+{
+    az_scope *s = cn_arena_calloc(z->a, sizeof *s);
+    s->outer = outer;
+    return s;
+}
+
+az_scope *az_scope_of_plan(az *z, const cn_lplan *p, const char *qualifier, az_scope *outer)
+{
+    az_scope *s = scope_new(z, outer);
+    for (int i = 0; i < p->nout; i++) {
+        cn_attr a = p->out[i];
+        if (qualifier) a.qualifier = qualifier;
+        az_scope_add(z, s, &a, false);
+    }
+    return s;
+}
+
+static cn_attr *attrs_alloc(az *z, int n) { return cn_arena_calloc(z->a, sizeof(cn_attr) * (size_t)(n + 1)); }
+static cn_expr **exprs_alloc(az *z, int n) { return cn_arena_calloc(z->a, sizeof(cn_expr *) * (size_t)(n + 1)); }
+
+/* Project renaming the outputs of p (column alias lists); new ids. */
+static int rename_cols(az *z, const cn_ast *n, cn_lplan *p, int ncols, char **cols, cn_lplan **out)
+{
+    if (ncols != p->nout) {
+        return az_error_at(z, n, "ASSIGNMENT_ARITY_MISMATCH", "numTarget", cn_arena_printf(z->a, "%d", ncols),
+                           "numExpr", cn_arena_printf(z->a, "%d", p->nout), NULL);
+    }
+    cn_lplan *pr = cn_lplan_new(z->a, LP_PROJECT, 1);
+    pr->children[0] = p;
+    pr->nexprs = pr->nout = ncols;
+    pr->exprs = exprs_alloc(z, ncols);
+    pr->out = attrs_alloc(z, ncols);
+    for (int i = 0; i < ncols; i++) {
+        pr->exprs[i] = az_col(z, &p->out[i]);
+        pr->out[i] = p->out[i];
+        pr->out[i].id = cn_next_attr_id();
+        pr->out[i].name = cn_arena_strdup(z->a, cols[i]);
+        pr->out[i].qualifier = NULL;
+    }
+    *out = pr;
+    return 0;
+}
+
+/* --------------------------------------------------------------- relations */
+
+static int64_t path_bytes(const char *path)
+{
+    struct stat st;
+    if (!path || stat(path, &st) != 0) return -1;
+    if (S_ISREG(st.st_mode)) return (int64_t)st.st_size;
+    if (!S_ISDIR(st.st_mode)) return -1;
+    DIR *d = opendir(path);
+    if (!d) return -1;
+    int64_t total = 0;
+    struct dirent *de;
+    char buf[4096];
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.' || de->d_name[0] == '_') continue;
+        snprintf(buf, sizeof buf, "%s/%s", path, de->d_name);
+        if (stat(buf, &st) == 0 && S_ISREG(st.st_mode)) total += (int64_t)st.st_size;
+    }
+    closedir(d);
+    return total;
+}
+
+static cn_lplan *scan_of_view(az *z, cn_view *v, const char *qual)
+{
+    cn_schema *sc = v->source->schema;
+    cn_lplan *p = cn_lplan_new(z->a, LP_SCAN, 0);
+    p->view = v;
+    p->ncols = p->nout = sc->n;
+    p->cols = cn_arena_alloc(z->a, sizeof(int) * (size_t)(sc->n + 1));
+    p->out = attrs_alloc(z, sc->n);
+    for (int i = 0; i < sc->n; i++) {
+        p->cols[i] = i;
+        p->out[i].id = cn_next_attr_id();
+        p->out[i].name = sc->fields[i].name;
+        p->out[i].type = sc->fields[i].type;
+        p->out[i].nullable = true;
+        p->out[i].qualifier = qual;
+    }
+    int64_t bytes = -1;
+    if (z->ctx->source_bytes) bytes = z->ctx->source_bytes(z->ctx->resolve_ud, v);
+    if (bytes < 0) bytes = path_bytes(cn_source_option(v->source, "path"));
+    /* est_bytes of a scan with all columns: the files' total size (Spark's sizeInBytes) */
+    p->est_bytes = bytes >= 0 ? (double)bytes : -1;
+    return p;
+}
+
+static int table_relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **out, az_scope **scope)
+{
+    const cn_name *nm = &n->u.table.name;
+    const char *tname = nm->parts[nm->n - 1];
+    const char *qual = n->u.table.alias ? n->u.table.alias : tname;
+    cn_lplan *p = NULL;
+    if (nm->n == 1) {
+        for (az_cte *c = z->ctes; c; c = c->next)
+            if (!strcasecmp(c->name, tname)) {
+                p = cn_lplan_fresh_copy(z->a, c->plan);
+                break;
+            }
+    }
+    if (!p) {
+        char *lower = cn_arena_strdup(z->a, tname);
+        for (char *q = lower; *q; q++) *q = (char)tolower((unsigned char)*q);
+        cn_view *v = z->ctx->catalog ? cn_catalog_get(z->ctx->catalog, lower) : NULL;
+        if (!v) return az_error_at(z, n, "TABLE_OR_VIEW_NOT_FOUND", "relationName", cn_name_quoted(z->a, nm), NULL);
+        if (v->source && !v->source->schema) {
+            if (!z->ctx->resolve_source)
+                return az_error_at(z, n, "INTERNAL_ERROR", NULL);
+            if (z->ctx->resolve_source(z->ctx->resolve_ud, v, z->err) != 0) {
+                az_ctx(z, n);
+                return -1;
+            }
+        }
+        if (v->cache) {
+            cn_lplan *c = cn_lplan_new(z->a, LP_CACHED, 0);
+            c->cache = v->cache;
+            if (v->source) {
+                cn_lplan *s = scan_of_view(z, v, qual);
+                c->nout = s->nout;
+                c->out = s->out;
+                c->est_bytes = s->est_bytes;
+            } else if (v->plan) {
+                cn_lplan *vp = cn_lplan_fresh_copy(z->a, (const cn_lplan *)v->plan);
+                c->nout = vp->nout;
+                c->out = vp->out;
+            }
+            p = c;
+        } else if (v->source) {
+            p = scan_of_view(z, v, qual);
+        } else if (v->plan) {
+            p = cn_lplan_fresh_copy(z->a, (const cn_lplan *)v->plan);
+        } else {
+            return az_error_at(z, n, "TABLE_OR_VIEW_NOT_FOUND", "relationName", cn_name_quoted(z->a, nm), NULL);
+        }
+    }
+    if (n->u.table.ncols > 0 && rename_cols(z, n, p, n->u.table.ncols, n->u.table.cols, &p) != 0) return -1;
+    for (int i = 0; i < p->nout; i++) p->out[i].qualifier = qual;
+    *out = p;
+    *scope = az_scope_of_plan(z, p, qual, outer);
+    return 0;
+}
+
+/* VALUES (...), (...) [AS t(a, b)] */
+static int values_relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **out)
+{
+    int nrows = n->u.values.nrows;
+    int ncols = n->u.values.ncols > 0 ? n->u.values.ncols : (nrows > 0 ? n->u.values.rows[0].n : 0);
+    for (int r = 0; r < nrows; r++)
+        if (n->u.values.rows[r].n != ncols)
+            return az_error_at(z, n, "INVALID_INLINE_TABLE.NUM_COLUMNS_MISMATCH", "expectedNumCols",
+                               cn_arena_printf(z->a, "%d", ncols), "actualNumCols",
+                               cn_arena_printf(z->a, "%d", n->u.values.rows[r].n), "rowIndex",
+                               cn_arena_printf(z->a, "%d", r), NULL);
+    cn_expr ***cells = cn_arena_alloc(z->a, sizeof(cn_expr **) * (size_t)(nrows + 1));
+    az_ectx ec;
+    memset(&ec, 0, sizeof ec);
+    ec.inline_table = true;
+    ec.scope = scope_new(z, outer);
+    for (int r = 0; r < nrows; r++) {
+        cells[r] = exprs_alloc(z, ncols);
+        for (int c = 0; c < ncols; c++) {
+            const cn_ast *cell = n->u.values.rows[r].items[c];
+            if (az_expr(z, &ec, cell, &cells[r][c]) != 0) return -1;
+            cn_expr *e = cells[r][c];
+            if (!cn_expr_is_foldable(e) || cn_expr_has_agg(e) || cn_expr_has_subquery(e))
+                return az_error_at(z, cell, "INVALID_INLINE_TABLE.CANNOT_EVALUATE_EXPRESSION_IN_INLINE_TABLE", "expr",
+                                   az_sql_quoted(z, e), NULL);
+        }
+    }
+    cn_lplan *p = cn_lplan_new(z->a, LP_LOCAL, 0);
+    p->nout = ncols;
+    p->out = attrs_alloc(z, ncols);
+    const char *qual = n->u.values.alias;
+    for (int c = 0; c < ncols; c++) {
+        cn_type t = nrows > 0 ? cells[0][c]->type : cn_type_of(CN_NULL);
+        for (int r = 1; r < nrows; r++) {
+            bool ok = true;
+            if (!cn_type_eq(t, cells[r][c]->type)) t = cn_type_wider(t, cells[r][c]->type, &ok);
+            if (!ok) {
+                const char *nm = n->u.values.ncols > 0 ? n->u.values.cols[c] : cn_arena_printf(z->a, "col%d", c + 1);
+                return az_error_at(z, n, "INVALID_INLINE_TABLE.INCOMPATIBLE_TYPES_IN_INLINE_TABLE", "colName",
+                                   az_quote(z, nm), NULL);
+            }
+        }
+        p->out[c].id = cn_next_attr_id();
+        p->out[c].name = n->u.values.ncols > 0 ? cn_arena_strdup(z->a, n->u.values.cols[c])
+                                               : cn_arena_printf(z->a, "col%d", c + 1);
+        p->out[c].type = t;
+        p->out[c].qualifier = qual;
+    }
+    p->nrows = nrows;
+    p->rows = cn_arena_alloc(z->a, sizeof(cn_value *) * (size_t)(nrows + 1));
+    for (int r = 0; r < nrows; r++) {
+        p->rows[r] = cn_arena_calloc(z->a, sizeof(cn_value) * (size_t)(ncols + 1));
+        for (int c = 0; c < ncols; c++) {
+            cn_expr *e = cn_expr_coerce(z->a, cells[r][c], p->out[c].type);
+            if (az_fold(z, e, &p->rows[r][c]) != 0) {
+                az_ctx(z, n->u.values.rows[r].items[c]);
+                return -1;
+            }
+            p->rows[r][c].type = p->out[c].type;
+            if (p->rows[r][c].is_null) p->out[c].nullable = true;
+        }
+    }
+    p->est_rows = nrows;
+    *out = p;
+    return 0;
+}
+
+/* range(end) / range(start, end[, step]) as an inline table of BIGINT id */
+static int tvf_relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **out, az_scope **scope)
+{
+    if (!n->u.tvf.name || strcasecmp(n->u.tvf.name, "range"))
+        return az_error_at(z, n, "UNRESOLVABLE_TABLE_VALUED_FUNCTION", "name", az_quote(z, n->u.tvf.name), NULL);
+    int na = n->u.tvf.args.n;
+    int64_t v[3] = {0, 0, 1};
+    az_ectx ec;
+    memset(&ec, 0, sizeof ec);
+    ec.inline_table = true;
+    for (int i = 0; i < na && i < 3; i++) {
+        cn_expr *e;
+        cn_value x;
+        if (az_expr(z, &ec, n->u.tvf.args.items[i], &e) != 0) return -1;
+        if (az_fold(z, e, &x) != 0) return -1;
+        v[i] = x.v.i;
+    }
+    int64_t start = na >= 2 ? v[0] : 0, end = na >= 2 ? v[1] : v[0], step = na >= 3 ? v[2] : 1;
+    if (step == 0)
+        return az_error_at(z, n, "FAILED_FUNCTION_CALL", "funcName", "`range`", NULL);
+    int64_t cnt = 0;
+    if ((step > 0 && end > start) || (step < 0 && end < start)) cnt = (end - start + step + (step > 0 ? -1 : 1)) / step;
+    if (cnt > 10000000) return az_error_at(z, n, "UNSUPPORTED_FEATURE", "detail", "range() over 10M rows", NULL);
+    cn_lplan *p = cn_lplan_new(z->a, LP_LOCAL, 0);
+    p->nout = 1;
+    p->out = attrs_alloc(z, 1);
+    p->out[0].id = cn_next_attr_id();
+    p->out[0].name = "id";
+    p->out[0].type = cn_type_of(CN_BIGINT);
+    p->out[0].qualifier = n->u.tvf.alias;
+    p->nrows = (int)cnt;
+    p->rows = cn_arena_alloc(z->a, sizeof(cn_value *) * (size_t)(cnt + 1));
+    cn_value *vals = cn_arena_calloc(z->a, sizeof(cn_value) * (size_t)(cnt + 1));
+    for (int64_t i = 0; i < cnt; i++) {
+        vals[i].type = p->out[0].type;
+        vals[i].v.i = start + i * step;
+        p->rows[i] = &vals[i];
+    }
+    p->est_rows = (double)cnt;
+    if (n->u.tvf.ncols > 0 && rename_cols(z, n, p, n->u.tvf.ncols, n->u.tvf.cols, &p) != 0) return -1;
+    *out = p;
+    *scope = az_scope_of_plan(z, p, n->u.tvf.alias, outer);
+    return 0;
+}
+
+static int relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **out, az_scope **scope);
+
+static bool find_visible(az_scope *s, const char *name, int *idx)
+{
+    int found = -1, cnt = 0;
+    for (int i = 0; i < s->n; i++)
+        if (!s->e[i].hidden && !strcasecmp(s->e[i].a.name, name)) {
+            if (found < 0) found = i;
+            cnt++;
+        }
+    *idx = found;
+    return cnt >= 1;
+}
+
+static int join_relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **out, az_scope **scope)
+{
+    cn_lplan *l, *r;
+    az_scope *ls, *rs;
+    if (relation(z, n->u.join.left, outer, &l, &ls) != 0) return -1;
+    if (relation(z, n->u.join.right, outer, &r, &rs) != 0) return -1;
+    cn_join_type jt = n->u.join.type;
+    cn_lplan *j = cn_lplan_new(z->a, LP_JOIN, 2);
+    j->children[0] = l;
+    j->children[1] = r;
+    j->join_type = jt == JOIN_CROSS ? JOIN_INNER : jt;
+    bool semi = jt == JOIN_LEFT_SEMI || jt == JOIN_LEFT_ANTI;
+    int nout = semi ? l->nout : l->nout + r->nout;
+    j->nout = nout;
+    j->out = attrs_alloc(z, nout);
+    for (int i = 0; i < l->nout; i++) j->out[i] = l->out[i];
+    if (!semi)
+        for (int i = 0; i < r->nout; i++) j->out[l->nout + i] = r->out[i];
+    /* nullability of outer joins */
+    if (jt == JOIN_LEFT || jt == JOIN_FULL)
+        for (int i = 0; i < r->nout; i++) j->out[l->nout + i].nullable = true;
+    if (jt == JOIN_RIGHT || jt == JOIN_FULL)
+        for (int i = 0; i < l->nout; i++) j->out[i].nullable = true;
+
+    az_scope *both = scope_new(z, outer);
+    for (int i = 0; i < ls->n; i++) az_scope_add(z, both, &ls->e[i].a, ls->e[i].hidden);
+    for (int i = 0; i < rs->n; i++) az_scope_add(z, both, &rs->e[i].a, rs->e[i].hidden);
+
+    int nusing = n->u.join.nusing;
+    char **using_ = n->u.join.using_;
+    if (n->u.join.natural) {
+        using_ = cn_arena_alloc(z->a, sizeof(char *) * (size_t)(ls->n + 1));
+        nusing = 0;
+        for (int i = 0; i < ls->n; i++) {
+            int k;
+            if (!ls->e[i].hidden && find_visible(rs, ls->e[i].a.name, &k)) using_[nusing++] = (char *)ls->e[i].a.name;
+        }
+    }
+    if (n->u.join.on) {
+        az_ectx ec;
+        memset(&ec, 0, sizeof ec);
+        ec.scope = both;
+        cn_expr *c;
+        if (az_expr(z, &ec, n->u.join.on, &c) != 0) return -1;
+        if (cn_expr_has_agg(c))
+            return az_error_at(z, n->u.join.on, "UNSUPPORTED_EXPR_FOR_OPERATOR", "invalidExprSqls",
+                               az_sql_quoted(z, c), NULL);
+        j->cond = c;
+        *out = j;
+        if (semi) {
+            *scope = scope_new(z, outer);
+            for (int i = 0; i < ls->n; i++) az_scope_add(z, *scope, &ls->e[i].a, ls->e[i].hidden);
+        } else {
+            /* nullability from the join */
+            for (int i = 0; i < both->n; i++)
+                for (int k = 0; k < nout; k++)
+                    if (both->e[i].a.id == j->out[k].id) both->e[i].a.nullable = j->out[k].nullable;
+            *scope = both;
+        }
+        return 0;
+    }
+    if (n->u.join.natural || nusing > 0) {
+        /* USING / NATURAL: keys first (coalesced for FULL), then the others of each side */
+        int *li = cn_arena_alloc(z->a, sizeof(int) * (size_t)(nusing + 1));
+        int *ri = cn_arena_alloc(z->a, sizeof(int) * (size_t)(nusing + 1));
+        cn_expr *cond = NULL;
+        for (int k = 0; k < nusing; k++) {
+            if (!find_visible(ls, using_[k], &li[k]))
+                return az_error_at(z, n, "UNRESOLVED_USING_COLUMN_FOR_JOIN", "colName", az_quote(z, using_[k]),
+                                   "side", "left", "suggestion", "", NULL);
+            if (!find_visible(rs, using_[k], &ri[k]))
+                return az_error_at(z, n, "UNRESOLVED_USING_COLUMN_FOR_JOIN", "colName", az_quote(z, using_[k]),
+                                   "side", "right", "suggestion", "", NULL);
+            cn_expr *args[2] = {az_col(z, &ls->e[li[k]].a), az_col(z, &rs->e[ri[k]].a)}, *eq;
+            if (cn_expr_call(z->a, "=", args, 2, false, false, &eq, z->err) != 0) {
+                az_ctx(z, n);
+                return -1;
+            }
+            if (cond) {
+                cn_expr *a2[2] = {cond, eq};
+                if (cn_expr_call(z->a, "and", a2, 2, false, false, &cond, z->err) != 0) return -1;
+            } else {
+                cond = eq;
+            }
+        }
+        j->cond = cond;
+        /* projection: keys, left others, right others */
+        int nl = semi ? 0 : rs->n;
+        int cap = ls->n + nl + nusing;
+        cn_lplan *pr = cn_lplan_new(z->a, LP_PROJECT, 1);
+        pr->children[0] = j;
+        pr->exprs = exprs_alloc(z, cap);
+        pr->out = attrs_alloc(z, cap);
+        az_scope *s = scope_new(z, outer);
+        int m = 0;
+        for (int k = 0; k < nusing; k++) {
+            cn_attr la = ls->e[li[k]].a, ra = rs->e[ri[k]].a;
+            if (jt == JOIN_FULL) {
+                cn_expr *args[2] = {az_col(z, &la), az_col(z, &ra)}, *co;
+                if (cn_expr_call(z->a, "coalesce", args, 2, false, false, &co, z->err) != 0) return -1;
+                pr->exprs[m] = co;
+                pr->out[m] = la;
+                pr->out[m].id = cn_next_attr_id();
+                pr->out[m].qualifier = NULL;
+                pr->out[m].type = co->type;
+                pr->out[m].nullable = la.nullable && ra.nullable;
+                az_scope_add(z, s, &pr->out[m], false);
+                la.nullable = ra.nullable = true;
+                az_scope_add(z, s, &la, true);
+                az_scope_add(z, s, &ra, true);
+            } else {
+                cn_attr key = jt == JOIN_RIGHT ? ra : la, other = jt == JOIN_RIGHT ? la : ra;
+                if (jt == JOIN_LEFT) other.nullable = true;
+                if (jt == JOIN_RIGHT) other.nullable = true;
+                pr->exprs[m] = az_col(z, &key);
+                pr->out[m] = key;
+                az_scope_add(z, s, &key, false);
+                if (!semi) az_scope_add(z, s, &other, true);
+            }
+            m++;
+        }
+        for (int side = 0; side < (semi ? 1 : 2); side++) {
+            az_scope *ss = side == 0 ? ls : rs;
+            int *ix = side == 0 ? li : ri;
+            bool nul = (side == 0 && (jt == JOIN_RIGHT || jt == JOIN_FULL)) ||
+                       (side == 1 && (jt == JOIN_LEFT || jt == JOIN_FULL));
+            for (int i = 0; i < ss->n; i++) {
+                bool key = false;
+                for (int k = 0; k < nusing; k++)
+                    if (ix[k] == i) key = true;
+                if (key) continue;
+                cn_attr a = ss->e[i].a;
+                if (nul) a.nullable = true;
+                if (ss->e[i].hidden) {
+                    az_scope_add(z, s, &a, true);
+                    continue;
+                }
+                pr->exprs[m] = az_col(z, &a);
+                pr->out[m] = a;
+                az_scope_add(z, s, &a, false);
+                m++;
+            }
+        }
+        pr->nexprs = pr->nout = m;
+        *out = pr;
+        *scope = s;
+        return 0;
+    }
+    *out = j;
+    if (semi) {
+        *scope = scope_new(z, outer);
+        for (int i = 0; i < ls->n; i++) az_scope_add(z, *scope, &ls->e[i].a, ls->e[i].hidden);
+    } else {
+        for (int i = 0; i < both->n; i++)
+            for (int k = 0; k < nout; k++)
+                if (both->e[i].a.id == j->out[k].id) both->e[i].a.nullable = j->out[k].nullable;
+        *scope = both;
+    }
+    return 0;
+}
+
+static int relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **out, az_scope **scope)
+{
+    switch (n->kind) {
+    case AST_TABLE: return table_relation(z, n, outer, out, scope);
+    case AST_SUBQUERY_REL: {
+        cn_lplan *p;
+        if (az_query(z, n->u.subrel.query, outer, &p) != 0) return -1;
+        if (n->u.subrel.ncols > 0 && rename_cols(z, n, p, n->u.subrel.ncols, n->u.subrel.cols, &p) != 0) return -1;
+        *out = p;
+        *scope = az_scope_of_plan(z, p, n->u.subrel.alias, outer);
+        if (!n->u.subrel.alias)
+            for (int i = 0; i < (*scope)->n; i++) (*scope)->e[i].a.qualifier = NULL;
+        return 0;
+    }
+    case AST_VALUES: {
+        cn_lplan *p;
+        if (values_relation(z, n, outer, &p) != 0) return -1;
+        *out = p;
+        *scope = az_scope_of_plan(z, p, n->u.values.alias, outer);
+        return 0;
+    }
+    case AST_TVF: return tvf_relation(z, n, outer, out, scope);
+    case AST_JOIN: return join_relation(z, n, outer, out, scope);
+    case AST_QUERY:
+    case AST_SELECT:
+    case AST_SETOP: {
+        cn_lplan *p;
+        if (az_query(z, n, outer, &p) != 0) return -1;
+        *out = p;
+        *scope = az_scope_of_plan(z, p, NULL, outer);
+        return 0;
+    }
+    default: break;
+    }
+    return az_error_at(z, n, "INTERNAL_ERROR", NULL);
+}
+
+/* ------------------------------------------------------------- hints */
+
+static void apply_hints(az *z, const cn_ast *sel, cn_lplan *p, az_scope *scope)
+{
+    /* BROADCAST(t) / MERGE(t) / SHUFFLE_HASH(t): mark joins whose side outputs t's columns */
+    for (int h = 0; h < sel->u.select.nhints; h++) {
+        const char *hn = sel->u.select.hint_names[h];
+        int kind = 0;
+        if (!strcasecmp(hn, "BROADCAST") || !strcasecmp(hn, "BROADCASTJOIN") || !strcasecmp(hn, "MAPJOIN")) kind = 1;
+        else if (!strcasecmp(hn, "MERGE") || !strcasecmp(hn, "SHUFFLE_MERGE") || !strcasecmp(hn, "MERGEJOIN")) kind = 3;
+        else if (!strcasecmp(hn, "SHUFFLE_HASH")) kind = 4;
+        if (!kind) continue;
+        const cn_ast_list *args = &sel->u.select.hint_args[h];
+        for (int k = 0; k < args->n; k++) {
+            const cn_ast *a = args->items[k];
+            if (a->kind != AST_COLUMN) continue;
+            const char *rel = a->u.name.parts[a->u.name.n - 1];
+            int64_t id = -1;
+            for (int i = 0; i < scope->n && id < 0; i++)
+                if (scope->e[i].a.qualifier && !strcasecmp(scope->e[i].a.qualifier, rel)) id = scope->e[i].a.id;
+            if (id < 0) continue;
+            /* walk the join tree below p */
+            cn_lplan *stack[64];
+            int sp = 0;
+            stack[sp++] = p;
+            while (sp > 0) {
+                cn_lplan *q = stack[--sp];
+                if (q->kind == LP_JOIN) {
+                    for (int side = 0; side < 2; side++) {
+                        cn_lplan *c = q->children[side];
+                        bool has = false;
+                        for (int i = 0; i < c->nout; i++)
+                            if (c->out[i].id == id) has = true;
+                        if (has && c->kind != LP_JOIN) q->hint = kind == 1 ? 1 + side : kind;
+                    }
+                }
+                for (int i = 0; i < q->nchildren && sp < 64; i++)
+                    if (q->kind == LP_JOIN || q->kind == LP_PROJECT || q->kind == LP_FILTER) stack[sp++] = q->children[i];
+            }
+        }
+    }
+    (void)z;
+}
+
+/* ------------------------------------------------------------ query blocks */
+
+static int select_block(az *z, const cn_ast *sel, az_scope *outer, az_select_out *so)
+{
+    cn_lplan *p;
+    az_scope *scope;
+    if (sel->u.select.from) {
+        if (relation(z, sel->u.select.from, outer, &p, &scope) != 0) return -1;
+        if (sel->u.select.nhints) apply_hints(z, sel, p, scope);
+    } else {
+        p = cn_lplan_new(z->a, LP_LOCAL, 0);
+        p->nrows = 1;
+        p->rows = cn_arena_calloc(z->a, sizeof(cn_value *) * 2);
+        p->rows[0] = cn_arena_calloc(z->a, sizeof(cn_value));
+        p->est_rows = 1;
+        scope = scope_new(z, outer);
+    }
+    if (sel->u.select.where) {
+        az_ectx ec;
+        memset(&ec, 0, sizeof ec);
+        ec.scope = scope;
+        cn_expr *c;
+        if (az_expr(z, &ec, sel->u.select.where, &c) != 0) return -1;
+        if (cn_expr_has_agg(c)) {
+            /* list the aggregate calls */
+            cn_strbuf sb;
+            cn_sb_init(&sb);
+            cn_expr *stack[256];
+            int sp = 0, nfound = 0;
+            stack[sp++] = c;
+            while (sp > 0) {
+                cn_expr *e = stack[--sp];
+                if (e->kind == CN_EX_AGG) {
+                    if (nfound++) cn_sb_puts(&sb, ", ");
+                    cn_expr_sql(e, &sb);
+                    continue;
+                }
+                for (int i = e->nargs - 1; i >= 0 && sp < 256; i--) stack[sp++] = e->args[i];
+            }
+            char *list = cn_arena_strdup(z->a, sb.s ? sb.s : "");
+            cn_sb_free(&sb);
+            return az_error_at(z, sel, "INVALID_WHERE_CONDITION", "condition", az_sql_quoted(z, c), "expressionList",
+                               list, NULL);
+        }
+        if (c->type.kind != CN_BOOLEAN && c->type.kind != CN_NULL) {
+            char buf[64];
+            return az_error_at(z, sel->u.select.where, "DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN", "sqlExpr",
+                               az_sql_quoted(z, c), "filter", az_sql_quoted(z, c), "type",
+                               cn_arena_printf(z->a, "\"%s\"", cn_type_sql_name(c->type, buf, sizeof buf)), NULL);
+        }
+        cn_lplan *f = cn_lplan_new(z->a, LP_FILTER, 1);
+        f->children[0] = p;
+        f->cond = c;
+        f->nout = p->nout;
+        f->out = p->out;
+        p = f;
+    }
+    return az_select_items(z, sel, p, scope, so);
+}
+
+static cn_lplan *project_first(az *z, cn_lplan *p, int n)
+{
+    if (p->nout == n) return p;
+    cn_lplan *pr = cn_lplan_new(z->a, LP_PROJECT, 1);
+    pr->children[0] = p;
+    pr->nexprs = pr->nout = n;
+    pr->exprs = exprs_alloc(z, n);
+    pr->out = attrs_alloc(z, n);
+    for (int i = 0; i < n; i++) {
+        pr->exprs[i] = az_col(z, &p->out[i]);
+        pr->out[i] = p->out[i];
+    }
+    return pr;
+}
+
+/* Refresh the outputs of pass-through nodes (Filter) between top and the aggregate. */
+static void refresh_passthrough(cn_lplan *top)
+{
+    if (top->kind == LP_FILTER || top->kind == LP_SORT) {
+        refresh_passthrough(top->children[0]);
+        top->nout = top->children[0]->nout;
+        top->out = top->children[0]->out;
+    }
+}
+
+static int fold_int(az *z, az_scope *outer, const cn_ast *n, const char *what, int64_t *out)
+{
+    az_ectx ec;
+    memset(&ec, 0, sizeof ec);
+    ec.inline_table = true;
+    cn_expr *e;
+    if (az_expr(z, &ec, n, &e) != 0) return -1;
+    if (!cn_expr_is_foldable(e))
+        return az_error_at(z, n, "INVALID_LIMIT_LIKE_EXPRESSION.IS_UNFOLDABLE", "name", what, "expr",
+                           az_sql_quoted(z, e), NULL);
+    if (!cn_type_is_integral(e->type))
+        return az_error_at(z, n, "INVALID_LIMIT_LIKE_EXPRESSION.DATA_TYPE", "name", what, "expr", az_sql_quoted(z, e),
+                           "dataType", "\"INT\"", NULL);
+    cn_value v;
+    if (az_fold(z, e, &v) != 0) return -1;
+    if (v.is_null)
+        return az_error_at(z, n, "INVALID_LIMIT_LIKE_EXPRESSION.IS_NULL", "name", what, "expr", az_sql_quoted(z, e),
+                           NULL);
+    if (v.v.i < 0)
+        return az_error_at(z, n, "INVALID_LIMIT_LIKE_EXPRESSION.IS_NEGATIVE", "name", what, "expr",
+                           az_sql_quoted(z, e), "v", cn_arena_printf(z->a, "%lld", (long long)v.v.i), NULL);
+    (void)outer;
+    *out = v.v.i;
+    return 0;
+}
+
+static bool is_ordinal(const cn_ast *n) { return n->kind == AST_LITERAL && n->u.lit.kind == LIT_INTEGER && !n->u.lit.suffix; }
+
+/* ORDER BY over a plan: so (when the body is a SELECT block) allows input columns and aggregates. */
+static int order_by(az *z, const cn_ast *q, az_select_out *so, cn_lplan *body, az_scope *outer, cn_lplan **out)
+{
+    int norder = q->u.query.norder;
+    int nvis = so ? so->nitems : body->nout;
+    cn_lplan *top = so ? so->plan : body;
+    /* visible outputs */
+    const char **names = cn_arena_alloc(z->a, sizeof(char *) * (size_t)(nvis + 1));
+    cn_attr *vis = attrs_alloc(z, nvis);
+    for (int i = 0; i < nvis; i++) {
+        vis[i] = top->out[i];
+        names[i] = top->out[i].name;
+    }
+    cn_sort_order *orders = cn_arena_calloc(z->a, sizeof(cn_sort_order) * (size_t)(norder + 1));
+    for (int k = 0; k < norder; k++) {
+        const cn_sort_item *it = &q->u.query.order[k];
+        orders[k].desc = it->desc;
+        orders[k].nulls_first = it->nulls == 0 ? !it->desc : it->nulls == 1;
+        cn_expr *e;
+        if (is_ordinal(it->expr)) {
+            long long idx = strtoll(it->expr->u.lit.text, NULL, 10);
+            if (idx < 1 || idx > nvis)
+                return az_error_at(z, it->expr, "ORDER_BY_POS_OUT_OF_RANGE", "index",
+                                   cn_arena_printf(z->a, "%lld", idx), "size", cn_arena_printf(z->a, "%d", nvis),
+                                   NULL);
+            e = az_col(z, &vis[idx - 1]);
+            orders[k].expr = e;
+            continue;
+        }
+        az_ectx ec;
+        memset(&ec, 0, sizeof ec);
+        ec.nalias = nvis;
+        ec.alias_names = names;
+        ec.alias_attrs = vis;
+        ec.alias_mode = 2;
+        ec.aliases_first = true;
+        ec.agg_ok = so && so->is_agg;
+        if (so) {
+            ec.scope = so->in_scope;
+        } else {
+            ec.scope = scope_new(z, outer);
+        }
+        if (az_expr(z, &ec, it->expr, &e) != 0) return -1;
+        if (so && so->is_agg) {
+            if (az_over_agg(z, so->agg, it->expr, e, &e) != 0) return -1;
+            refresh_passthrough(so->plan);
+        } else if (so && so->proj) {
+            /* expressions equal to a select item use its output; input columns not in the
+             * select list become hidden outputs of the Project */
+            cn_lplan *pr = so->proj;
+            bool replaced = false;
+            for (int i = 0; i < pr->nexprs; i++)
+                if (cn_expr_equal(e, pr->exprs[i])) {
+                    e = az_col(z, &pr->out[i]);
+                    replaced = true;
+                    break;
+                }
+            if (!replaced) {
+                /* collect referenced column ids not produced by the project */
+                cn_expr *stack[256];
+                int sp = 0;
+                stack[sp++] = e;
+                while (sp > 0) {
+                    cn_expr *c = stack[--sp];
+                    if (c->kind == CN_EX_COL) {
+                        bool have = false;
+                        for (int i = 0; i < pr->nout; i++)
+                            if (pr->out[i].id == c->id) have = true;
+                        bool input = false;
+                        const cn_lplan *below = pr->children[0];
+                        for (int i = 0; i < below->nout; i++)
+                            if (below->out[i].id == c->id) input = true;
+                        if (!have && input) {
+                            cn_attr *no = attrs_alloc(z, pr->nout + 1);
+                            cn_expr **ne = exprs_alloc(z, pr->nout + 1);
+                            memcpy(no, pr->out, sizeof(cn_attr) * (size_t)pr->nout);
+                            memcpy(ne, pr->exprs, sizeof(cn_expr *) * (size_t)pr->nout);
+                            for (int i = 0; i < below->nout; i++)
+                                if (below->out[i].id == c->id) no[pr->nout] = below->out[i];
+                            ne[pr->nout] = cn_expr_copy(z->a, c);
+                            pr->out = no;
+                            pr->exprs = ne;
+                            pr->nout++;
+                            pr->nexprs++;
+                        }
+                        continue;
+                    }
+                    for (int i = 0; i < c->nargs && sp < 256; i++) stack[sp++] = c->args[i];
+                }
+                refresh_passthrough(so->plan);
+            }
+        }
+        orders[k].expr = e;
+    }
+    cn_lplan *s = cn_lplan_new(z->a, LP_SORT, 1);
+    s->children[0] = so ? so->plan : body;
+    s->norders = norder;
+    s->orders = orders;
+    s->global = true;
+    s->nout = s->children[0]->nout;
+    s->out = s->children[0]->out;
+    *out = s;
+    return 0;
+}
+
+static int setop(az *z, const cn_ast *n, az_scope *outer, cn_lplan **out)
+{
+    cn_lplan *l, *r;
+    if (az_query(z, n->u.setop.l, outer, &l) != 0) return -1;
+    if (az_query(z, n->u.setop.r, outer, &r) != 0) return -1;
+    const char *opname = n->u.setop.op == SETOP_UNION ? "UNION" : n->u.setop.op == SETOP_INTERSECT ? "INTERSECT" : "EXCEPT";
+    if (l->nout != r->nout)
+        return az_error_at(z, n, "NUM_COLUMNS_MISMATCH", "operator", opname, "firstNumColumns",
+                           cn_arena_printf(z->a, "%d", l->nout), "invalidOrdinalNum", "second", "invalidNumColumns",
+                           cn_arena_printf(z->a, "%d", r->nout), NULL);
+    int nc = l->nout;
+    cn_type *wt = cn_arena_alloc(z->a, sizeof(cn_type) * (size_t)(nc + 1));
+    for (int i = 0; i < nc; i++) {
+        bool ok = true;
+        wt[i] = cn_type_eq(l->out[i].type, r->out[i].type) ? l->out[i].type
+                                                              : cn_type_wider(l->out[i].type, r->out[i].type, &ok);
+        if (!ok) {
+            char b1[64], b2[64];
+            return az_error_at(z, n, "INCOMPATIBLE_COLUMN_TYPE", "operator", opname, "columnOrdinalNumber",
+                               ordinal_word(z, i), "tableOrdinalNumber", "second", "dataType1",
+                               cn_arena_printf(z->a, "\"%s\"", cn_type_sql_name(r->out[i].type, b1, sizeof b1)),
+                               "dataType2",
+                               cn_arena_printf(z->a, "\"%s\"", cn_type_sql_name(l->out[i].type, b2, sizeof b2)), "hint",
+                               "", NULL);
+        }
+    }
+    cn_lplan *side[2] = {l, r};
+    for (int s = 0; s < 2; s++) {
+        bool need = false;
+        for (int i = 0; i < nc; i++)
+            if (!cn_type_eq(side[s]->out[i].type, wt[i])) need = true;
+        if (!need) continue;
+        cn_lplan *pr = cn_lplan_new(z->a, LP_PROJECT, 1);
+        pr->children[0] = side[s];
+        pr->nexprs = pr->nout = nc;
+        pr->exprs = exprs_alloc(z, nc);
+        pr->out = attrs_alloc(z, nc);
+        for (int i = 0; i < nc; i++) {
+            cn_expr *c = az_col(z, &side[s]->out[i]);
+            pr->out[i] = side[s]->out[i];
+            if (!cn_type_eq(c->type, wt[i])) {
+                c = cn_expr_coerce(z->a, c, wt[i]);
+                pr->out[i].id = cn_next_attr_id();
+                pr->out[i].type = wt[i];
+            }
+            pr->exprs[i] = c;
+        }
+        side[s] = pr;
+    }
+    l = side[0];
+    r = side[1];
+    cn_lplan *p;
+    if (n->u.setop.op == SETOP_UNION) {
+        /* flatten nested UNION ALLs into one n-ary union */
+        int nk = (l->kind == LP_UNION ? l->nchildren : 1) + (r->kind == LP_UNION && n->u.setop.all ? r->nchildren : 1);
+        p = cn_lplan_new(z->a, LP_UNION, nk);
+        int k = 0;
+        if (l->kind == LP_UNION)
+            for (int i = 0; i < l->nchildren; i++) p->children[k++] = l->children[i];
+        else p->children[k++] = l;
+        if (r->kind == LP_UNION && n->u.setop.all)
+            for (int i = 0; i < r->nchildren; i++) p->children[k++] = r->children[i];
+        else p->children[k++] = r;
+        p->nout = nc;
+        p->out = attrs_alloc(z, nc);
+        for (int i = 0; i < nc; i++) {
+            p->out[i] = l->out[i];
+            p->out[i].id = cn_next_attr_id();
+            p->out[i].type = wt[i];
+            p->out[i].qualifier = NULL;
+            p->out[i].nullable = l->out[i].nullable || r->out[i].nullable;
+        }
+        if (!n->u.setop.all) {
+            cn_lplan *ag = cn_lplan_new(z->a, LP_AGGREGATE, 1);
+            ag->children[0] = p;
+            ag->ngroups = ag->nexprs = ag->nout = nc;
+            ag->groups = exprs_alloc(z, nc);
+            ag->exprs = exprs_alloc(z, nc);
+            ag->out = attrs_alloc(z, nc);
+            for (int i = 0; i < nc; i++) {
+                ag->groups[i] = az_col(z, &p->out[i]);
+                ag->exprs[i] = az_col(z, &p->out[i]);
+                ag->out[i] = p->out[i];
+            }
+            p = ag;
+        }
+    } else {
+        p = cn_lplan_new(z->a, n->u.setop.op == SETOP_INTERSECT ? LP_INTERSECT : LP_EXCEPT, 2);
+        p->children[0] = l;
+        p->children[1] = r;
+        p->all = n->u.setop.all;
+        p->nout = nc;
+        p->out = attrs_alloc(z, nc);
+        for (int i = 0; i < nc; i++) {
+            p->out[i] = l->out[i];
+            p->out[i].qualifier = NULL;
+            if (n->u.setop.op == SETOP_INTERSECT) p->out[i].nullable = l->out[i].nullable && r->out[i].nullable;
+        }
+    }
+    *out = p;
+    return 0;
+}
+
+int az_query(az *z, const cn_ast *q, az_scope *outer, cn_lplan **out)
+{
+    switch (q->kind) {
+    case AST_SELECT: {
+        az_select_out so;
+        if (select_block(z, q, outer, &so) != 0) return -1;
+        *out = project_first(z, so.plan, so.nitems);
+        return 0;
+    }
+    case AST_SETOP: return setop(z, q, outer, out);
+    case AST_VALUES: return values_relation(z, q, outer, out);
+    case AST_QUERY: break;
+    default: return az_error_at(z, q, "INTERNAL_ERROR", NULL);
+    }
+    az_cte *saved = z->ctes;
+    for (int i = 0; i < q->u.query.nctes; i++) {
+        const cn_cte *c = &q->u.query.ctes[i];
+        cn_lplan *p;
+        if (az_query(z, c->query, outer, &p) != 0) goto fail;
+        if (c->ncols > 0) {
+            cn_ast fake;
+            memset(&fake, 0, sizeof fake);
+            fake.start = c->start;
+            fake.stop = c->stop;
+            if (rename_cols(z, &fake, p, c->ncols, c->cols, &p) != 0) goto fail;
+        }
+        az_cte *e = cn_arena_calloc(z->a, sizeof *e);
+        e->name = c->name;
+        e->plan = p;
+        e->next = z->ctes;
+        z->ctes = e;
+    }
+    const cn_ast *body = q->u.query.body;
+    cn_lplan *p;
+    if (q->u.query.norder > 0 && body->kind == AST_SELECT) {
+        az_select_out so;
+        if (select_block(z, body, outer, &so) != 0) goto fail;
+        if (order_by(z, q, &so, NULL, outer, &p) != 0) goto fail;
+        p = project_first(z, p, so.nitems);
+        /* the Project goes above the Sort only when hidden columns were added */
+    } else {
+        if (az_query(z, body, outer, &p) != 0) goto fail;
+        if (q->u.query.norder > 0 && order_by(z, q, NULL, p, outer, &p) != 0) goto fail;
+    }
+    if (q->u.query.limit || q->u.query.offset) {
+        int64_t lim = -1, off = 0;
+        if (q->u.query.limit && fold_int(z, outer, q->u.query.limit, "limit", &lim) != 0) goto fail;
+        if (q->u.query.offset && fold_int(z, outer, q->u.query.offset, "offset", &off) != 0) goto fail;
+        /* a Project over a Sort stays above the limit (the planner's TakeOrderedAndProject shape) */
+        cn_lplan *l = cn_lplan_new(z->a, LP_LIMIT, 1);
+        l->children[0] = p;
+        l->limit = lim;
+        l->offset = off;
+        l->nout = p->nout;
+        l->out = p->out;
+        p = l;
+    }
+    z->ctes = saved;
+    *out = p;
+    return 0;
+fail:
+    z->ctes = saved;
+    return -1;
+}
+
+int cn_analyze(cn_analyze_ctx *ctx, const cn_ast *query, cn_lplan **out, cn_error *err)
+{
+    az z;
+    memset(&z, 0, sizeof z);
+    z.ctx = ctx;
+    z.a = ctx->arena;
+    z.err = err;
+    z.next_subq = 1;
+    const cn_ast *q = query;
+    if (q->kind == AST_QUERY_STMT) q = q->u.stmt.query;
+    return az_query(&z, q, NULL, out);
+}

@@ -1,0 +1,396 @@
+/*
+ * analyzer_agg.c — the select list, GROUP BY, HAVING and DISTINCT.
+ *
+ * A block without aggregates becomes a Project of its select items. A block
+ * with GROUP BY, aggregate calls or HAVING becomes an Aggregate whose
+ * grouping expressions come from GROUP BY (expressions, 1-based ordinals into
+ * the select list, select-list aliases, or ALL) and whose outputs are the
+ * select items; every column used outside an aggregate call must be part of a
+ * grouping expression ([MISSING_AGGREGATION], or [MISSING_GROUP_BY] for a
+ * global aggregate). HAVING (and ORDER BY, via az_over_agg) may use
+ * aggregates and grouping expressions that are not in the select list: they
+ * are added to the Aggregate as hidden outputs, as Spark's
+ * ResolveAggregateFunctions does, and projected away above. DISTINCT is an
+ * Aggregate grouping by every output.
+ */
+#include "plan/analyzer_internal.h"
+
+#include <stdio.h>
+#include <strings.h>
+
+static cn_attr *grow_attrs(az *z, cn_attr *a, int n, int m)
+{
+    cn_attr *b = cn_arena_calloc(z->a, sizeof(cn_attr) * (size_t)(m + 1));
+    if (n) memcpy(b, a, sizeof(cn_attr) * (size_t)n);
+    return b;
+}
+
+static cn_expr **grow_exprs(az *z, cn_expr **a, int n, int m)
+{
+    cn_expr **b = cn_arena_calloc(z->a, sizeof(cn_expr *) * (size_t)(m + 1));
+    if (n) memcpy(b, a, sizeof(cn_expr *) * (size_t)n);
+    return b;
+}
+
+/* Add a hidden output `e` to the aggregate; returns its attribute. */
+static cn_attr agg_add_output(az *z, cn_lplan *agg, cn_expr *e)
+{
+    int n = agg->nexprs;
+    agg->exprs = grow_exprs(z, agg->exprs, n, n + 1);
+    agg->out = grow_attrs(z, agg->out, n, n + 1);
+    agg->exprs[n] = e;
+    cn_attr a;
+    memset(&a, 0, sizeof a);
+    if (e->kind == CN_EX_COL) {
+        a.id = e->id;
+        a.name = e->name;
+        a.qualifier = e->qualifier;
+    } else {
+        a.id = cn_next_attr_id();
+        a.name = az_auto_name(z, NULL, e);
+    }
+    a.type = e->type;
+    a.nullable = e->nullable;
+    agg->out[n] = a;
+    agg->nexprs = agg->nout = n + 1;
+    return a;
+}
+
+static bool in_input(const cn_lplan *agg, int64_t id)
+{
+    const cn_lplan *c = agg->children[0];
+    for (int i = 0; i < c->nout; i++)
+        if (c->out[i].id == id) return true;
+    return false;
+}
+
+static int missing_agg(az *z, const cn_expr *col)
+{
+    cn_strbuf sb;
+    cn_sb_init(&sb);
+    cn_expr_sql(col, &sb);
+    char *s = cn_arena_strdup(z->a, sb.s ? sb.s : "");
+    cn_sb_free(&sb);
+    cn_error_set(z->err, "MISSING_AGGREGATION", "expression", cn_arena_printf(z->a, "\"%s\"", s),
+                 "expressionAnyValue", cn_arena_printf(z->a, "\"any_value(%s)\"", s), NULL);
+    return -1;
+}
+
+static int over_agg(az *z, cn_lplan *agg, cn_expr *e, cn_expr **out)
+{
+    for (int i = 0; i < agg->nout; i++)
+        if (e->kind == CN_EX_COL && e->id == agg->out[i].id) {
+            *out = e;
+            return 0;
+        }
+    for (int i = 0; i < agg->nexprs; i++)
+        if (cn_expr_equal(e, agg->exprs[i])) {
+            *out = az_col(z, &agg->out[i]);
+            return 0;
+        }
+    if (e->kind == CN_EX_AGG) {
+        cn_attr a = agg_add_output(z, agg, e);
+        *out = az_col(z, &a);
+        return 0;
+    }
+    for (int i = 0; i < agg->ngroups; i++)
+        if (cn_expr_equal(e, agg->groups[i])) {
+            cn_attr a = agg_add_output(z, agg, cn_expr_copy(z->a, agg->groups[i]));
+            *out = az_col(z, &a);
+            return 0;
+        }
+    if (e->kind == CN_EX_COL) {
+        if (in_input(agg, e->id)) return missing_agg(z, e);
+        *out = e; /* outer reference */
+        return 0;
+    }
+    if (e->kind == CN_EX_SUBQUERY || e->nargs == 0) {
+        *out = e;
+        return 0;
+    }
+    cn_expr *c = cn_arena_alloc(z->a, sizeof *c);
+    *c = *e;
+    c->args = cn_arena_alloc(z->a, sizeof(cn_expr *) * (size_t)e->nargs);
+    for (int i = 0; i < e->nargs; i++)
+        if (over_agg(z, agg, e->args[i], &c->args[i]) != 0) return -1;
+    *out = c;
+    return 0;
+}
+
+int az_over_agg(az *z, cn_lplan *agg, const cn_ast *where, cn_expr *e, cn_expr **out)
+{
+    (void)where;
+    return over_agg(z, agg, e, out);
+}
+
+/* Is every column of e (outside aggregate calls) covered by a grouping expression? */
+static int check_grouped(az *z, const cn_lplan *agg, const cn_expr *e, bool global, const cn_ast *sel)
+{
+    for (int i = 0; i < agg->ngroups; i++)
+        if (cn_expr_equal(e, agg->groups[i])) return 0;
+    if (e->kind == CN_EX_AGG || e->kind == CN_EX_SUBQUERY) return 0;
+    if (e->kind == CN_EX_COL) {
+        if (!in_input(agg, e->id)) return 0;
+        if (global) return az_error_at(z, sel, "MISSING_GROUP_BY", NULL);
+        return missing_agg(z, e);
+    }
+    for (int i = 0; i < e->nargs; i++)
+        if (check_grouped(z, agg, e->args[i], global, sel) != 0) return -1;
+    return 0;
+}
+
+static bool is_ordinal(const cn_ast *n)
+{
+    return n->kind == AST_LITERAL && n->u.lit.kind == LIT_INTEGER && !n->u.lit.suffix;
+}
+
+int az_select_items(az *z, const cn_ast *sel, cn_lplan *in, az_scope *scope, az_select_out *so)
+{
+    memset(so, 0, sizeof *so);
+    so->in_scope = scope;
+    so->below = in;
+    /* expand the select list */
+    int cap = 16, n = 0;
+    cn_expr **items = cn_arena_alloc(z->a, sizeof(cn_expr *) * (size_t)cap);
+    const char **names = cn_arena_alloc(z->a, sizeof(char *) * (size_t)cap);
+    const char **quals = cn_arena_alloc(z->a, sizeof(char *) * (size_t)cap);
+    const cn_ast **asts = cn_arena_alloc(z->a, sizeof(cn_ast *) * (size_t)cap);
+    bool any_agg = false;
+    az_ectx ec;
+    memset(&ec, 0, sizeof ec);
+    ec.scope = scope;
+    ec.agg_ok = true;
+    for (int i = 0; i < sel->u.select.nitems; i++) {
+        const cn_select_item *it = &sel->u.select.items[i];
+        if (it->expr->kind == AST_STAR) {
+            const cn_name *q = &it->expr->u.star.qualifier;
+            int before = n;
+            for (int k = 0; k < scope->n; k++) {
+                const az_ent *e = &scope->e[k];
+                if (q->n > 0) {
+                    if (!e->a.qualifier || strcasecmp(e->a.qualifier, q->parts[q->n - 1])) continue;
+                    /* t.* of a USING join: t's key is the visible key when t supplied it */
+                    if (e->hidden) {
+                        bool vis_same_name = false;
+                        for (int m = 0; m < scope->n; m++)
+                            if (!scope->e[m].hidden && !strcasecmp(scope->e[m].a.name, e->a.name)) vis_same_name = true;
+                        if (!vis_same_name) continue;
+                    }
+                } else if (e->hidden) {
+                    continue;
+                }
+                if (n + 1 >= cap) {
+                    int nc = cap * 2;
+                    items = (cn_expr **)grow_exprs(z, items, n, nc);
+                    const char **nn = cn_arena_alloc(z->a, sizeof(char *) * (size_t)nc);
+                    const char **nq = cn_arena_alloc(z->a, sizeof(char *) * (size_t)nc);
+                    const cn_ast **na = cn_arena_alloc(z->a, sizeof(cn_ast *) * (size_t)nc);
+                    memcpy(nn, names, sizeof(char *) * (size_t)n);
+                    memcpy(nq, quals, sizeof(char *) * (size_t)n);
+                    memcpy(na, asts, sizeof(cn_ast *) * (size_t)n);
+                    names = nn;
+                    quals = nq;
+                    asts = na;
+                    cap = nc;
+                }
+                items[n] = az_col(z, &e->a);
+                names[n] = e->a.name;
+                quals[n] = e->a.qualifier;
+                asts[n] = it->expr;
+                n++;
+            }
+            if (q->n > 0 && n == before)
+                return az_error_at(z, it->expr, "CANNOT_RESOLVE_STAR_EXPAND", "targetString",
+                                   cn_name_quoted(z->a, q), "columns", "", NULL);
+            continue;
+        }
+        if (n + 1 >= cap) {
+            int nc = cap * 2;
+            items = (cn_expr **)grow_exprs(z, items, n, nc);
+            const char **nn = cn_arena_alloc(z->a, sizeof(char *) * (size_t)nc);
+            const char **nq = cn_arena_alloc(z->a, sizeof(char *) * (size_t)nc);
+            const cn_ast **na = cn_arena_alloc(z->a, sizeof(cn_ast *) * (size_t)nc);
+            memcpy(nn, names, sizeof(char *) * (size_t)n);
+            memcpy(nq, quals, sizeof(char *) * (size_t)n);
+            memcpy(na, asts, sizeof(cn_ast *) * (size_t)n);
+            names = nn;
+            quals = nq;
+            asts = na;
+            cap = nc;
+        }
+        cn_expr *e;
+        ec.found_agg = false;
+        if (az_expr(z, &ec, it->expr, &e) != 0) return -1;
+        if (cn_expr_has_agg(e)) any_agg = true;
+        items[n] = e;
+        names[n] = it->alias ? cn_arena_strdup(z->a, it->alias) : az_auto_name(z, it->expr, e);
+        quals[n] = !it->alias && e->kind == CN_EX_COL ? e->qualifier : NULL;
+        asts[n] = it->expr;
+        n++;
+    }
+    so->nitems = n;
+    so->names = names;
+    so->item_exprs = items;
+
+    bool has_group = sel->u.select.group_by.n > 0 || sel->u.select.group_by_all;
+    bool is_agg = has_group || any_agg || sel->u.select.having;
+    cn_lplan *top;
+    if (!is_agg) {
+        cn_lplan *pr = cn_lplan_new(z->a, LP_PROJECT, 1);
+        pr->children[0] = in;
+        pr->nexprs = pr->nout = n;
+        pr->exprs = items;
+        pr->out = cn_arena_calloc(z->a, sizeof(cn_attr) * (size_t)(n + 1));
+        for (int i = 0; i < n; i++) {
+            cn_expr *e = items[i];
+            cn_attr a;
+            memset(&a, 0, sizeof a);
+            if (e->kind == CN_EX_COL && !strcmp(names[i], e->name)) {
+                a.id = e->id;
+                a.qualifier = quals[i];
+            } else {
+                a.id = cn_next_attr_id();
+            }
+            a.name = names[i];
+            a.type = e->type;
+            a.nullable = e->nullable;
+            pr->out[i] = a;
+        }
+        so->proj = pr;
+        top = pr;
+    } else {
+        cn_lplan *ag = cn_lplan_new(z->a, LP_AGGREGATE, 1);
+        ag->children[0] = in;
+        /* grouping expressions */
+        int ng = sel->u.select.group_by.n;
+        cn_expr **groups = cn_arena_calloc(z->a, sizeof(cn_expr *) * (size_t)(ng + n + 1));
+        int g = 0;
+        if (sel->u.select.group_by_all) {
+            for (int i = 0; i < n; i++)
+                if (!cn_expr_has_agg(items[i]) && !cn_expr_is_foldable(items[i])) groups[g++] = items[i];
+        }
+        for (int i = 0; i < ng; i++) {
+            const cn_ast *ga = sel->u.select.group_by.items[i];
+            if (ga->kind == AST_FUNC && ga->u.func.name &&
+                (!strcasecmp(ga->u.func.name, "cube") || !strcasecmp(ga->u.func.name, "rollup") ||
+                 !strcasecmp(ga->u.func.name, "grouping_sets")))
+                return az_error_at(z, ga, "UNSUPPORTED_FEATURE", "detail", "GROUPING SETS, CUBE and ROLLUP", NULL);
+            cn_expr *e;
+            if (is_ordinal(ga)) {
+                long long idx = strtoll(ga->u.lit.text, NULL, 10);
+                if (idx < 1 || idx > n)
+                    return az_error_at(z, ga, "GROUP_BY_POS_OUT_OF_RANGE", "index", cn_arena_printf(z->a, "%lld", idx),
+                                       "size", cn_arena_printf(z->a, "%d", n), NULL);
+                e = items[idx - 1];
+                if (cn_expr_has_agg(e))
+                    return az_error_at(z, ga, "GROUP_BY_POS_AGGREGATE", "index", cn_arena_printf(z->a, "%lld", idx),
+                                       "aggExpr", az_sql_quoted(z, e), NULL);
+            } else {
+                az_ectx gc;
+                memset(&gc, 0, sizeof gc);
+                gc.scope = scope;
+                gc.agg_ok = true;
+                gc.alias_mode = 1;
+                gc.nalias = n;
+                gc.alias_names = names;
+                gc.alias_exprs = items;
+                if (az_expr(z, &gc, ga, &e) != 0) return -1;
+                if (cn_expr_has_agg(e)) {
+                    /* the offending aggregate call */
+                    cn_expr *f = e;
+                    while (f->kind != CN_EX_AGG && f->nargs > 0) {
+                        int k = 0;
+                        while (k < f->nargs && !cn_expr_has_agg(f->args[k])) k++;
+                        if (k == f->nargs) break;
+                        f = f->args[k];
+                    }
+                    return az_error_at(z, ga, "GROUP_BY_AGGREGATE", "sqlExpr", az_sql_quoted(z, f), NULL);
+                }
+            }
+            if (cn_expr_is_foldable(e)) continue; /* GROUP BY a constant groups nothing */
+            bool dup = false;
+            for (int k = 0; k < g; k++)
+                if (cn_expr_equal(groups[k], e)) dup = true;
+            if (!dup) groups[g++] = e;
+        }
+        ag->ngroups = g;
+        ag->groups = groups;
+        ag->nexprs = ag->nout = n;
+        ag->exprs = items;
+        ag->out = cn_arena_calloc(z->a, sizeof(cn_attr) * (size_t)(n + 1));
+        bool global = !has_group;
+        for (int i = 0; i < n; i++) {
+            if (check_grouped(z, ag, items[i], global, sel) != 0) return -1;
+            cn_expr *e = items[i];
+            cn_attr a;
+            memset(&a, 0, sizeof a);
+            if (e->kind == CN_EX_COL && !strcmp(names[i], e->name)) {
+                a.id = e->id;
+                a.qualifier = quals[i];
+            } else {
+                a.id = cn_next_attr_id();
+            }
+            a.name = names[i];
+            a.type = e->type;
+            a.nullable = e->kind == CN_EX_AGG ? true : e->nullable;
+            ag->out[i] = a;
+        }
+        so->is_agg = true;
+        so->agg = ag;
+        top = ag;
+        if (sel->u.select.having) {
+            az_ectx hc;
+            memset(&hc, 0, sizeof hc);
+            hc.scope = scope;
+            hc.agg_ok = true;
+            hc.alias_mode = 2;
+            hc.nalias = n;
+            hc.alias_names = names;
+            hc.alias_attrs = ag->out;
+            cn_expr *c;
+            if (az_expr(z, &hc, sel->u.select.having, &c) != 0) return -1;
+            if (az_over_agg(z, ag, sel->u.select.having, c, &c) != 0) {
+                if (!z->err->fragment) az_ctx(z, sel->u.select.having);
+                return -1;
+            }
+            cn_lplan *f = cn_lplan_new(z->a, LP_FILTER, 1);
+            f->children[0] = ag;
+            f->cond = c;
+            f->nout = ag->nout;
+            f->out = ag->out;
+            top = f;
+        }
+    }
+    if (sel->u.select.distinct) {
+        /* DISTINCT over the visible items (hidden HAVING outputs are projected away first) */
+        if (top->nout != n) {
+            cn_lplan *pr = cn_lplan_new(z->a, LP_PROJECT, 1);
+            pr->children[0] = top;
+            pr->nexprs = pr->nout = n;
+            pr->exprs = cn_arena_alloc(z->a, sizeof(cn_expr *) * (size_t)(n + 1));
+            pr->out = cn_arena_calloc(z->a, sizeof(cn_attr) * (size_t)(n + 1));
+            for (int i = 0; i < n; i++) {
+                pr->exprs[i] = az_col(z, &top->out[i]);
+                pr->out[i] = top->out[i];
+            }
+            top = pr;
+        }
+        cn_lplan *d = cn_lplan_new(z->a, LP_AGGREGATE, 1);
+        d->children[0] = top;
+        d->ngroups = d->nexprs = d->nout = n;
+        d->groups = cn_arena_alloc(z->a, sizeof(cn_expr *) * (size_t)(n + 1));
+        d->exprs = cn_arena_alloc(z->a, sizeof(cn_expr *) * (size_t)(n + 1));
+        d->out = cn_arena_calloc(z->a, sizeof(cn_attr) * (size_t)(n + 1));
+        for (int i = 0; i < n; i++) {
+            d->groups[i] = az_col(z, &top->out[i]);
+            d->exprs[i] = az_col(z, &top->out[i]);
+            d->out[i] = top->out[i];
+        }
+        top = d;
+        /* ORDER BY of a DISTINCT block sees only its outputs */
+        so->proj = NULL;
+        so->is_agg = false;
+    }
+    so->plan = top;
+    return 0;
+}

@@ -1,0 +1,1080 @@
+/*
+ * analyzer_expr.c — resolving expression ASTs into bound expressions.
+ *
+ * Column names are looked up case-insensitively in the block's scope, then
+ * in the enclosing blocks' scopes (outer references of correlated
+ * subqueries), and — depending on the clause — against the select list's
+ * aliases (GROUP BY substitutes the aliased expression, HAVING and ORDER BY
+ * reference the alias's output column). Literals get Spark's types (INT if
+ * it fits, else BIGINT, else DECIMAL(n,0); 1.5 is DECIMAL(2,1); exponents are
+ * DOUBLE); typed DATE/TIMESTAMP literals and INTERVALs are parsed here.
+ * Functions, operators, casts and CASE go through the expression layer
+ * (cn_expr_call & co), which owns type coercion; syntax sugar (BETWEEN, IS
+ * [NOT] DISTINCT FROM, IS TRUE, EXTRACT, ||, FILTER (WHERE ...)) is desugared
+ * here. Subqueries are analyzed with the current scope as their outer scope
+ * and kept as CN_EX_SUBQUERY nodes for the optimizer.
+ */
+#include "plan/analyzer_internal.h"
+
+#include "base/config.h"
+#include "types/datetime.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <strings.h>
+
+char *az_quote(az *z, const char *s)
+{
+    cn_strbuf sb;
+    cn_sb_init(&sb);
+    cn_sb_putc(&sb, '`');
+    for (const char *p = s; *p; p++) {
+        if (*p == '`') cn_sb_putc(&sb, '`');
+        cn_sb_putc(&sb, *p);
+    }
+    cn_sb_putc(&sb, '`');
+    char *r = cn_arena_strdup(z->a, sb.s);
+    cn_sb_free(&sb);
+    return r;
+}
+
+char *az_sql_quoted(az *z, const cn_expr *e)
+{
+    cn_strbuf sb;
+    cn_sb_init(&sb);
+    cn_sb_putc(&sb, '"');
+    cn_expr_sql(e, &sb);
+    cn_sb_putc(&sb, '"');
+    char *r = cn_arena_strdup(z->a, sb.s);
+    cn_sb_free(&sb);
+    return r;
+}
+
+static cn_expr *lit_value(az *z, cn_value v) { return cn_expr_lit(z->a, v); }
+
+/* --------------------------------------------------------------- literals */
+
+static int parse_decimal_text(const char *t, cn_i128 *unscaled, int *prec, int *scale)
+{
+    bool neg = false;
+    const char *p = t;
+    if (*p == '-' || *p == '+') neg = *p++ == '-';
+    cn_i128 u = 0;
+    int digits = 0, sc = 0, sig = 0;
+    bool point = false;
+    for (; *p; p++) {
+        if (*p == '.') {
+            if (point) return -1;
+            point = true;
+            continue;
+        }
+        if (!isdigit((unsigned char)*p)) return -1;
+        if (sig > 0 || *p != '0') sig++;
+        if (sig > 38) return -2;
+        u = u * 10 + (*p - '0');
+        digits++;
+        if (point) sc++;
+    }
+    if (digits == 0) return -1;
+    int pr = sig > 0 ? sig : 1;
+    if (pr < sc) pr = sc;
+    *unscaled = neg ? -u : u;
+    *prec = pr;
+    *scale = sc;
+    return 0;
+}
+
+static cn_value decimal_value(cn_i128 u, int p, int s)
+{
+    cn_value v;
+    memset(&v, 0, sizeof v);
+    v.type = cn_type_decimal(p, s);
+    if (p <= CN_DECIMAL64_MAX_PRECISION) v.v.i = (int64_t)u;
+    else v.v.d = u;
+    return v;
+}
+
+static int precision_error(az *z, const cn_ast *n, int digits)
+{
+    char buf[16];
+    snprintf(buf, sizeof buf, "%d", digits);
+    return az_error_at(z, n, "DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION", "precision", buf, "maxPrecision", "38", NULL);
+}
+
+static int count_digits(const char *t)
+{
+    int n = 0;
+    bool sig = false;
+    for (const char *p = t; *p; p++)
+        if (isdigit((unsigned char)*p)) {
+            if (*p != '0') sig = true;
+            if (sig) n++;
+        }
+    return n;
+}
+
+int az_literal(az *z, const cn_ast *n, cn_expr **out)
+{
+    cn_value v;
+    memset(&v, 0, sizeof v);
+    const char *t = n->u.lit.text ? n->u.lit.text : "";
+    switch (n->u.lit.kind) {
+    case LIT_NULL: v = cn_value_null(cn_type_of(CN_NULL)); break;
+    case LIT_BOOL:
+        v.type = cn_type_of(CN_BOOLEAN);
+        v.v.b = n->u.lit.val;
+        break;
+    case LIT_STRING: {
+        size_t len = strlen(t);
+        char *c = cn_arena_strndup(z->a, t, len);
+        v.type = cn_type_of(CN_STRING);
+        v.v.s = cn_str_view(c, (uint32_t)len);
+        break;
+    }
+    case LIT_INTEGER: {
+        char suf = n->u.lit.suffix;
+        errno = 0;
+        char *end = NULL;
+        long long x = strtoll(t, &end, 10);
+        bool fits64 = errno == 0 && end && *end == 0;
+        if (suf == 'L' || suf == 'S' || suf == 'Y') {
+            v.type = cn_type_of(suf == 'L' ? CN_BIGINT : suf == 'S' ? CN_SMALLINT : CN_TINYINT);
+            v.v.i = x;
+        } else if (suf == 'D' || suf == 'F') {
+            v.type = cn_type_of(suf == 'D' ? CN_DOUBLE : CN_FLOAT);
+            v.v.f = suf == 'D' ? strtod(t, NULL) : (double)strtof(t, NULL);
+        } else if (suf == 'B') {
+            cn_i128 u;
+            int p, s;
+            int rc = parse_decimal_text(t, &u, &p, &s);
+            if (rc == -2) return precision_error(z, n, count_digits(t));
+            if (rc) return az_error_at(z, n, "INTERNAL_ERROR", NULL);
+            v = decimal_value(u, p, s);
+        } else if (fits64 && x >= INT32_MIN && x <= INT32_MAX) {
+            v.type = cn_type_of(CN_INT);
+            v.v.i = x;
+        } else if (fits64) {
+            v.type = cn_type_of(CN_BIGINT);
+            v.v.i = x;
+        } else {
+            cn_i128 u;
+            int p, s;
+            int rc = parse_decimal_text(t, &u, &p, &s);
+            if (rc == -2) return precision_error(z, n, count_digits(t));
+            if (rc) return az_error_at(z, n, "INTERNAL_ERROR", NULL);
+            v = decimal_value(u, p, s);
+        }
+        break;
+    }
+    case LIT_DECIMAL: {
+        if (n->u.lit.suffix == 'D' || n->u.lit.suffix == 'F') {
+            v.type = cn_type_of(n->u.lit.suffix == 'D' ? CN_DOUBLE : CN_FLOAT);
+            v.v.f = n->u.lit.suffix == 'D' ? strtod(t, NULL) : (double)strtof(t, NULL);
+            break;
+        }
+        cn_i128 u;
+        int p, s;
+        int rc = parse_decimal_text(t, &u, &p, &s);
+        if (rc == -2) return precision_error(z, n, count_digits(t));
+        if (rc) {
+            /* an exponent slipped through: Spark types it DOUBLE */
+            v.type = cn_type_of(CN_DOUBLE);
+            v.v.f = strtod(t, NULL);
+            break;
+        }
+        v = decimal_value(u, p, s);
+        break;
+    }
+    case LIT_DOUBLE:
+        if (n->u.lit.suffix == 'F') {
+            v.type = cn_type_of(CN_FLOAT);
+            v.v.f = (double)strtof(t, NULL);
+        } else {
+            v.type = cn_type_of(CN_DOUBLE);
+            v.v.f = strtod(t, NULL);
+        }
+        break;
+    }
+    cn_expr *e = lit_value(z, v);
+    e->start = n->start;
+    e->stop = n->stop;
+    *out = e;
+    return 0;
+}
+
+static const char *conf_tz(az *z)
+{
+    const char *tz = z->ctx->conf ? cn_conf_get(z->ctx->conf, "spark.sql.session.timeZone") : NULL;
+    return tz ? tz : "UTC";
+}
+
+int az_fold(az *z, cn_expr *e, cn_value *out)
+{
+    cn_eval_ctx ec;
+    memset(&ec, 0, sizeof ec);
+    ec.arena = z->a;
+    ec.timezone = conf_tz(z);
+    ec.ansi = z->ctx->conf ? cn_conf_get_bool(z->ctx->conf, "spark.sql.ansi.enabled") : true;
+    ec.now_micros = 0;
+    return cn_expr_eval_const(e, &ec, out, z->err);
+}
+
+static int typed_literal(az *z, const cn_ast *n, cn_expr **out)
+{
+    const char *ty = n->u.typed.type ? n->u.typed.type : "";
+    const char *text = n->u.typed.text ? n->u.typed.text : "";
+    cn_value v;
+    memset(&v, 0, sizeof v);
+    const char *vt = NULL;
+    int rc = -1;
+    if (!strcasecmp(ty, "DATE")) {
+        vt = "\"DATE\"";
+        int32_t d;
+        rc = cn_parse_date(text, strlen(text), &d);
+        v.type = cn_type_of(CN_DATE);
+        v.v.i = d;
+    } else if (!strcasecmp(ty, "TIMESTAMP") || !strcasecmp(ty, "TIMESTAMP_LTZ") || !strcasecmp(ty, "TIMESTAMP_NTZ")) {
+        vt = !strcasecmp(ty, "TIMESTAMP_NTZ") ? "\"TIMESTAMP_NTZ\"" : "\"TIMESTAMP\"";
+        int64_t us;
+        rc = cn_parse_timestamp(text, strlen(text), !strcasecmp(ty, "TIMESTAMP_NTZ") ? "UTC" : conf_tz(z), &us);
+        v.type = cn_type_of(CN_TIMESTAMP);
+        v.v.i = us;
+    } else {
+        /* other typed literals (X'..', INTERVAL '..'): parse as a cast from string */
+        cn_type t;
+        if (cn_type_parse(ty, &t) != 0)
+            return az_error_at(z, n, "UNSUPPORTED_TYPED_LITERAL", "unsupportedType", az_quote(z, ty), "supportedTypes",
+                               "\"DATE\", \"TIMESTAMP_NTZ\", \"TIMESTAMP_LTZ\", \"TIMESTAMP\", \"INTERVAL\", \"X\"",
+                               NULL);
+        char buf[64];
+        vt = cn_arena_printf(z->a, "\"%s\"", cn_type_sql_name(t, buf, sizeof buf));
+        rc = cn_parse_as(text, strlen(text), t, &v, z->a);
+        v.type = t;
+    }
+    if (rc != 0)
+        return az_error_at(z, n, "INVALID_TYPED_LITERAL", "valueType", vt, "value",
+                           cn_arena_printf(z->a, "'%s'", text), NULL);
+    cn_expr *e = lit_value(z, v);
+    e->start = n->start;
+    e->stop = n->stop;
+    *out = e;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- intervals */
+
+enum { F_YEAR, F_MONTH, F_WEEK, F_DAY, F_HOUR, F_MINUTE, F_SECOND, F_MS, F_US, F_BAD };
+
+static int unit_of(const char *u)
+{
+    static const char *names[] = {"year", "month", "week", "day", "hour", "minute", "second", "millisecond",
+                                  "microsecond"};
+    if (!u) return F_BAD;
+    size_t l = strlen(u);
+    for (int i = 0; i < 9; i++) {
+        size_t k = strlen(names[i]);
+        if (!strncasecmp(u, names[i], k) && (l == k || (l == k + 1 && tolower((unsigned char)u[k]) == 's')))
+            return i;
+    }
+    return F_BAD;
+}
+
+/* DayTimeIntervalType fields: DAY 0, HOUR 1, MINUTE 2, SECOND 3; YearMonth: YEAR 0, MONTH 1 */
+static int dt_field(int u)
+{
+    switch (u) {
+    case F_WEEK:
+    case F_DAY: return 0;
+    case F_HOUR: return 1;
+    case F_MINUTE: return 2;
+    default: return 3;
+    }
+}
+
+/* Parse a (possibly fractional, signed) number of `unit` into months or micros. */
+static int unit_amount(const char *txt, int u, int64_t *months, int64_t *micros)
+{
+    char *end;
+    double d = strtod(txt, &end);
+    while (end && isspace((unsigned char)*end)) end++;
+    if (!end || end == txt || *end) return -1;
+    long long whole = strtoll(txt, NULL, 10);
+    switch (u) {
+    case F_YEAR: *months += whole * 12; break;
+    case F_MONTH: *months += whole; break;
+    case F_WEEK: *micros += (int64_t)llround(d * 7 * CN_MICROS_PER_DAY); break;
+    case F_DAY: *micros += (int64_t)llround(d * CN_MICROS_PER_DAY); break;
+    case F_HOUR: *micros += (int64_t)llround(d * 3600.0 * CN_MICROS_PER_SECOND); break;
+    case F_MINUTE: *micros += (int64_t)llround(d * 60.0 * CN_MICROS_PER_SECOND); break;
+    case F_SECOND: *micros += (int64_t)llround(d * CN_MICROS_PER_SECOND); break;
+    case F_MS: *micros += (int64_t)llround(d * 1000.0); break;
+    case F_US: *micros += whole; break;
+    default: return -1;
+    }
+    return 0;
+}
+
+static int interval_literal(az *z, const cn_ast *n, cn_expr **out)
+{
+    int64_t months = 0, micros = 0;
+    bool ym = false, dt = false;
+    int lo = 99, hi = -1;
+    const char *bad = NULL;
+    if (n->u.interval.to && n->u.interval.n == 1) {
+        /* INTERVAL 'str' FROM TO */
+        int f = unit_of(n->u.interval.from ? n->u.interval.from : n->u.interval.units[0]);
+        int t = unit_of(n->u.interval.to);
+        const char *s = n->u.interval.values[0];
+        bool neg = false;
+        while (*s == ' ') s++;
+        if (*s == '-' || *s == '+') neg = *s++ == '-';
+        if (f == F_YEAR && t == F_MONTH) {
+            long y = 0, m = 0;
+            if (sscanf(s, "%ld-%ld", &y, &m) != 2) bad = n->u.interval.values[0];
+            months = y * 12 + m;
+            ym = true;
+            lo = 0;
+            hi = 1;
+        } else if (f >= F_DAY && f <= F_SECOND && t >= F_DAY && t <= F_SECOND && f <= t) {
+            /* fields from f to t separated by ' ' (after day) and ':' */
+            long vals[4] = {0, 0, 0, 0};
+            double secs = 0;
+            int nf = t - f + 1, got = 0;
+            const char *p = s;
+            for (int i = 0; i < nf; i++) {
+                int field = f + i;
+                char *end;
+                if (field == F_SECOND) {
+                    secs = strtod(p, &end);
+                } else {
+                    vals[field - F_DAY] = strtol(p, &end, 10);
+                }
+                if (end == p) break;
+                got++;
+                p = end;
+                if (*p == ' ' || *p == ':') p++;
+            }
+            if (got != nf) bad = n->u.interval.values[0];
+            micros = vals[0] * CN_MICROS_PER_DAY + vals[1] * 3600 * CN_MICROS_PER_SECOND +
+                     vals[2] * 60 * CN_MICROS_PER_SECOND + (int64_t)llround(secs * CN_MICROS_PER_SECOND);
+            dt = true;
+            lo = dt_field(f);
+            hi = dt_field(t);
+        } else {
+            bad = n->u.interval.values[0];
+        }
+        if (neg) {
+            months = -months;
+            micros = -micros;
+        }
+    } else if (n->u.interval.n == 1 && !n->u.interval.units[0]) {
+        /* INTERVAL '1 day 2 hours' */
+        const char *s = n->u.interval.values[0];
+        char *copy = cn_arena_strdup(z->a, s);
+        char *save = NULL;
+        char *tok = strtok_r(copy, " ", &save);
+        if (tok && !strcasecmp(tok, "interval")) tok = strtok_r(NULL, " ", &save);
+        if (!tok) bad = s;
+        while (tok) {
+            char *u = strtok_r(NULL, " ", &save);
+            int f = unit_of(u);
+            if (f == F_BAD || unit_amount(tok, f, &months, &micros) != 0) {
+                bad = s;
+                break;
+            }
+            if (f <= F_MONTH) {
+                ym = true;
+                lo = CN_MIN(lo, f);
+                hi = CN_MAX(hi, f);
+            } else {
+                dt = true;
+                lo = CN_MIN(lo, dt_field(f));
+                hi = CN_MAX(hi, dt_field(f));
+            }
+            tok = strtok_r(NULL, " ", &save);
+        }
+    } else {
+        int ylo = 99, yhi = -1, dlo = 99, dhi = -1;
+        for (int i = 0; i < n->u.interval.n; i++) {
+            int f = unit_of(n->u.interval.units[i]);
+            if (f == F_BAD || unit_amount(n->u.interval.values[i], f, &months, &micros) != 0) {
+                bad = n->u.interval.values[i];
+                break;
+            }
+            if (f <= F_MONTH) {
+                ym = true;
+                ylo = CN_MIN(ylo, f);
+                yhi = CN_MAX(yhi, f);
+            } else {
+                dt = true;
+                dlo = CN_MIN(dlo, dt_field(f));
+                dhi = CN_MAX(dhi, dt_field(f));
+            }
+        }
+        lo = ym ? ylo : dlo;
+        hi = ym ? yhi : dhi;
+    }
+    if (bad) {
+        return az_error_at(z, n, "INVALID_INTERVAL_FORMAT.INVALID_UNIT", "input", cn_arena_printf(z->a, "'%s'", bad),
+                           "unit", "interval", NULL);
+    }
+    if (ym && dt)
+        return az_error_at(z, n, "_LEGACY_ERROR_TEMP_0029", "literal", "interval", NULL);
+    cn_value v;
+    memset(&v, 0, sizeof v);
+    if (ym) {
+        v.type = cn_type_of(CN_INTERVAL_YM);
+        v.v.i = months;
+    } else {
+        v.type = cn_type_of(CN_INTERVAL_DT);
+        v.v.i = micros;
+    }
+    v.type.scale = (uint8_t)(lo < 0 || lo > 3 ? 0 : lo);
+    v.type.scale2 = (uint8_t)(hi < 0 || hi > 3 ? v.type.scale : hi);
+    cn_expr *e = lit_value(z, v);
+    e->start = n->start;
+    e->stop = n->stop;
+    *out = e;
+    return 0;
+}
+
+/* ----------------------------------------------------------------- columns */
+
+static bool ieq(const char *a, const char *b) { return a && b && strcasecmp(a, b) == 0; }
+
+cn_expr *az_col(az *z, const cn_attr *a)
+{
+    cn_expr *c = cn_expr_col(z->a, a->id, a->name, a->type, a->nullable);
+    c->qualifier = a->qualifier;
+    return c;
+}
+
+static int match(const az_scope *s, char **parts, int nparts, int *idx, int max)
+{
+    int n = 0;
+    for (int i = 0; i < s->n; i++) {
+        const az_ent *e = &s->e[i];
+        bool ok;
+        if (nparts == 1) ok = !e->hidden && ieq(e->a.name, parts[0]);
+        else ok = ieq(e->a.name, parts[nparts - 1]) && ieq(e->a.qualifier, parts[nparts - 2]);
+        if (!ok) continue;
+        bool dup = false;
+        for (int k = 0; k < n; k++)
+            if (s->e[idx[k]].a.id == e->a.id) dup = true;
+        if (!dup && n < max) idx[n++] = i;
+    }
+    return n;
+}
+
+static char *parts_quoted(az *z, char **parts, int nparts)
+{
+    cn_strbuf sb;
+    cn_sb_init(&sb);
+    for (int i = 0; i < nparts; i++) {
+        if (i) cn_sb_putc(&sb, '.');
+        cn_sb_puts(&sb, az_quote(z, parts[i]));
+    }
+    char *r = cn_arena_strdup(z->a, sb.s ? sb.s : "");
+    cn_sb_free(&sb);
+    return r;
+}
+
+static char *attr_quoted(az *z, const cn_attr *a)
+{
+    if (a->qualifier) return cn_arena_printf(z->a, "%s.%s", az_quote(z, a->qualifier), az_quote(z, a->name));
+    return az_quote(z, a->name);
+}
+
+int az_resolve_column(az *z, az_scope *s, const cn_ast *n, char **parts, int nparts, cn_expr **out, bool *found)
+{
+    *found = false;
+    int idx[16];
+    for (az_scope *sc = s; sc; sc = sc->outer) {
+        int m = match(sc, parts, nparts, idx, 16);
+        if (m == 0 && nparts > 1) {
+            /* maybe a.b where a is a column (struct field): unsupported, keep looking */
+            continue;
+        }
+        if (m == 0) continue;
+        if (m > 1) {
+            cn_strbuf sb;
+            cn_sb_init(&sb);
+            cn_sb_putc(&sb, '[');
+            for (int k = 0; k < m; k++) {
+                if (k) cn_sb_puts(&sb, ", ");
+                cn_sb_puts(&sb, attr_quoted(z, &sc->e[idx[k]].a));
+            }
+            cn_sb_putc(&sb, ']');
+            char *refs = cn_arena_strdup(z->a, sb.s);
+            cn_sb_free(&sb);
+            return az_error_at(z, n, "AMBIGUOUS_REFERENCE", "name", parts_quoted(z, parts, nparts), "referenceNames",
+                               refs, NULL);
+        }
+        cn_expr *c = az_col(z, &sc->e[idx[0]].a);
+        c->start = n ? n->start : -1;
+        c->stop = n ? n->stop : -1;
+        *out = c;
+        *found = true;
+        return 0;
+    }
+    return 0;
+}
+
+static int levenshtein(const char *a, const char *b)
+{
+    int la = (int)strlen(a), lb = (int)strlen(b);
+    if (la > 200 || lb > 200) return abs(la - lb) + 200;
+    int prev[201], cur[201];
+    for (int j = 0; j <= lb; j++) prev[j] = j;
+    for (int i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (int j = 1; j <= lb; j++) {
+            int c = a[i - 1] == b[j - 1] ? 0 : 1;
+            int v = prev[j - 1] + c;
+            if (prev[j] + 1 < v) v = prev[j] + 1;
+            if (cur[j - 1] + 1 < v) v = cur[j - 1] + 1;
+            cur[j] = v;
+        }
+        memcpy(prev, cur, sizeof(int) * (size_t)(lb + 1));
+    }
+    return prev[lb];
+}
+
+int az_unresolved(az *z, az_scope *s, const cn_ast *n, char **parts, int nparts)
+{
+    /* Spark: candidates are the input's attributes, ordered by edit distance; shown
+     * unqualified when they all share one qualifier; at most five. */
+    int nc = 0;
+    for (int i = 0; s && i < s->n; i++)
+        if (!s->e[i].hidden) nc++;
+    char *name = parts_quoted(z, parts, nparts);
+    if (nc == 0)
+        return az_error_at(z, n, "UNRESOLVED_COLUMN.WITHOUT_SUGGESTION", "objectName", name, NULL);
+    const cn_attr **c = cn_arena_alloc(z->a, sizeof(cn_attr *) * (size_t)nc);
+    int *dist = cn_arena_alloc(z->a, sizeof(int) * (size_t)nc);
+    bool same_q = true;
+    const char *q0 = NULL;
+    int k = 0;
+    char full[512];
+    snprintf(full, sizeof full, "%s", parts[nparts - 1]);
+    for (int i = 0; i < s->n; i++) {
+        if (s->e[i].hidden) continue;
+        c[k] = &s->e[i].a;
+        if (k == 0) q0 = c[k]->qualifier;
+        else if (!(q0 == c[k]->qualifier || (q0 && c[k]->qualifier && !strcmp(q0, c[k]->qualifier)))) same_q = false;
+        if (nparts > 1) {
+            char cand[512], base[512];
+            snprintf(cand, sizeof cand, "%s.%s", c[k]->qualifier ? c[k]->qualifier : "", c[k]->name);
+            snprintf(base, sizeof base, "%s.%s", parts[nparts - 2], parts[nparts - 1]);
+            dist[k] = levenshtein(cand, base);
+        } else {
+            dist[k] = levenshtein(c[k]->name, full);
+        }
+        k++;
+    }
+    /* stable insertion sort by distance */
+    for (int i = 1; i < nc; i++) {
+        const cn_attr *ca = c[i];
+        int d = dist[i], j = i - 1;
+        while (j >= 0 && dist[j] > d) {
+            c[j + 1] = c[j];
+            dist[j + 1] = dist[j];
+            j--;
+        }
+        c[j + 1] = ca;
+        dist[j + 1] = d;
+    }
+    cn_strbuf sb;
+    cn_sb_init(&sb);
+    for (int i = 0; i < nc && i < 5; i++) {
+        if (i) cn_sb_puts(&sb, ", ");
+        if (same_q || !c[i]->qualifier) cn_sb_puts(&sb, az_quote(z, c[i]->name));
+        else cn_sb_puts(&sb, attr_quoted(z, c[i]));
+    }
+    char *prop = cn_arena_strdup(z->a, sb.s ? sb.s : "");
+    cn_sb_free(&sb);
+    return az_error_at(z, n, "UNRESOLVED_COLUMN.WITH_SUGGESTION", "objectName", name, "proposal", prop, NULL);
+}
+
+static int resolve_column_ast(az *z, az_ectx *ec, const cn_ast *n, cn_expr **out)
+{
+    char **parts = n->u.name.parts;
+    int nparts = n->u.name.n;
+    if (ec->inline_table) {
+        bool found = false;
+        cn_expr *c = NULL;
+        if (ec->scope && az_resolve_column(z, ec->scope, n, parts, nparts, &c, &found) != 0) return -1;
+        if (found) {
+            char *q = c->qualifier ? cn_arena_printf(z->a, "\"outer(%s.%s)\"", c->qualifier, c->name)
+                                   : cn_arena_printf(z->a, "\"outer(%s)\"", c->name);
+            return az_error_at(z, n, "INVALID_INLINE_TABLE.CANNOT_EVALUATE_EXPRESSION_IN_INLINE_TABLE", "expr", q,
+                               NULL);
+        }
+        return az_error_at(z, n, "UNRESOLVED_COLUMN.WITHOUT_SUGGESTION", "objectName",
+                           parts_quoted(z, parts, nparts), NULL);
+    }
+    if (ec->alias_mode && ec->aliases_first && nparts == 1) {
+        for (int i = 0; i < ec->nalias; i++)
+            if (ieq(ec->alias_names[i], parts[0])) {
+                /* an output column of the block (ORDER BY) */
+                int dup = 0;
+                for (int k = i + 1; k < ec->nalias; k++)
+                    if (ieq(ec->alias_names[k], parts[0]) && ec->alias_attrs[k].id != ec->alias_attrs[i].id) dup = 1;
+                if (dup) break; /* ambiguous among outputs: fall back to the input */
+                cn_expr *c = az_col(z, &ec->alias_attrs[i]);
+                c->start = n->start;
+                c->stop = n->stop;
+                *out = c;
+                return 0;
+            }
+    }
+    bool found = false;
+    if (ec->scope) {
+        /* only the block's own scope first; outer scopes after the aliases */
+        az_scope *outer = ec->scope->outer;
+        ec->scope->outer = NULL;
+        int rc = az_resolve_column(z, ec->scope, n, parts, nparts, out, &found);
+        ec->scope->outer = outer;
+        if (rc != 0) return -1;
+        if (found) return 0;
+    }
+    if (ec->alias_mode && nparts == 1) {
+        for (int i = 0; i < ec->nalias; i++)
+            if (ieq(ec->alias_names[i], parts[0])) {
+                if (ec->alias_mode == 1) {
+                    if (cn_expr_has_agg(ec->alias_exprs[i])) {
+                        char *sql = NULL;
+                        cn_strbuf sb;
+                        cn_sb_init(&sb);
+                        cn_expr_sql(ec->alias_exprs[i], &sb);
+                        sql = cn_arena_printf(z->a, "\"%s\"", sb.s ? sb.s : "");
+                        cn_sb_free(&sb);
+                        return az_error_at(z, n, "GROUP_BY_AGGREGATE", "sqlExpr", sql, NULL);
+                    }
+                    *out = cn_expr_copy(z->a, ec->alias_exprs[i]);
+                } else {
+                    *out = az_col(z, &ec->alias_attrs[i]);
+                }
+                return 0;
+            }
+    }
+    if (ec->scope && ec->scope->outer) {
+        if (az_resolve_column(z, ec->scope->outer, n, parts, nparts, out, &found) != 0) return -1;
+        if (found) return 0;
+    }
+    return az_unresolved(z, ec->scope, n, parts, nparts);
+}
+
+/* ---------------------------------------------------------------- helpers */
+
+static int call(az *z, const cn_ast *n, const char *name, cn_expr **args, int nargs, cn_expr **out)
+{
+    if (cn_expr_call(z->a, name, args, nargs, false, false, out, z->err) != 0) {
+        if (n) cn_error_context(z->err, z->ctx->sql, n->start, n->stop);
+        return -1;
+    }
+    (*out)->start = n ? n->start : -1;
+    (*out)->stop = n ? n->stop : -1;
+    return 0;
+}
+
+static int call1(az *z, const cn_ast *n, const char *name, cn_expr *a, cn_expr **out)
+{
+    cn_expr *args[1] = {a};
+    return call(z, n, name, args, 1, out);
+}
+
+static int call2(az *z, const cn_ast *n, const char *name, cn_expr *a, cn_expr *b, cn_expr **out)
+{
+    cn_expr *args[2] = {a, b};
+    return call(z, n, name, args, 2, out);
+}
+
+static cn_expr *subquery_expr(az *z, cn_lplan *plan, int kind, cn_type t)
+{
+    cn_expr *e = cn_expr_new(z->a, CN_EX_SUBQUERY, t, 0);
+    e->subq = plan;
+    e->subq_kind = kind;
+    e->subq_id = z->next_subq++;
+    e->nullable = true;
+    return e;
+}
+
+static int analyze_subquery(az *z, az_ectx *ec, const cn_ast *q, cn_lplan **out)
+{
+    return az_query(z, q, ec->scope, out);
+}
+
+static const char *extract_func(const char *f)
+{
+    static const struct { const char *field, *fn; } map[] = {
+        {"year", "year"}, {"years", "year"}, {"y", "year"}, {"yr", "year"}, {"yrs", "year"},
+        {"month", "month"}, {"months", "month"}, {"mon", "month"}, {"mons", "month"},
+        {"day", "day"}, {"days", "day"}, {"d", "day"},
+        {"quarter", "quarter"}, {"qtr", "quarter"},
+        {"hour", "hour"}, {"hours", "hour"}, {"h", "hour"}, {"hr", "hour"}, {"hrs", "hour"},
+        {"minute", "minute"}, {"minutes", "minute"}, {"m", "minute"}, {"min", "minute"}, {"mins", "minute"},
+        {"second", "second"}, {"seconds", "second"}, {"s", "second"}, {"sec", "second"}, {"secs", "second"},
+        {"dayofweek", "dayofweek"}, {"dow", "dayofweek"}, {"doy", "dayofyear"}, {"dayofyear", "dayofyear"},
+        {"week", "weekofyear"}, {"weeks", "weekofyear"}, {"w", "weekofyear"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (!strcasecmp(map[i].field, f)) return map[i].fn;
+    return NULL;
+}
+
+static int resolve_list(az *z, az_ectx *ec, const cn_ast_list *l, cn_expr ***out)
+{
+    cn_expr **v = cn_arena_alloc(z->a, sizeof(cn_expr *) * (size_t)(l->n + 1));
+    for (int i = 0; i < l->n; i++)
+        if (az_expr(z, ec, l->items[i], &v[i]) != 0) return -1;
+    *out = v;
+    return 0;
+}
+
+static int resolve_func(az *z, az_ectx *ec, const cn_ast *n, cn_expr **out)
+{
+    char *name = cn_arena_strdup(z->a, n->u.func.name ? n->u.func.name : "");
+    for (char *p = name; *p; p++) *p = (char)tolower((unsigned char)*p);
+    if (n->u.func.over)
+        return az_error_at(z, n, "UNSUPPORTED_FEATURE", "detail", "window functions", NULL);
+    bool is_agg = cn_agg_lookup(name) >= 0 || !strcmp(name, "count");
+    if (is_agg) {
+        if (ec->in_agg) {
+            return az_error_at(z, n, "NESTED_AGGREGATE_FUNCTION", NULL);
+        }
+        bool save = ec->in_agg;
+        ec->in_agg = true;
+        cn_expr **args = NULL;
+        int nargs = n->u.func.args.n;
+        int rc = resolve_list(z, ec, &n->u.func.args, &args);
+        cn_expr *filter = NULL;
+        if (rc == 0 && n->u.func.filter) rc = az_expr(z, ec, n->u.func.filter, &filter);
+        ec->in_agg = save;
+        if (rc) return -1;
+        cn_expr *e;
+        if (n->u.func.is_star || (!strcmp(name, "count") && nargs == 0)) {
+            if (filter) {
+                /* count(*) FILTER (WHERE c) = count(CASE WHEN c THEN 1 END) */
+                cn_value one;
+                memset(&one, 0, sizeof one);
+                one.type = cn_type_of(CN_INT);
+                one.v.i = 1;
+                cn_expr *w[1] = {filter}, *t[1] = {cn_expr_lit(z->a, one)}, *c;
+                if (cn_expr_case(z->a, w, t, 1, NULL, &c, z->err) != 0) return -1;
+                if (cn_expr_call(z->a, "count", &c, 1, false, true, &e, z->err) != 0) goto fail;
+            } else {
+                e = cn_expr_count_star(z->a);
+            }
+        } else {
+            if (filter && nargs >= 1) {
+                cn_expr *w[1] = {filter}, *t[1] = {args[0]}, *c;
+                if (cn_expr_case(z->a, w, t, 1, NULL, &c, z->err) != 0) goto fail;
+                args[0] = c;
+            }
+            if (cn_expr_call(z->a, name, args, nargs, n->u.func.distinct, true, &e, z->err) != 0) goto fail;
+        }
+        e->start = n->start;
+        e->stop = n->stop;
+        ec->found_agg = true;
+        *out = e;
+        return 0;
+    fail:
+        cn_error_context(z->err, z->ctx->sql, n->start, n->stop);
+        return -1;
+    }
+    cn_expr **args = NULL;
+    if (resolve_list(z, ec, &n->u.func.args, &args) != 0) return -1;
+    if (cn_expr_call(z->a, name, args, n->u.func.args.n, n->u.func.distinct, false, out, z->err) != 0) {
+        cn_error_context(z->err, z->ctx->sql, n->start, n->stop);
+        return -1;
+    }
+    (*out)->start = n->start;
+    (*out)->stop = n->stop;
+    return 0;
+}
+
+static int resolve_in_subquery(az *z, az_ectx *ec, const cn_ast *n, cn_expr **out)
+{
+    const cn_ast *l = n->u.in.arg;
+    int nl = l->kind == AST_PAREN_LIST ? l->u.list.n : 1;
+    cn_expr **lv = cn_arena_alloc(z->a, sizeof(cn_expr *) * (size_t)(nl + 1));
+    if (l->kind == AST_PAREN_LIST) {
+        for (int i = 0; i < nl; i++)
+            if (az_expr(z, ec, l->u.list.items[i], &lv[i]) != 0) return -1;
+    } else if (az_expr(z, ec, l, &lv[0]) != 0) {
+        return -1;
+    }
+    cn_lplan *sp;
+    if (analyze_subquery(z, ec, n->u.in.query, &sp) != 0) return -1;
+    if (sp->nout != nl) {
+        cn_strbuf sb;
+        cn_sb_init(&sb);
+        cn_sb_printf(&sb, "\"%.*s\"", n->stop - n->start + 1, z->ctx->sql ? z->ctx->sql + n->start : "");
+        char *sql = cn_arena_strdup(z->a, sb.s);
+        cn_sb_free(&sb);
+        return az_error_at(z, n, "DATATYPE_MISMATCH.IN_SUBQUERY_LENGTH_MISMATCH", "sqlExpr", sql, "leftLength",
+                           cn_arena_printf(z->a, "%d", nl), "rightLength", cn_arena_printf(z->a, "%d", sp->nout),
+                           NULL);
+    }
+    /* widen both sides to a common type per column */
+    bool need_proj = false;
+    cn_type *wt = cn_arena_alloc(z->a, sizeof(cn_type) * (size_t)(nl + 1));
+    for (int i = 0; i < nl; i++) {
+        bool ok = true;
+        wt[i] = cn_type_eq(lv[i]->type, sp->out[i].type) ? lv[i]->type : cn_type_wider(lv[i]->type, sp->out[i].type, &ok);
+        if (!ok) {
+            char b1[64], b2[64];
+            return az_error_at(z, n, "DATATYPE_MISMATCH.IN_SUBQUERY_DATA_TYPE_MISMATCH", "mismatchedColumns",
+                               cn_arena_printf(z->a, "(%s:%s, %s:%s)", lv[i]->name ? lv[i]->name : "value",
+                                               cn_type_sql_name(lv[i]->type, b1, sizeof b1), sp->out[i].name,
+                                               cn_type_sql_name(sp->out[i].type, b2, sizeof b2)),
+                               NULL);
+        }
+        lv[i] = cn_expr_coerce(z->a, lv[i], wt[i]);
+        if (!cn_type_eq(sp->out[i].type, wt[i])) need_proj = true;
+    }
+    if (need_proj) {
+        cn_lplan *p = cn_lplan_new(z->a, LP_PROJECT, 1);
+        p->children[0] = sp;
+        p->nexprs = p->nout = nl;
+        p->exprs = cn_arena_alloc(z->a, sizeof(cn_expr *) * (size_t)(nl + 1));
+        p->out = cn_arena_calloc(z->a, sizeof(cn_attr) * (size_t)(nl + 1));
+        for (int i = 0; i < nl; i++) {
+            cn_expr *c = az_col(z, &sp->out[i]);
+            p->out[i] = sp->out[i];
+            if (!cn_type_eq(c->type, wt[i])) {
+                c = cn_expr_coerce(z->a, c, wt[i]);
+                p->out[i].id = cn_next_attr_id();
+                p->out[i].type = wt[i];
+            }
+            p->exprs[i] = c;
+        }
+        sp = p;
+    }
+    cn_expr *e = subquery_expr(z, sp, 2, cn_type_of(CN_BOOLEAN));
+    e->nargs = nl;
+    e->args = lv;
+    e->start = n->start;
+    e->stop = n->stop;
+    if (n->u.in.negated) return call1(z, n, "not", e, out);
+    *out = e;
+    return 0;
+}
+
+int az_expr(az *z, az_ectx *ec, const cn_ast *n, cn_expr **out)
+{
+    switch (n->kind) {
+    case AST_LITERAL: return az_literal(z, n, out);
+    case AST_TYPED_LITERAL: return typed_literal(z, n, out);
+    case AST_INTERVAL: return interval_literal(z, n, out);
+    case AST_COLUMN: return resolve_column_ast(z, ec, n, out);
+    case AST_STAR:
+        return az_error_at(z, n, "INVALID_USAGE_OF_STAR_OR_REGEX", "elem", "'*'", "prettyName", "expression", NULL);
+    case AST_FUNC: return resolve_func(z, ec, n, out);
+    case AST_BINARY: {
+        cn_expr *l, *r;
+        if (az_expr(z, ec, n->u.binary.l, &l) != 0 || az_expr(z, ec, n->u.binary.r, &r) != 0) return -1;
+        const char *op = n->u.binary.op;
+        if (!strcmp(op, "==")) op = "=";
+        else if (!strcmp(op, "!=")) op = "<>";
+        else if (!strcmp(op, "||")) op = "concat";
+        else if (!strcasecmp(op, "and")) op = "and";
+        else if (!strcasecmp(op, "or")) op = "or";
+        else if (!strcasecmp(op, "div")) op = "div";
+        return call2(z, n, op, l, r, out);
+    }
+    case AST_UNARY: {
+        cn_expr *a;
+        if (az_expr(z, ec, n->u.unary.arg, &a) != 0) return -1;
+        const char *op = n->u.unary.op;
+        if (!strcmp(op, "-")) return call1(z, n, "negative", a, out);
+        if (!strcmp(op, "+")) return call1(z, n, "positive", a, out);
+        if (!strcasecmp(op, "not") || !strcmp(op, "!")) return call1(z, n, "not", a, out);
+        return call1(z, n, op, a, out);
+    }
+    case AST_CASE: {
+        int nw = n->u.case_.whens.n;
+        cn_expr **w = cn_arena_alloc(z->a, sizeof(cn_expr *) * (size_t)(nw + 1));
+        cn_expr **t = cn_arena_alloc(z->a, sizeof(cn_expr *) * (size_t)(nw + 1));
+        cn_expr *operand = NULL, *el = NULL;
+        if (n->u.case_.operand && az_expr(z, ec, n->u.case_.operand, &operand) != 0) return -1;
+        for (int i = 0; i < nw; i++) {
+            if (az_expr(z, ec, n->u.case_.whens.items[i], &w[i]) != 0) return -1;
+            if (operand && call2(z, n->u.case_.whens.items[i], "=", cn_expr_copy(z->a, operand), w[i], &w[i]) != 0)
+                return -1;
+            if (az_expr(z, ec, n->u.case_.thens.items[i], &t[i]) != 0) return -1;
+        }
+        if (n->u.case_.else_ && az_expr(z, ec, n->u.case_.else_, &el) != 0) return -1;
+        if (cn_expr_case(z->a, w, t, nw, el, out, z->err) != 0) {
+            cn_error_context(z->err, z->ctx->sql, n->start, n->stop);
+            return -1;
+        }
+        (*out)->start = n->start;
+        (*out)->stop = n->stop;
+        return 0;
+    }
+    case AST_CAST: {
+        cn_expr *a;
+        if (az_expr(z, ec, n->u.cast.arg, &a) != 0) return -1;
+        cn_type t;
+        if (cn_type_parse(n->u.cast.type, &t) != 0)
+            return az_error_at(z, n, "UNSUPPORTED_DATATYPE", "typeName",
+                               cn_arena_printf(z->a, "\"%s\"", n->u.cast.type), NULL);
+        if (cn_expr_cast(z->a, a, t, n->u.cast.is_try, out, z->err) != 0) {
+            cn_error_context(z->err, z->ctx->sql, n->start, n->stop);
+            return -1;
+        }
+        (*out)->start = n->start;
+        (*out)->stop = n->stop;
+        return 0;
+    }
+    case AST_IN_LIST: {
+        const cn_ast *l = n->u.in.arg;
+        if (l->kind == AST_PAREN_LIST && l->u.list.n > 1) {
+            /* (a, b) IN ((1, 2), (3, 4)) -> (a = 1 AND b = 2) OR (a = 3 AND b = 4) */
+            cn_expr *any = NULL;
+            for (int r = 0; r < n->u.in.list.n; r++) {
+                const cn_ast *row = n->u.in.list.items[r];
+                if (row->kind != AST_PAREN_LIST || row->u.list.n != l->u.list.n)
+                    return az_error_at(z, n, "DATATYPE_MISMATCH.DATA_DIFF_TYPES", "sqlExpr", "\"in\"", "functionName",
+                                       "`in`", "dataType", "", NULL);
+                cn_expr *all = NULL;
+                for (int i = 0; i < l->u.list.n; i++) {
+                    cn_expr *a, *b, *eq;
+                    if (az_expr(z, ec, l->u.list.items[i], &a) != 0 || az_expr(z, ec, row->u.list.items[i], &b) != 0)
+                        return -1;
+                    if (call2(z, n, "=", a, b, &eq) != 0) return -1;
+                    if (all && call2(z, n, "and", all, eq, &eq) != 0) return -1;
+                    all = eq;
+                }
+                if (any && call2(z, n, "or", any, all, &all) != 0) return -1;
+                any = all;
+            }
+            if (n->u.in.negated) return call1(z, n, "not", any, out);
+            *out = any;
+            return 0;
+        }
+        int nl = n->u.in.list.n;
+        cn_expr **args = cn_arena_alloc(z->a, sizeof(cn_expr *) * (size_t)(nl + 2));
+        if (az_expr(z, ec, l, &args[0]) != 0) return -1;
+        for (int i = 0; i < nl; i++)
+            if (az_expr(z, ec, n->u.in.list.items[i], &args[i + 1]) != 0) return -1;
+        cn_expr *e;
+        if (call(z, n, "in", args, nl + 1, &e) != 0) return -1;
+        if (n->u.in.negated) return call1(z, n, "not", e, out);
+        *out = e;
+        return 0;
+    }
+    case AST_IN_SUBQUERY: return resolve_in_subquery(z, ec, n, out);
+    case AST_EXISTS: {
+        cn_lplan *sp;
+        if (analyze_subquery(z, ec, n->u.sub.query, &sp) != 0) return -1;
+        cn_expr *e = subquery_expr(z, sp, 1, cn_type_of(CN_BOOLEAN));
+        e->nullable = false;
+        e->start = n->start;
+        e->stop = n->stop;
+        if (n->u.sub.negated) return call1(z, n, "not", e, out);
+        *out = e;
+        return 0;
+    }
+    case AST_SCALAR_SUBQUERY: {
+        cn_lplan *sp;
+        if (analyze_subquery(z, ec, n->u.sub.query, &sp) != 0) return -1;
+        if (sp->nout != 1)
+            return az_error_at(z, n, "INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN",
+                               "number", cn_arena_printf(z->a, "%d", sp->nout), NULL);
+        cn_expr *e = subquery_expr(z, sp, 0, sp->out[0].type);
+        e->start = n->start;
+        e->stop = n->stop;
+        *out = e;
+        return 0;
+    }
+    case AST_BETWEEN: {
+        cn_expr *a, *lo, *hi, *ge, *le, *both;
+        if (az_expr(z, ec, n->u.between.arg, &a) != 0 || az_expr(z, ec, n->u.between.lo, &lo) != 0 ||
+            az_expr(z, ec, n->u.between.hi, &hi) != 0)
+            return -1;
+        if (call2(z, n, ">=", a, lo, &ge) != 0 || call2(z, n, "<=", cn_expr_copy(z->a, a), hi, &le) != 0 ||
+            call2(z, n, "and", ge, le, &both) != 0)
+            return -1;
+        if (n->u.between.negated) return call1(z, n, "not", both, out);
+        *out = both;
+        return 0;
+    }
+    case AST_LIKE: {
+        cn_expr *a, *p, *e;
+        if (az_expr(z, ec, n->u.like.arg, &a) != 0 || az_expr(z, ec, n->u.like.pattern, &p) != 0) return -1;
+        const char *op = n->u.like.op[0] ? n->u.like.op : "like";
+        if (!strcasecmp(op, "ilike")) {
+            if (call1(z, n, "lower", a, &a) != 0 || call1(z, n, "lower", p, &p) != 0) return -1;
+            op = "like";
+        }
+        char lop[8];
+        snprintf(lop, sizeof lop, "%s", op);
+        for (char *q = lop; *q; q++) *q = (char)tolower((unsigned char)*q);
+        if (call2(z, n, lop, a, p, &e) != 0) return -1;
+        if (e->kind == CN_EX_LIKE) e->escape = n->u.like.escape ? n->u.like.escape : '\\';
+        if (n->u.like.negated) return call1(z, n, "not", e, out);
+        *out = e;
+        return 0;
+    }
+    case AST_IS: {
+        cn_expr *a, *e;
+        if (az_expr(z, ec, n->u.is.arg, &a) != 0) return -1;
+        switch (n->u.is.what) {
+        case IS_NULL_:
+        case IS_UNKNOWN_: return call1(z, n, n->u.is.negated ? "isnotnull" : "isnull", a, out);
+        case IS_TRUE_:
+        case IS_FALSE_:
+            if (call2(z, n, "<=>", a, cn_expr_bool(z->a, n->u.is.what == IS_TRUE_), &e) != 0) return -1;
+            break;
+        case IS_DISTINCT_FROM_: {
+            cn_expr *b;
+            if (az_expr(z, ec, n->u.is.other, &b) != 0) return -1;
+            if (call2(z, n, "<=>", a, b, &e) != 0) return -1;
+            /* IS DISTINCT FROM = NOT (a <=> b); IS NOT DISTINCT FROM = a <=> b */
+            if (!n->u.is.negated) return call1(z, n, "not", e, out);
+            *out = e;
+            return 0;
+        }
+        default: return az_error_at(z, n, "INTERNAL_ERROR", NULL);
+        }
+        if (n->u.is.negated) return call1(z, n, "not", e, out);
+        *out = e;
+        return 0;
+    }
+    case AST_EXTRACT: {
+        const char *fn = extract_func(n->u.extract.field ? n->u.extract.field : "");
+        if (!fn)
+            return az_error_at(z, n, "INVALID_EXTRACT_FIELD", "field", az_quote(z, n->u.extract.field), "expr",
+                               "\"source\"", NULL);
+        cn_expr *a;
+        if (az_expr(z, ec, n->u.extract.arg, &a) != 0) return -1;
+        return call1(z, n, fn, a, out);
+    }
+    case AST_PAREN_LIST:
+        if (n->u.list.n == 1) return az_expr(z, ec, n->u.list.items[0], out);
+        return az_error_at(z, n, "UNSUPPORTED_FEATURE", "detail", "row constructors outside IN", NULL);
+    default: break;
+    }
+    return az_error_at(z, n, "INTERNAL_ERROR", NULL);
+}
+
+const char *az_auto_name(az *z, const cn_ast *n, const cn_expr *e)
+{
+    if (e->kind == CN_EX_COL && n && n->kind == AST_COLUMN) return e->name;
+    if (e->kind == CN_EX_SUBQUERY) {
+        if (e->subq_kind == 0) return cn_arena_printf(z->a, "scalarsubquery()");
+        if (e->subq_kind == 1) return cn_arena_printf(z->a, "exists()");
+    }
+    cn_strbuf sb;
+    cn_sb_init(&sb);
+    cn_expr_sql(e, &sb);
+    const char *r = cn_arena_strdup(z->a, sb.s ? sb.s : "");
+    cn_sb_free(&sb);
+    return r;
+}
