@@ -62,7 +62,8 @@ typedef enum cn_ast_kind {
     AST_QUERY_STMT,   /* a query as a statement: query in `stmt` */
     /* ---- additions (appended to keep the numbering above) ---- */
     AST_WINDOW,       /* window: OVER (PARTITION BY ... ORDER BY ... frame) or a named window */
-    AST_TVF           /* tvf: table-valued function in FROM, e.g. range(10) [AS t(c)] */
+    AST_TVF,          /* tvf: table-valued function in FROM, e.g. range(10) [AS t(c)] */
+    AST_ALIAS         /* alias: `expr AS name` inside call arguments and row constructors (struct(a AS x)) */
 } cn_ast_kind;
 
 /* Numeric literals: lit.text is the number as written without its suffix, with a
@@ -203,6 +204,11 @@ struct cn_ast {
             cn_sort_item *order;
             cn_ast *limit;  /* expression or NULL; LIMIT ALL -> NULL */
             cn_ast *offset;
+            /* additions: SORT BY (per-partition sort), DISTRIBUTE BY; CLUSTER BY x sets both
+             * (distribute by x, sort by x ASC) */
+            int nsort_by;
+            cn_sort_item *sort_by;
+            cn_ast_list distribute_by;
         } query;
 
         struct {
@@ -235,6 +241,7 @@ struct cn_ast {
             cn_ast *lo, *hi;         /* offsets for FRAME_PRECEDING / FRAME_FOLLOWING */
         } window;
         struct { char *name; cn_ast_list args; char *alias; int ncols; char **cols; } tvf;
+        struct { cn_ast *arg; char *name; } alias;
     } u;
 };
 
