@@ -20,7 +20,7 @@
 
 static int io_error(cn_error *err, const char *what, const char *path, int e)
 {
-    char msg[768];
+    char msg[4600];
     snprintf(msg, sizeof msg, "%s %s: %s", what, path ? path : "(null)", e ? strerror(e) : "unexpected end of file");
     return cn_error_set(err, "IO_ERROR", "message", msg, NULL);
 }
