@@ -18,7 +18,10 @@
  * formula, dates between 1992-01-01 and 1998-12-31 with return flag and line
  * status decided against CURRENTDATE 1995-06-17, o_totalprice as the sum of
  * extendedprice * (1 + tax) * (1 - discount) over the order's lines, and
- * phone numbers whose country code is nation key + 10. Money is kept in
+ * phone numbers whose country code is nation key + 10. One deliberate
+ * deviation: supplier nations are dealt as random permutations of the 25
+ * nations per block of 25 keys (uniform per key, but no nation is left
+ * without suppliers at small scale factors). Money is kept in
  * integer cents. Comments are substrings of a grammar-generated text pool
  * (tpch_text.c); SF * 5 suppliers get "Customer ... Complaints" and SF * 5
  * "Customer ... Recommends" written into their comment, as the spec asks.
@@ -271,9 +274,21 @@ static void gen_supplier(const gen_ctx *g, int64_t chunk, obuf *out)
     chunk_range(gr, chunk, &lo, &hi);
     cn_tpch_rng r;
     cn_tpch_rng_seed(&r, 1000 + G_SUPPLIER, (uint64_t)chunk);
+    int perm[25];
     for (int64_t i = lo; i < hi; i++) {
         int64_t key = i + 1;
-        int nation = (int)cn_tpch_rand(&r, 0, 24);
+        /* Nations are dealt in blocks of 25 (a random permutation each), so
+         * every nation has suppliers even at SF 0.01 (the queries filter on
+         * single nations); each key's nation is still uniform on 0..24. */
+        if ((i - lo) % 25 == 0) {
+            for (int k = 0; k < 25; k++) perm[k] = k;
+            for (int k = 24; k > 0; k--) {
+                int j = (int)cn_tpch_rand(&r, 0, k), t = perm[k];
+                perm[k] = perm[j];
+                perm[j] = t;
+            }
+        }
+        int nation = perm[(i - lo) % 25];
         char *w = ob_cursor(&out[0]);
         w = put_uint(w, (uint64_t)key);
         w = put_str(w, "|Supplier#");
@@ -635,7 +650,7 @@ int cn_datagen_tpch(double sf, const char *outdir, int threads, cn_error *err)
         [G_ORDERS] = {"orders.tbl", "lineitem.tbl", 10000, gen_orders},
         [G_PART] = {"part.tbl", "partsupp.tbl", 10000, gen_part},
         [G_CUSTOMER] = {"customer.tbl", NULL, 30000, gen_customer},
-        [G_SUPPLIER] = {"supplier.tbl", NULL, 30000, gen_supplier},
+        [G_SUPPLIER] = {"supplier.tbl", NULL, 25000, gen_supplier}, /* multiple of 25 */
         [G_NATION] = {"nation.tbl", NULL, 25, gen_nation},
         [G_REGION] = {"region.tbl", NULL, 5, gen_region},
     };
