@@ -36,9 +36,12 @@ struct cn_csv_options {
     const char *timestamp_format;
     const char *timezone;
     bool ignore_leading_ws, ignore_trailing_ws;
+    bool multi_line;         /* multiLine: quoted fields may hold newlines; files are not split */
 };
 typedef struct cn_csv_options cn_csv_options;
 
+/* Spark's defaults (sep ',', quote '"', escape '\\', mode PERMISSIVE, nullValue ""). */
+void cn_csv_options_default(cn_csv_options *o);
 /* Options from key/value pairs; unknown keys are ignored as Spark ignores them. */
 int cn_csv_options_parse(cn_csv_options *o, int n, char **keys, char **values, cn_arena *a, cn_error *err);
 
@@ -59,6 +62,9 @@ cn_csv_reader *cn_csv_open(const char *path, int64_t start, int64_t length, cons
  * String bytes are allocated in `a` (reset by the caller between batches). */
 int cn_csv_read(cn_csv_reader *r, cn_batch *out, cn_arena *a, cn_error *err);
 int64_t cn_csv_bytes_read(const cn_csv_reader *r);
+/* False with multiLine: a file must then be read by one split (start 0); a reader opened at
+ * start > 0 returns no rows, and the reader at start 0 reads the whole file. */
+bool cn_csv_splittable(const cn_csv_options *o);
 void cn_csv_close(cn_csv_reader *r);
 
 #endif

@@ -1,0 +1,417 @@
+/*
+ * test_csv.c — unit tests of the CSV data source: options, quoting and
+ * escapes, headers, NULLs, the three parse modes (FAILFAST naming file and
+ * line), dbgen's trailing '|', splits at every boundary of a small file
+ * (each record read exactly once), multiLine, file listing (directories,
+ * globs, PATH_NOT_FOUND), schema inference, and garbage input.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "io/csv.h"
+#include "types/datetime.h"
+#include "types/value.h"
+#include "unit.h"
+
+/* unit.h's TEST(name) expands its parameter inside `.name`; redefine it locally until fixed. */
+#undef TEST
+#define TEST(tn_)                                                               \
+    static void test_##tn_(int *unit_failed_);                                  \
+    __attribute__((constructor)) static void unit_reg_##tn_(void)               \
+    {                                                                           \
+        unit_tests[unit_ntests].name = #tn_;                                    \
+        unit_tests[unit_ntests++].fn = test_##tn_;                              \
+    }                                                                           \
+    static void test_##tn_(int *unit_failed_)
+
+static char tmpdir[256];
+
+static void setup(void)
+{
+    if (tmpdir[0]) return;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/cn_csv_test_%d", (int)getpid());
+    mkdir(tmpdir, 0700);
+}
+
+static const char *write_file(const char *name, const char *content, size_t len)
+{
+    static char path[8][512];
+    static int k;
+    setup();
+    k = (k + 1) & 7;
+    snprintf(path[k], sizeof path[k], "%s/%s", tmpdir, name);
+    FILE *f = fopen(path[k], "wb");
+    fwrite(content, 1, len, f);
+    fclose(f);
+    return path[k];
+}
+#define WRITE(name, s) write_file(name, s, strlen(s))
+
+static cn_schema *schema_of(cn_arena *a, const char *spec)
+{
+    /* "a:int;b:string" */
+    int n = 1;
+    for (const char *p = spec; *p; p++) n += *p == ';';
+    cn_schema *s = cn_schema_new(a, n);
+    char *copy = cn_arena_strdup(a, spec), *save = NULL;
+    int i = 0;
+    for (char *tok = strtok_r(copy, ";", &save); tok; tok = strtok_r(NULL, ";", &save), i++) {
+        char *colon = strchr(tok, ':');
+        *colon = 0;
+        s->fields[i].name = tok;
+        cn_type_parse(colon + 1, &s->fields[i].type);
+    }
+    return s;
+}
+
+/* Read one split, appending rows as "v1|v2;" to out. Returns rows, or -1 with err. */
+static int read_split(const char *path, int64_t start, int64_t len, const cn_csv_options *o, const cn_schema *s,
+                      int ncols, const int *cols, char *out, size_t cap, cn_error *err)
+{
+    cn_csv_reader *r = cn_csv_open(path, start, len, o, s, ncols, cols, err);
+    if (!r) return -1;
+    cn_arena *a = cn_arena_new("batch", NULL);
+    cn_arena *ba = cn_arena_new("b", NULL);
+    cn_type types[16];
+    for (int k = 0; k < ncols; k++) types[k] = s->fields[cols[k]].type;
+    cn_batch *b = cn_batch_new(ba, ncols, types, CN_BATCH_SIZE);
+    int total = 0, n;
+    while ((n = cn_csv_read(r, b, a, err)) > 0) {
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < ncols; k++) {
+                char buf[256];
+                int m = cn_format_value(&b->cols[k], i, buf, sizeof buf - 1);
+                buf[m] = 0;
+                size_t l = strlen(out);
+                snprintf(out + l, cap - l, "%s%s", k ? "|" : "", buf);
+            }
+            size_t l = strlen(out);
+            snprintf(out + l, cap - l, ";");
+        }
+        total += n;
+        cn_arena_reset(a);
+    }
+    cn_arena_free(a);
+    cn_arena_free(ba);
+    cn_csv_close(r);
+    return n < 0 ? -1 : total;
+}
+
+static int read_all(const char *path, const cn_csv_options *o, const cn_schema *s, char *out, size_t cap, cn_error *err)
+{
+    int cols[16];
+    for (int i = 0; i < s->n; i++) cols[i] = i;
+    out[0] = 0;
+    return read_split(path, 0, -1, o, s, s->n, cols, out, cap, err);
+}
+
+static int parse_opts(cn_csv_options *o, cn_arena *a, cn_error *err, int n, ...)
+{
+    char *k[16], *v[16];
+    va_list ap;
+    va_start(ap, n);
+    for (int i = 0; i < n; i++) {
+        k[i] = va_arg(ap, char *);
+        v[i] = va_arg(ap, char *);
+    }
+    va_end(ap);
+    return cn_csv_options_parse(o, n, k, v, a, err);
+}
+
+TEST(options)
+{
+    cn_arena *a = cn_arena_new("t", NULL);
+    cn_error err;
+    cn_error_init(&err);
+    cn_csv_options o;
+    CHECK(parse_opts(&o, a, &err, 0) == 0);
+    CHECK(o.sep == ',' && o.quote == '"' && o.escape == '\\' && !o.header && o.mode == CSV_PERMISSIVE);
+    CHECK(parse_opts(&o, a, &err, 3, "delimiter", "\\t", "HEADER", "true", "mode", "failfast") == 0);
+    CHECK(o.sep == '\t' && o.header && o.mode == CSV_FAILFAST);
+    CHECK(parse_opts(&o, a, &err, 2, "sep", "|", "mode", "whatever") == 0);
+    CHECK(o.sep == '|' && o.mode == CSV_PERMISSIVE);
+    CHECK(parse_opts(&o, a, &err, 1, "sep", "ab") != 0);
+    CHECK_STR(err.cls, "INVALID_DELIMITER_VALUE.DELIMITER_LONGER_THAN_EXPECTED");
+    cn_error_clear(&err);
+    CHECK(parse_opts(&o, a, &err, 1, "sep", "") != 0);
+    cn_error_clear(&err);
+    CHECK(parse_opts(&o, a, &err, 1, "header", "maybe") != 0);
+    cn_error_clear(&err);
+    CHECK(parse_opts(&o, a, &err, 2, "nullValue", "\\N", "dropmalformed", "x") == 0);
+    CHECK_STR(o.null_value, "\\N");
+    cn_arena_free(a);
+}
+
+TEST(quoting_and_nulls)
+{
+    cn_arena *a = cn_arena_new("t", NULL);
+    cn_error err;
+    cn_error_init(&err);
+    cn_csv_options o;
+    cn_csv_options_default(&o);
+    o.header = true;
+    const char *p = WRITE("q.csv",
+                          "id,name,amount\r\n"
+                          "1,plain,1.5\r\n"
+                          "2,\"with, comma\",2\n"
+                          "3,\"say \"\"hi\"\"\",\n"
+                          "4,\"esc \\\" quote\",-0.25\n"
+                          "\n"
+                          "5,,3.333\n"
+                          "6,\"\",7\n"
+                          "7,a very long string value here,8");
+    cn_schema *s = schema_of(a, "id:int;name:string;amount:decimal(10,2)");
+    char out[4096];
+    CHECK_INT(read_all(p, &o, s, out, sizeof out, &err), 7);
+    CHECK_STR(out, "1|plain|1.50;2|with, comma|2.00;3|say \"hi\"|NULL;4|esc \" quote|-0.25;5|NULL|3.33;6|NULL|7.00;"
+                   "7|a very long string value here|8.00;");
+    /* nullValue */
+    o.null_value = "\\N";
+    p = WRITE("n.csv", "a,b\n\\N,x\n1,\\N\n,\n");
+    o.header = true;
+    s = schema_of(a, "a:int;b:string");
+    CHECK_INT(read_all(p, &o, s, out, sizeof out, &err), 3);
+    /* empty int is unparsable -> NULL in PERMISSIVE; empty string stays "" */
+    CHECK_STR(out, "NULL|x;1|NULL;NULL|;");
+    /* column projection */
+    cn_csv_options_default(&o);
+    p = WRITE("proj.csv", "1,a,2020-01-02,true,1e3\n2,b,2020-1-3,FALSE,-inf\n");
+    s = schema_of(a, "x:int;y:string;d:date;b:boolean;f:double");
+    int cols[3] = {4, 2, 3};
+    out[0] = 0;
+    CHECK_INT(read_split(p, 0, -1, &o, s, 3, cols, out, sizeof out, &err), 2);
+    CHECK_STR(out, "1000.0|2020-01-02|true;-Infinity|2020-01-03|false;");
+    cn_arena_free(a);
+}
+
+TEST(modes)
+{
+    cn_arena *a = cn_arena_new("t", NULL);
+    cn_error err;
+    cn_error_init(&err);
+    cn_csv_options o;
+    cn_csv_options_default(&o);
+    const char *p = WRITE("m.csv", "1,a\n2,b,extra\nx,c\n4\n5,e\n");
+    cn_schema *s = schema_of(a, "i:int;s:string");
+    char out[4096];
+    CHECK_INT(read_all(p, &o, s, out, sizeof out, &err), 5);
+    CHECK_STR(out, "1|a;2|b;NULL|c;4|NULL;5|e;");
+    o.mode = CSV_DROPMALFORMED;
+    CHECK_INT(read_all(p, &o, s, out, sizeof out, &err), 2);
+    CHECK_STR(out, "1|a;5|e;");
+    o.mode = CSV_FAILFAST;
+    CHECK_INT(read_all(p, &o, s, out, sizeof out, &err), -1);
+    CHECK_STR(err.cls, "MALFORMED_RECORD_IN_PARSING");
+    CHECK_STR(cn_error_param(&err, "badRecord"), "2,b,extra");
+    CHECK_STR(cn_error_param(&err, "failFastMode"), "FAILFAST");
+    char msg[1024];
+    cn_error_message(&err, msg, sizeof msg);
+    CHECK(strstr(msg, "m.csv") != NULL);
+    CHECK(strstr(msg, "line 2") != NULL);
+    cn_error_clear(&err);
+    /* unparsable value, line 3 counts the blank line */
+    p = WRITE("m2.csv", "1,a\n\nx,c\n");
+    CHECK_INT(read_all(p, &o, s, out, sizeof out, &err), -1);
+    cn_error_message(&err, msg, sizeof msg);
+    CHECK(strstr(msg, "line 3") != NULL);
+    CHECK_STR(cn_error_param(&err, "badRecord"), "x,c");
+    cn_error_clear(&err);
+    /* dbgen .tbl: trailing '|' is fine even in FAILFAST */
+    o.sep = '|';
+    p = WRITE("t.tbl", "1|Customer#1|12.50|1995-03-15|\n2|Customer#2|-3.00|1996-01-01|\n");
+    s = schema_of(a, "k:bigint;n:string;b:decimal(15,2);d:date");
+    CHECK_INT(read_all(p, &o, s, out, sizeof out, &err), 2);
+    CHECK_STR(out, "1|Customer#1|12.50|1995-03-15;2|Customer#2|-3.00|1996-01-01;");
+    /* ... but two trailing tokens are malformed */
+    p = WRITE("t2.tbl", "1|a|1|1995-03-15||\n");
+    CHECK_INT(read_all(p, &o, s, out, sizeof out, &err), -1);
+    cn_error_clear(&err);
+    cn_arena_free(a);
+}
+
+TEST(splits_every_boundary)
+{
+    cn_arena *a = cn_arena_new("t", NULL);
+    cn_error err;
+    cn_error_init(&err);
+    cn_csv_options o;
+    cn_csv_options_default(&o);
+    o.header = true;
+    const char content[] = "h1,h2\n1,a\n22,\"b,b\"\n\n333,c\r\n4,\n55555,eeeee\n6,f";
+    const char *p = write_file("s.csv", content, sizeof content - 1);
+    cn_schema *s = schema_of(a, "x:int;y:string");
+    int cols[2] = {0, 1};
+    char whole[1024] = "";
+    CHECK_INT(read_split(p, 0, -1, &o, s, 2, cols, whole, sizeof whole, &err), 6);
+    CHECK_STR(whole, "1|a;22|b,b;333|c;4|NULL;55555|eeeee;6|f;");
+    int64_t L = (int64_t)sizeof content - 1;
+    /* every split size, and every pair of boundaries */
+    for (int64_t size = 1; size <= L + 1; size++) {
+        char got[1024] = "";
+        for (int64_t st = 0; st < L; st += size) read_split(p, st, size, &o, s, 2, cols, got, sizeof got, &err);
+        if (strcmp(got, whole) != 0) {
+            fprintf(stderr, "  split size %lld: %s\n", (long long)size, got);
+            CHECK(0);
+        }
+    }
+    for (int64_t b1 = 0; b1 <= L; b1++)
+        for (int64_t b2 = b1; b2 <= L; b2++) {
+            char got[1024] = "";
+            read_split(p, 0, b1, &o, s, 2, cols, got, sizeof got, &err);
+            read_split(p, b1, b2 - b1, &o, s, 2, cols, got, sizeof got, &err);
+            read_split(p, b2, L - b2, &o, s, 2, cols, got, sizeof got, &err);
+            if (strcmp(got, whole) != 0) {
+                fprintf(stderr, "  splits at %lld,%lld: %s\n", (long long)b1, (long long)b2, got);
+                CHECK(0);
+                b1 = L + 1;
+                break;
+            }
+        }
+    cn_arena_free(a);
+}
+
+TEST(multiline)
+{
+    cn_arena *a = cn_arena_new("t", NULL);
+    cn_error err;
+    cn_error_init(&err);
+    cn_csv_options o;
+    cn_csv_options_default(&o);
+    o.multi_line = true;
+    const char *p = WRITE("ml.csv", "1,\"two\nlines\"\n2,\"x\"\"\n\"\n3,z\n");
+    cn_schema *s = schema_of(a, "i:int;s:string");
+    char out[1024];
+    CHECK_INT(read_all(p, &o, s, out, sizeof out, &err), 3);
+    CHECK_STR(out, "1|two\nlines;2|x\"\n;3|z;");
+    CHECK(!cn_csv_splittable(&o));
+    int cols[2] = {0, 1};
+    out[0] = 0;
+    CHECK_INT(read_split(p, 5, 10, &o, s, 2, cols, out, sizeof out, &err), 0);
+    cn_arena_free(a);
+}
+
+TEST(listing)
+{
+    cn_arena *a = cn_arena_new("t", NULL);
+    cn_error err;
+    cn_error_init(&err);
+    setup();
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/dir", tmpdir);
+    mkdir(dir, 0700);
+    write_file("dir/b.csv", "1\n", 2);
+    write_file("dir/a.csv", "22\n", 3);
+    write_file("dir/_SUCCESS", "", 0);
+    write_file("dir/.hidden", "x", 1);
+    char **files;
+    int64_t *sizes;
+    int n;
+    CHECK(cn_list_files(dir, a, &files, &sizes, &n, &err) == 0);
+    CHECK_INT(n, 2);
+    if (n == 2) {
+        CHECK(strstr(files[0], "/dir/a.csv") != NULL);
+        CHECK(strstr(files[1], "/dir/b.csv") != NULL);
+        CHECK_INT(sizes[0], 3);
+    }
+    char pat[1100];
+    snprintf(pat, sizeof pat, "%s/dir/*.csv,%s/dir/b.csv", tmpdir, tmpdir);
+    CHECK(cn_list_files(pat, a, &files, &sizes, &n, &err) == 0);
+    CHECK_INT(n, 3);
+    snprintf(pat, sizeof pat, "%s/dir/{a,b}.csv", tmpdir);
+    CHECK(cn_list_files(pat, a, &files, &sizes, &n, &err) == 0);
+    CHECK_INT(n, 2);
+    snprintf(pat, sizeof pat, "%s/nope.csv", tmpdir);
+    CHECK(cn_list_files(pat, a, &files, &sizes, &n, &err) != 0);
+    CHECK_STR(err.cls, "PATH_NOT_FOUND");
+    char expect[600];
+    snprintf(expect, sizeof expect, "file:%s/nope.csv", tmpdir);
+    CHECK_STR(cn_error_param(&err, "path"), expect);
+    cn_error_clear(&err);
+    snprintf(pat, sizeof pat, "%s/dir/*.json", tmpdir);
+    CHECK(cn_list_files(pat, a, &files, &sizes, &n, &err) != 0);
+    cn_error_clear(&err);
+    CHECK(cn_list_files("relative/missing", a, &files, &sizes, &n, &err) != 0);
+    CHECK(strncmp(cn_error_param(&err, "path"), "file:/", 6) == 0);
+    cn_error_clear(&err);
+    cn_arena_free(a);
+}
+
+TEST(infer)
+{
+    cn_arena *a = cn_arena_new("t", NULL);
+    cn_error err;
+    cn_error_init(&err);
+    cn_csv_options o;
+    cn_csv_options_default(&o);
+    o.header = true;
+    o.infer_schema = true;
+    const char *p = WRITE("inf.csv",
+                          "i,l,dec,d,b,dt,ts,s,n,,i\n"
+                          "1,1,1,1.5,true,2020-01-01,2020-01-01 10:00:00,x,,1,1\n"
+                          "2,9999999999,123456789012345678901234,2,FALSE,2021-12-31,2021-01-01T00:00:00.5,1,,2,2\n"
+                          "-3,3,-5,1e10,false,2021-02-03,2021-01-01 00:00,true,,3,3\n");
+    char *files[1] = {(char *)p};
+    cn_schema *s;
+    CHECK(cn_csv_infer_schema(&o, 1, files, a, &s, &err) == 0);
+    CHECK_STR(cn_schema_struct_string(a, s),
+              "struct<i0:int,l:bigint,dec:decimal(24,0),d:double,b:boolean,dt:date,ts:timestamp,s:string,n:string,_c9:int,i10:int>");
+    o.infer_schema = false;
+    o.header = false;
+    CHECK(cn_csv_infer_schema(&o, 1, files, a, &s, &err) == 0);
+    CHECK_INT(s->n, 11);
+    CHECK_STR(s->fields[10].name, "_c10");
+    CHECK_INT(s->fields[0].type.kind, CN_STRING);
+    p = WRITE("empty.csv", "\n\n");
+    files[0] = (char *)p;
+    CHECK(cn_csv_infer_schema(&o, 1, files, a, &s, &err) != 0);
+    cn_error_clear(&err);
+    cn_arena_free(a);
+}
+
+TEST(garbage)
+{
+    cn_arena *a = cn_arena_new("t", NULL);
+    cn_error err;
+    cn_error_init(&err);
+    cn_csv_options o;
+    cn_csv_options_default(&o);
+    cn_schema *s = schema_of(a, "a:int;b:string;c:decimal(38,10);d:date;e:timestamp;f:double;g:boolean");
+    static char junk[20000];
+    unsigned seed = 12345;
+    const char alphabet[] = "0123456789,.\"\\\n\r-+eE: T\x01\xff|abc";
+    for (int round = 0; round < 20; round++) {
+        for (size_t i = 0; i < sizeof junk; i++) {
+            seed = seed * 1103515245 + 12345;
+            junk[i] = round % 2 ? (char)(seed >> 16) : alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+        }
+        const char *p = write_file("junk.csv", junk, sizeof junk - (size_t)round * 97);
+        for (int m = 0; m < 3; m++) {
+            o.mode = (cn_csv_mode)m;
+            o.multi_line = round % 3 == 0;
+            static char out[1 << 20];
+            read_all(p, &o, s, out, sizeof out, &err);
+            cn_error_clear(&err);
+            int cols[7] = {0, 1, 2, 3, 4, 5, 6};
+            out[0] = 0;
+            read_split(p, 777, 5000, &o, s, 7, cols, out, sizeof out, &err);
+            cn_error_clear(&err);
+        }
+        char *files[1] = {(char *)p};
+        cn_schema *is;
+        o.infer_schema = true;
+        if (cn_csv_infer_schema(&o, 1, files, a, &is, &err) != 0) cn_error_clear(&err);
+        o.infer_schema = false;
+    }
+    /* a truncated file: the last record has no newline and an open quote */
+    cn_csv_options_default(&o);
+    const char *p = WRITE("trunc.csv", "1,\"abc");
+    char out[256];
+    CHECK_INT(read_all(p, &o, s, out, sizeof out, &err), 1);
+    CHECK_STR(out, "1|abc|NULL|NULL|NULL|NULL|NULL;");
+    CHECK(cn_csv_open("/nonexistent/x.csv", 0, -1, &o, s, 0, NULL, &err) == NULL);
+    CHECK_STR(err.cls, "PATH_NOT_FOUND");
+    cn_error_clear(&err);
+    cn_arena_free(a);
+}
