@@ -63,7 +63,10 @@ typedef enum cn_ast_kind {
     /* ---- additions (appended to keep the numbering above) ---- */
     AST_WINDOW,       /* window: OVER (PARTITION BY ... ORDER BY ... frame) or a named window */
     AST_TVF,          /* tvf: table-valued function in FROM, e.g. range(10) [AS t(c)] */
-    AST_ALIAS         /* alias: `expr AS name` inside call arguments and row constructors (struct(a AS x)) */
+    AST_ALIAS,        /* alias: `expr AS name` inside call arguments and row constructors (struct(a AS x)) */
+    AST_LAMBDA,       /* lambda: x -> body, (x, y) -> body (higher-order function arguments) */
+    AST_SUBSCRIPT,    /* subscript: arg[index] */
+    AST_FIELD         /* field: arg.name where arg is not a plain column path (f(x).a, a[0].b) */
 } cn_ast_kind;
 
 /* Numeric literals: lit.text is the number as written without its suffix, with a
@@ -242,6 +245,9 @@ struct cn_ast {
         } window;
         struct { char *name; cn_ast_list args; char *alias; int ncols; char **cols; } tvf;
         struct { cn_ast *arg; char *name; } alias;
+        struct { int nparams; char **params; cn_ast *body; } lambda;
+        struct { cn_ast *arg, *index; } subscript;
+        struct { cn_ast *arg; char *name; } field;
     } u;
 };
 
@@ -254,6 +260,10 @@ int cn_sql_parse(const char *sql, cn_arena *a, cn_ast **out, cn_error *err);
  * backquotes. Returns the count; *out holds malloc'd strings (trimmed,
  * empty statements dropped) in a malloc'd array. */
 int cn_sql_split(const char *script, char ***out);
+
+/* A byte offset in sql as Spark counts characters (UTF-16 code units), for
+ * golden-file query contexts of statements with non-ASCII text. */
+int cn_sql_char_index(const char *sql, int byte_offset);
 
 /* Node constructor used by the parser. */
 cn_ast *cn_ast_new(cn_arena *a, cn_ast_kind kind, int start, int stop);

@@ -834,6 +834,9 @@ static cn_ast *string_literal(cn_parser *p)
     return n;
 }
 
+static cn_ast *lambda(cn_parser *p);
+static bool lambda_params_at(cn_parser *p);
+
 static const char *const NOPAREN_FUNCS[] = {"CURRENT_DATE", "CURRENT_TIMESTAMP", "CURRENT_USER", "SESSION_USER"};
 
 static cn_ast *primary(cn_parser *p)
@@ -847,6 +850,7 @@ static cn_ast *primary(cn_parser *p)
     case TK_STRING:
         return string_literal(p);
     case TK_OP:
+        if (psr_op(p, "(") && lambda_params_at(p)) return lambda(p);
         if (psr_op(p, "(")) return paren_expr(p);
         if (psr_op(p, "*")) {
             p->pos++;
@@ -854,6 +858,7 @@ static cn_ast *primary(cn_parser *p)
         }
         return psr_syntax_error(p);
     case TK_IDENT:
+        if (psr_op_at(p, 1, "->")) return lambda(p);
         if (psr_is_kw(t, "NULL") || psr_is_kw(t, "TRUE") || psr_is_kw(t, "FALSE")) {
             p->pos++;
             cn_ast *n = cn_ast_new(p->a, AST_LITERAL, start, t->stop);
@@ -918,17 +923,64 @@ static cn_ast *primary(cn_parser *p)
     }
 }
 
+/* postfix operators: x::type, x[i], x.field */
 static cn_ast *postfix(cn_parser *p, cn_ast *e)
 {
-    while (e && psr_op(p, "::")) {
-        p->pos++;
-        cn_ast *c = cn_ast_new(p->a, AST_CAST, e->start, 0);
-        c->u.cast.arg = e;
-        if (!(c->u.cast.type = psr_type(p))) return NULL;
-        c->stop = psr_prev_stop(p);
-        e = c;
+    while (e && !p->failed) {
+        if (psr_op(p, "::")) {
+            p->pos++;
+            cn_ast *c = cn_ast_new(p->a, AST_CAST, e->start, 0);
+            c->u.cast.arg = e;
+            if (!(c->u.cast.type = psr_type(p))) return NULL;
+            c->stop = psr_prev_stop(p);
+            e = c;
+        } else if (psr_op(p, "[")) {
+            p->pos++;
+            cn_ast *s = cn_ast_new(p->a, AST_SUBSCRIPT, e->start, 0);
+            s->u.subscript.arg = e;
+            if (!(s->u.subscript.index = psr_expr(p)) || !psr_expect_op(p, "]")) return NULL;
+            s->stop = psr_prev_stop(p);
+            e = s;
+        } else if (psr_op(p, ".") && psr_is_ident(psr_peek(p, 1)) && e->kind != AST_COLUMN) {
+            p->pos++;
+            cn_ast *f = cn_ast_new(p->a, AST_FIELD, e->start, psr_peek(p, 0)->stop);
+            f->u.field.arg = e;
+            f->u.field.name = psr_ident(p);
+            e = f;
+        } else {
+            break;
+        }
     }
     return e;
+}
+
+/* x -> body  or  (x, y) -> body; the current token starts the parameters */
+static cn_ast *lambda(cn_parser *p)
+{
+    int start = psr_peek(p, 0)->start;
+    cn_ast *l = cn_ast_new(p->a, AST_LAMBDA, start, 0);
+    if (psr_op(p, "(")) {
+        if (!psr_ident_list(p, &l->u.lambda.nparams, &l->u.lambda.params)) return NULL;
+    } else {
+        l->u.lambda.nparams = 1;
+        l->u.lambda.params = cn_arena_alloc(p->a, sizeof(char *));
+        l->u.lambda.params[0] = psr_ident(p);
+    }
+    if (!psr_expect_op(p, "->") || !(l->u.lambda.body = psr_expr(p))) return NULL;
+    l->stop = l->u.lambda.body->stop;
+    return l;
+}
+
+/* ( a, b ) -> at the current '(' ? */
+static bool lambda_params_at(cn_parser *p)
+{
+    int k = 1;
+    while (psr_is_ident(psr_peek(p, k))) {
+        if (psr_op_at(p, k + 1, ")")) return psr_op_at(p, k + 2, "->");
+        if (!psr_op_at(p, k + 1, ",")) return false;
+        k += 2;
+    }
+    return false;
 }
 
 static cn_ast *unary(cn_parser *p)

@@ -405,6 +405,16 @@ TEST(special_forms)
     CHECK(e && e->kind == AST_IN_SUBQUERY && e->u.in.negated && e->u.in.arg->kind == AST_PAREN_LIST);
     e = expr_of("select t.*");
     CHECK(e && e->kind == AST_STAR && e->u.star.qualifier.n == 1);
+    e = expr_of("select transform(a, x -> x + 1)");
+    CHECK(e && e->kind == AST_FUNC && e->u.func.args.items[1]->kind == AST_LAMBDA);
+    e = expr_of("select aggregate(a, 0, (acc, x) -> acc + x)");
+    CHECK(e && e->u.func.args.items[2]->kind == AST_LAMBDA && e->u.func.args.items[2]->u.lambda.nparams == 2);
+    e = expr_of("select a[0].b");
+    CHECK(e && e->kind == AST_FIELD && e->u.field.arg->kind == AST_SUBSCRIPT);
+    e = expr_of("select named_struct('a', 1).a");
+    CHECK(e && e->kind == AST_FIELD);
+    e = expr_of("select struct(a AS x, b)");
+    CHECK(e && e->u.func.args.items[0]->kind == AST_ALIAS);
     e = expr_of("select rank() over (partition by a order by b desc rows between unbounded preceding and current row)");
     CHECK(e && e->u.func.over && e->u.func.over->u.window.partition_by.n == 1 && e->u.func.over->u.window.norder == 1 &&
           e->u.func.over->u.window.frame == 1 && e->u.func.over->u.window.lo_kind == FRAME_UNBOUNDED_PRECEDING &&
@@ -636,6 +646,7 @@ TEST(errors)
     CHECK_STR(parse_err("selec 1"), "PARSE_SYNTAX_ERROR");
     CHECK_STR(last_error_param, "'selec'");
     CHECK_STR(parse_err("select (1"), "PARSE_SYNTAX_ERROR");
+    CHECK_STR(parse_err("select (1 as a)"), "PARSE_SYNTAX_ERROR");
     CHECK_STR(parse_err("select 1 ) "), "PARSE_SYNTAX_ERROR");
     CHECK_STR(last_error_param, "')'");
     /* deep nesting fails cleanly */
@@ -668,6 +679,14 @@ TEST(errors)
     for (int i = 0; i < 100; i++) *p++ = ')';
     *p = 0;
     CHECK_STR(parse_err(buf), "(ok)");
+}
+
+TEST(char_index)
+{
+    const char *s = "select date '2020-01-01\xe4\xb8\xad\xe6\x96\x87' x";
+    CHECK_INT(cn_sql_char_index(s, 7), 7);
+    CHECK_INT(cn_sql_char_index(s, 31), 27); /* two 3-byte characters count as one each */
+    CHECK_INT(cn_sql_char_index("\xf0\x9f\x98\x80" "a", 4), 2); /* astral: a surrogate pair */
 }
 
 TEST(split)
