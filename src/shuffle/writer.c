@@ -6,7 +6,8 @@
  * per-partition start offsets). When the buffer outgrows its budget (or the
  * memory manager refuses more execution memory) it is written as a spill
  * run: for each reduce partition in turn, its rows from every buffered batch
- * are gathered into blocks of up to CN_BATCH_SIZE rows, encoded and
+ * are encoded straight from the buffered batches into blocks of up to
+ * CN_BATCH_SIZE rows (cn_block_encode_segs, no intermediate copy) and
  * appended to a temporary file, remembering each partition's byte range.
  * At close the final data file is, for each partition in order, the byte
  * ranges of every spill run (frames are self-contained, so merging is a
@@ -44,7 +45,7 @@ struct cn_shuffle_writer {
     cn_shuffle_writer_opts o;
     char *dir;
     cn_type *types;
-    cn_arena *buf_arena, *blk_arena;
+    cn_arena *buf_arena;
     CN_VEC(buffered) bufs;
     CN_VEC(run) runs;
     int64_t budget, mem_held;
@@ -52,6 +53,8 @@ struct cn_shuffle_writer {
     int64_t spill_bytes;
     cn_writer enc;
     int32_t *cnt;     /* nparts scratch */
+    cn_block_seg *segs; /* scratch for one block's segments */
+    int segcap;
 };
 
 void cn_map_status_free(cn_map_status *s)
@@ -91,7 +94,6 @@ cn_shuffle_writer *cn_shuffle_writer_new(const cn_shuffle_writer_opts *o, cn_err
     w->o.types = w->types;
     w->budget = o->mem_budget > 0 ? o->mem_budget : DEFAULT_BUDGET;
     w->buf_arena = cn_arena_new("shuffle-buffer", NULL);
-    w->blk_arena = cn_arena_new("shuffle-block", NULL);
     w->records = cn_xcalloc((size_t)o->nparts, sizeof(int64_t));
     w->cnt = cn_xcalloc((size_t)o->nparts, sizeof(int32_t));
     cn_writer_init(&w->enc);
@@ -116,10 +118,10 @@ static void free_writer(cn_shuffle_writer *w, bool unlink_runs)
     cn_vec_free(w->bufs);
     release_mem(w);
     cn_arena_free(w->buf_arena);
-    cn_arena_free(w->blk_arena);
     cn_writer_free(&w->enc);
     free(w->records);
     free(w->cnt);
+    free(w->segs);
     free(w->types);
     free(w->dir);
     free(w);
@@ -140,41 +142,34 @@ static int flush_enc(cn_shuffle_writer *w, int fd, const char *path, bool force,
     return 0;
 }
 
-/* Encode partition p's buffered rows as blocks, written to fd. */
+/* Encode partition p's buffered rows as blocks of up to CN_BATCH_SIZE rows gathered
+ * straight from the buffered batches (no intermediate copy), written to fd. */
 static int write_buffered_partition(cn_shuffle_writer *w, int p, int fd, const char *path, int64_t *pos,
                                     cn_error *err)
 {
-    cn_batch *out = NULL;
+    int nseg = 0, rows_in = 0;
     for (int bi = 0; bi < w->bufs.n; bi++) {
         buffered *bb = &w->bufs.v[bi];
         const uint16_t *rows = bb->order + bb->pstart[p];
         int k = bb->pstart[p + 1] - bb->pstart[p];
         while (k > 0) {
-            if ((!out || out->count == 0) && k >= CN_BATCH_SIZE) {
-                /* a whole block from one batch: encode in place */
-                if (cn_block_encode_rows(bb->b, rows, CN_BATCH_SIZE, w->o.codec, &w->enc, err)) return -1;
-                rows += CN_BATCH_SIZE;
-                k -= CN_BATCH_SIZE;
-            } else {
-                if (!out) {
-                    out = cn_batch_new(w->blk_arena, w->o.ncols, w->types, CN_BATCH_SIZE);
-                    out->count = 0;
-                }
-                int take = CN_MIN(k, CN_BATCH_SIZE - out->count);
-                cn_batch_append_rows(out, bb->b, rows, take, w->blk_arena);
-                rows += take;
-                k -= take;
-                if (out->count == CN_BATCH_SIZE) {
-                    if (cn_block_encode(out, w->o.codec, &w->enc, err)) return -1;
-                    cn_arena_reset(w->blk_arena);
-                    out = NULL;
-                }
+            int take = CN_MIN(k, CN_BATCH_SIZE - rows_in);
+            if (nseg == w->segcap) {
+                w->segcap = w->segcap ? w->segcap * 2 : 64;
+                w->segs = cn_xrealloc(w->segs, sizeof(cn_block_seg) * (size_t)w->segcap);
             }
-            if (flush_enc(w, fd, path, false, pos, err)) return -1;
+            w->segs[nseg++] = (cn_block_seg){bb->b, rows, take};
+            rows_in += take;
+            rows += take;
+            k -= take;
+            if (rows_in == CN_BATCH_SIZE) {
+                if (cn_block_encode_segs(w->segs, nseg, w->o.codec, &w->enc, err)) return -1;
+                nseg = rows_in = 0;
+                if (flush_enc(w, fd, path, false, pos, err)) return -1;
+            }
         }
     }
-    if (out && out->count > 0 && cn_block_encode(out, w->o.codec, &w->enc, err)) return -1;
-    cn_arena_reset(w->blk_arena);
+    if (nseg && cn_block_encode_segs(w->segs, nseg, w->o.codec, &w->enc, err)) return -1;
     return flush_enc(w, fd, path, true, pos, err);
 }
 

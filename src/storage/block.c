@@ -75,40 +75,66 @@ static uint32_t frame_checksum(const uint8_t *hdr12, const uint8_t *stored, size
 
 /* ---- encoding ---- */
 
-static bool col_has_nulls(const cn_vector *v, const uint16_t *rows, int n)
+static bool col_has_nulls(const cn_block_seg *segs, int nsegs, int c)
 {
-    if (!v->validity) return false;
-    for (int i = 0; i < n; i++) {
-        int r = rows ? rows[i] : i;
-        if (!cn_vec_valid(v, r)) return true;
+    for (int g = 0; g < nsegs; g++) {
+        const cn_vector *v = &segs[g].b->cols[c];
+        const uint16_t *rows = segs[g].rows;
+        if (!v->validity) continue;
+        for (int i = 0; i < segs[g].n; i++)
+            if (!cn_vec_valid(v, rows ? rows[i] : i)) return true;
     }
     return false;
 }
 
-static size_t col_size(const cn_vector *v, const uint16_t *rows, int n, bool nulls, uint64_t *strbytes)
+static size_t col_size(const cn_block_seg *segs, int nsegs, int c, int n, bool nulls, uint64_t *strbytes)
 {
     size_t sz = 16;
+    cn_type t = segs[0].b->cols[c].type;
     if (nulls) sz += PAD16((size_t)CN_VALIDITY_WORDS(n) * 8);
-    if (cn_type_phys(v->type) == CN_PHYS_STR) {
-        const cn_str *s = v->data;
+    if (cn_type_phys(t) == CN_PHYS_STR) {
         uint64_t tot = 0;
-        for (int i = 0; i < n; i++) tot += s[rows ? rows[i] : i].len;
+        for (int g = 0; g < nsegs; g++) {
+            const cn_str *s = segs[g].b->cols[c].data;
+            const uint16_t *rows = segs[g].rows;
+            if (rows)
+                for (int i = 0; i < segs[g].n; i++) tot += s[rows[i]].len;
+            else
+                for (int i = 0; i < segs[g].n; i++) tot += s[i].len;
+        }
         *strbytes = tot;
         sz += PAD16((size_t)n * 4) + PAD16((size_t)tot);
     } else {
         *strbytes = 0;
-        sz += PAD16((size_t)n * (size_t)cn_type_width(v->type));
+        sz += PAD16((size_t)n * (size_t)cn_type_width(t));
     }
     return sz;
 }
 
-static uint8_t *write_col(uint8_t *p, const cn_vector *v, const uint16_t *rows, int n, bool nulls, uint64_t strbytes)
+static uint8_t *gather_fixed(uint8_t *p, const cn_vector *v, const uint16_t *rows, int n, int w)
 {
+    if (!rows) {
+        memcpy(p, v->data, (size_t)n * (size_t)w);
+        return p + (size_t)n * (size_t)w;
+    }
+    switch (w) {
+    case 1: { const uint8_t *s = v->data; uint8_t *d = p; for (int i = 0; i < n; i++) d[i] = s[rows[i]]; break; }
+    case 2: { const uint16_t *s = v->data; uint16_t *d = (uint16_t *)p; for (int i = 0; i < n; i++) d[i] = s[rows[i]]; break; }
+    case 4: { const uint32_t *s = v->data; uint32_t *d = (uint32_t *)p; for (int i = 0; i < n; i++) d[i] = s[rows[i]]; break; }
+    case 8: { const uint64_t *s = v->data; uint64_t *d = (uint64_t *)p; for (int i = 0; i < n; i++) d[i] = s[rows[i]]; break; }
+    default: { const uint8_t *s = v->data; for (int i = 0; i < n; i++) memcpy(p + (size_t)i * 16, s + (size_t)rows[i] * 16, 16); break; }
+    }
+    return p + (size_t)n * (size_t)w;
+}
+
+static uint8_t *write_col(uint8_t *p, const cn_block_seg *segs, int nsegs, int c, int n, bool nulls, uint64_t strbytes)
+{
+    cn_type t = segs[0].b->cols[c].type;
     memset(p, 0, 16);
-    p[0] = v->type.kind;
-    p[1] = v->type.precision;
-    p[2] = v->type.scale;
-    p[3] = v->type.scale2;
+    p[0] = t.kind;
+    p[1] = t.precision;
+    p[2] = t.scale;
+    p[3] = t.scale2;
     p[4] = nulls ? 1 : 0;
     put32(p + 8, (uint32_t)strbytes);
     p += 16;
@@ -116,40 +142,39 @@ static uint8_t *write_col(uint8_t *p, const cn_vector *v, const uint16_t *rows, 
         size_t words = CN_VALIDITY_WORDS(n);
         uint64_t *bm = (uint64_t *)p;
         memset(bm, 0, PAD16(words * 8));
-        for (int i = 0; i < n; i++)
-            if (cn_vec_valid(v, rows ? rows[i] : i)) bm[i >> 6] |= 1ull << (i & 63);
+        int j = 0;
+        for (int g = 0; g < nsegs; g++) {
+            const cn_vector *v = &segs[g].b->cols[c];
+            const uint16_t *rows = segs[g].rows;
+            for (int i = 0; i < segs[g].n; i++, j++)
+                if (cn_vec_valid(v, rows ? rows[i] : i)) bm[j >> 6] |= 1ull << (j & 63);
+        }
         p += PAD16(words * 8);
     }
-    cn_phys ph = cn_type_phys(v->type);
-    if (ph == CN_PHYS_STR) {
-        const cn_str *s = v->data;
+    if (cn_type_phys(t) == CN_PHYS_STR) {
         uint8_t *lens = p;
         size_t lsz = PAD16((size_t)n * 4);
         memset(lens + (size_t)n * 4, 0, lsz - (size_t)n * 4);
         uint8_t *bytes = p + lsz;
-        for (int i = 0; i < n; i++) {
-            const cn_str *x = &s[rows ? rows[i] : i];
-            put32(lens + (size_t)i * 4, x->len);
-            if (x->len) memcpy(bytes, cn_str_data(x), x->len);
-            bytes += x->len;
+        int j = 0;
+        for (int g = 0; g < nsegs; g++) {
+            const cn_str *s = segs[g].b->cols[c].data;
+            const uint16_t *rows = segs[g].rows;
+            for (int i = 0; i < segs[g].n; i++, j++) {
+                const cn_str *x = &s[rows ? rows[i] : i];
+                put32(lens + (size_t)j * 4, x->len);
+                memcpy(bytes, cn_str_data(x), x->len);
+                bytes += x->len;
+            }
         }
         size_t pad = PAD16((size_t)strbytes) - (size_t)strbytes;
         memset(bytes, 0, pad);
         return bytes + pad;
     }
-    int w = cn_type_width(v->type);
+    int w = cn_type_width(t);
+    uint8_t *q = p;
+    for (int g = 0; g < nsegs; g++) q = gather_fixed(q, &segs[g].b->cols[c], segs[g].rows, segs[g].n, w);
     size_t dsz = (size_t)n * (size_t)w;
-    if (!rows) {
-        memcpy(p, v->data, dsz);
-    } else {
-        switch (w) {
-        case 1: { const uint8_t *s = v->data; uint8_t *d = (uint8_t *)p; for (int i = 0; i < n; i++) d[i] = s[rows[i]]; break; }
-        case 2: { const uint16_t *s = v->data; uint16_t *d = (uint16_t *)p; for (int i = 0; i < n; i++) d[i] = s[rows[i]]; break; }
-        case 4: { const uint32_t *s = v->data; uint32_t *d = (uint32_t *)p; for (int i = 0; i < n; i++) d[i] = s[rows[i]]; break; }
-        case 8: { const uint64_t *s = v->data; uint64_t *d = (uint64_t *)p; for (int i = 0; i < n; i++) d[i] = s[rows[i]]; break; }
-        default: { const uint8_t *s = v->data; for (int i = 0; i < n; i++) memcpy(p + (size_t)i * 16, s + (size_t)rows[i] * 16, 16); break; }
-        }
-    }
     memset(p + dsz, 0, PAD16(dsz) - dsz);
     return p + PAD16(dsz);
 }
@@ -163,19 +188,24 @@ static void writer_reserve(cn_writer *w, size_t n)
     w->cap = cap;
 }
 
-int cn_block_encode_rows(const cn_batch *b, const uint16_t *rows, int n, cn_codec_kind codec, cn_writer *w,
-                         cn_error *err)
+int cn_block_encode_segs(const cn_block_seg *segs, int nsegs, cn_codec_kind codec, cn_writer *w, cn_error *err)
 {
-    if (n < 0 || n > CN_BLOCK_MAX_ROWS || b->ncols > CN_BLOCK_MAX_COLS)
+    int n = 0, ncols = nsegs ? segs[0].b->ncols : 0;
+    for (int g = 0; g < nsegs; g++) {
+        if (segs[g].b->ncols != ncols || segs[g].n < 0)
+            return cn_error_set(err, "INTERNAL_ERROR", "message", "block segments differ in columns", NULL);
+        n += segs[g].n;
+    }
+    if (nsegs < 1 || n > CN_BLOCK_MAX_ROWS || ncols > CN_BLOCK_MAX_COLS)
         return cn_error_set(err, "INTERNAL_ERROR", "message", "batch too large for a block", NULL);
     bool nulls_stack[64];
     uint64_t sb_stack[64];
-    bool *nulls = b->ncols <= 64 ? nulls_stack : cn_xmalloc(sizeof(bool) * (size_t)b->ncols);
-    uint64_t *sbytes = b->ncols <= 64 ? sb_stack : cn_xmalloc(sizeof(uint64_t) * (size_t)b->ncols);
+    bool *nulls = ncols <= 64 ? nulls_stack : cn_xmalloc(sizeof(bool) * (size_t)ncols);
+    uint64_t *sbytes = ncols <= 64 ? sb_stack : cn_xmalloc(sizeof(uint64_t) * (size_t)ncols);
     size_t raw = 16;
-    for (int c = 0; c < b->ncols; c++) {
-        nulls[c] = col_has_nulls(&b->cols[c], rows, n);
-        raw += col_size(&b->cols[c], rows, n, nulls[c], &sbytes[c]);
+    for (int c = 0; c < ncols; c++) {
+        nulls[c] = col_has_nulls(segs, nsegs, c);
+        raw += col_size(segs, nsegs, c, n, nulls[c], &sbytes[c]);
         if (sbytes[c] > UINT32_MAX) raw = (size_t)UINT32_MAX + 1;
     }
     int rc = 0;
@@ -190,9 +220,9 @@ int cn_block_encode_rows(const cn_batch *b, const uint16_t *rows, int n, cn_code
     memset(q, 0, 16);
     q[0] = BLOCK_VERSION;
     put32(q + 4, (uint32_t)n);
-    put32(q + 8, (uint32_t)b->ncols);
+    put32(q + 8, (uint32_t)ncols);
     q += 16;
-    for (int c = 0; c < b->ncols; c++) q = write_col(q, &b->cols[c], rows, n, nulls[c], sbytes[c]);
+    for (int c = 0; c < ncols; c++) q = write_col(q, segs, nsegs, c, n, nulls[c], sbytes[c]);
 
     size_t stored = raw;
     if (codec == CN_CODEC_LZ4) {
@@ -227,6 +257,13 @@ out:
     if (nulls != nulls_stack) free(nulls);
     if (sbytes != sb_stack) free(sbytes);
     return rc;
+}
+
+int cn_block_encode_rows(const cn_batch *b, const uint16_t *rows, int n, cn_codec_kind codec, cn_writer *w,
+                         cn_error *err)
+{
+    cn_block_seg seg = {b, rows, n};
+    return cn_block_encode_segs(&seg, 1, codec, w, err);
 }
 
 int cn_block_encode(const cn_batch *b, cn_codec_kind codec, cn_writer *w, cn_error *err)

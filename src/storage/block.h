@@ -59,6 +59,16 @@ int cn_block_encode(const cn_batch *b, cn_codec_kind codec, cn_writer *w, cn_err
 int cn_block_encode_rows(const cn_batch *b, const uint16_t *rows, int n, cn_codec_kind codec, cn_writer *w,
                          cn_error *err);
 
+/* Same for rows gathered from several batches with the same column types:
+ * segment g contributes rows[0..n) of b (rows NULL = 0..n), in order. The shuffle
+ * writer builds each block straight from its buffered batches this way. */
+typedef struct cn_block_seg {
+    const cn_batch *b;
+    const uint16_t *rows;
+    int n;
+} cn_block_seg;
+int cn_block_encode_segs(const cn_block_seg *segs, int nsegs, cn_codec_kind codec, cn_writer *w, cn_error *err);
+
 /* Parse and validate a header (magic, codec, lengths). */
 int cn_block_parse_header(const uint8_t hdr[CN_BLOCK_HEADER_SIZE], cn_block_header *h, cn_error *err);
 
