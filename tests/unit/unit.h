@@ -17,14 +17,14 @@ struct unit_test { const char *name; unit_fn fn; };
 static struct unit_test unit_tests[512];
 static int unit_ntests;
 
-#define TEST(name)                                                              \
-    static void test_##name(int *unit_failed_);                                 \
-    __attribute__((constructor)) static void unit_reg_##name(void)              \
+#define TEST(tname)                                                             \
+    static void test_##tname(int *unit_failed_);                                \
+    __attribute__((constructor)) static void unit_reg_##tname(void)             \
     {                                                                           \
-        unit_tests[unit_ntests].name = #name;                                   \
-        unit_tests[unit_ntests++].fn = test_##name;                             \
+        unit_tests[unit_ntests].name = #tname;                                  \
+        unit_tests[unit_ntests++].fn = test_##tname;                            \
     }                                                                           \
-    static void test_##name(int *unit_failed_)
+    static void test_##tname(int *unit_failed_)
 
 #define CHECK(cond)                                                             \
     do {                                                                        \
