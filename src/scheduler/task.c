@@ -163,7 +163,8 @@ static void *get_broadcast_table(cn_task_ctx *t, int broadcast_id, void *(*build
 {
     cn_broadcast *bc = find_broadcast(t->ud, broadcast_id, err);
     if (!bc) return NULL;
-    return cn_broadcast_get_table(bc, build, arg, NULL, err);
+    /* the only shared table today is the broadcast hash join's (exec/hash_join.c) */
+    return cn_broadcast_get_table(bc, build, arg, cn_hash_join_table_free, err);
 }
 
 static int open_cache(cn_task_ctx *t, void *cache, int part, cn_batch_iter *it, cn_error *err)
@@ -318,6 +319,7 @@ static cn_op *build(task *k, const cn_pplan *p, int part, cn_error *err)
         if (p->broadcast && bside->kind == PP_BROADCAST_READ) bid = bside->broadcast_id;
         op = cn_op_hash_join(t, c0, c1, p->join_type, p->build_right, p->njoin_keys, p->left_keys, p->right_keys,
                              p->cond, bid);
+        if (op && p->null_aware) cn_op_hash_join_set_null_aware(op, true);
         break;
     }
     case PP_SMJ:

@@ -1,0 +1,827 @@
+/*
+ * test_scheduler.c — the scheduler on small hand-built physical plans:
+ * physical plan serialization (round trip and corrupt bytes), fault syntax,
+ * the worker pool, stage cutting with shuffles (round robin, hash, range with
+ * sampling), broadcasts, caching, retries and injected failures, fetch
+ * failure resubmission, the result size bound, cancellation, listener event
+ * order, and cleanup of shuffle files.
+ */
+#include "base/codec.h"
+#include "scheduler/sched_internal.h"
+#include "unit.h"
+
+#include <dirent.h>
+#include <pthread.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------ helpers */
+
+static const cn_type T_BIGINT = {CN_BIGINT, 0, 0, 0};
+static const cn_type T_STRING = {CN_STRING, 0, 0, 0};
+
+static cn_expr *col(cn_arena *a, int index, cn_type t)
+{
+    cn_expr *e = cn_expr_col(a, 1000 + index, "c", t, true);
+    e->index = index;
+    return e;
+}
+
+static cn_attr *attrs(cn_arena *a, int n, const cn_type *types)
+{
+    cn_attr *o = cn_arena_calloc(a, sizeof(cn_attr) * (size_t)(n + 1));
+    for (int i = 0; i < n; i++) {
+        o[i].id = 1000 + i;
+        o[i].name = i == 0 ? "k" : "s";
+        o[i].type = types[i];
+        o[i].nullable = true;
+    }
+    return o;
+}
+
+/* LocalTableScan of rows (k bigint, s string): k = base + i*step mod m, s = "row<k>" */
+static cn_pplan *local_scan(cn_arena *a, int n, int64_t base, int64_t step, int64_t m)
+{
+    cn_pplan *p = cn_pplan_new(a, PP_LOCAL_SCAN);
+    cn_type types[2] = {T_BIGINT, T_STRING};
+    p->nout = 2;
+    p->out = attrs(a, 2, types);
+    p->nrows = n;
+    p->rows = cn_arena_calloc(a, sizeof(cn_value *) * (size_t)(n + 1));
+    for (int i = 0; i < n; i++) {
+        p->rows[i] = cn_arena_calloc(a, sizeof(cn_value) * 2);
+        p->rows[i][0].type = T_BIGINT;
+        p->rows[i][0].v.i = (base + i * step) % m;
+        char *s = cn_arena_printf(a, "row-with-a-long-name-%lld", (long long)p->rows[i][0].v.i);
+        p->rows[i][1].type = T_STRING;
+        p->rows[i][1].v.s = cn_str_view(s, (uint32_t)strlen(s));
+    }
+    p->nparts = 1;
+    return p;
+}
+
+static cn_pplan *union_of(cn_arena *a, int n, cn_pplan **in)
+{
+    cn_pplan *u = cn_pplan_new(a, PP_UNION);
+    u->ninputs = n;
+    u->inputs = in;
+    u->nout = in[0]->nout;
+    u->out = in[0]->out;
+    u->nparts = 0;
+    for (int i = 0; i < n; i++) u->nparts += in[i]->nparts;
+    return u;
+}
+
+/* nparts scans of rows_per rows each, keys a permutation of 0..nparts*rows_per-1 */
+static cn_pplan *scattered(cn_arena *a, int nparts, int rows_per)
+{
+    cn_pplan **in = cn_arena_calloc(a, sizeof(cn_pplan *) * (size_t)nparts);
+    int64_t total = (int64_t)nparts * rows_per;
+    for (int i = 0; i < nparts; i++) in[i] = local_scan(a, rows_per, (int64_t)i * rows_per * 7919, 7919, total);
+    return union_of(a, nparts, in);
+}
+
+static cn_pplan *exchange(cn_arena *a, cn_pplan *child, cn_part_kind kind, int n)
+{
+    cn_pplan *x = cn_pplan_new(a, PP_EXCHANGE);
+    x->nchildren = 1;
+    x->children[0] = child;
+    x->nout = child->nout;
+    x->out = child->out;
+    x->nparts = n;
+    x->part.kind = kind;
+    x->part.n = n;
+    if (kind == PART_HASH) {
+        x->part.nkeys = 1;
+        x->part.keys = cn_arena_calloc(a, sizeof(cn_expr *));
+        x->part.keys[0] = col(a, 0, T_BIGINT);
+    } else if (kind == PART_RANGE) {
+        x->part.nkeys = 1;
+        x->part.orders = cn_arena_calloc(a, sizeof(cn_sort_order));
+        x->part.orders[0].expr = col(a, 0, T_BIGINT);
+        x->part.orders[0].nulls_first = true;
+    }
+    return x;
+}
+
+static cn_pplan *sort_node(cn_arena *a, cn_pplan *child)
+{
+    cn_pplan *s = cn_pplan_new(a, PP_SORT);
+    s->nchildren = 1;
+    s->children[0] = child;
+    s->nout = child->nout;
+    s->out = child->out;
+    s->nparts = child->nparts;
+    s->norders = 1;
+    s->orders = cn_arena_calloc(a, sizeof(cn_sort_order));
+    s->orders[0].expr = col(a, 0, T_BIGINT);
+    s->orders[0].nulls_first = true;
+    s->global = true;
+    return s;
+}
+
+static char test_dir[256];
+
+static cn_conf *conf_new(const char *faults)
+{
+    cn_conf *c = cn_conf_new();
+    cn_error e;
+    cn_error_init(&e);
+    if (!test_dir[0]) {
+        snprintf(test_dir, sizeof test_dir, "/tmp/cinder-test-sched-%d", (int)getpid());
+        mkdir(test_dir, 0700);
+    }
+    cn_conf_set(c, "spark.local.dir", test_dir, &e);
+    if (faults) cn_conf_set(c, "cinder.test.faults", faults, &e);
+    cn_error_clear(&e);
+    return c;
+}
+
+static int dir_entries(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d) return -1;
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)))
+        if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) n++;
+    closedir(d);
+    return n;
+}
+
+typedef struct collected {
+    int64_t nrows;
+    int64_t sum;
+    bool sorted;
+    int nbatches;
+    bool strings_ok;
+} collected;
+
+static int run(cn_scheduler *s, cn_conf *c, cn_pplan *p, collected *out, cn_error *err)
+{
+    cn_arena *oa = cn_arena_new("out", NULL);
+    cn_batch **bs;
+    int nb;
+    memset(out, 0, sizeof *out);
+    out->sorted = true;
+    out->strings_ok = true;
+    int rc = cn_scheduler_collect(s, c, p, oa, &bs, &nb, err);
+    if (rc == 0) {
+        int64_t prev = INT64_MIN;
+        out->nbatches = nb;
+        for (int i = 0; i < nb; i++) {
+            cn_batch *b = bs[i];
+            if (b->sel || b->count == 0) out->strings_ok = false;
+            const int64_t *k = b->cols[0].data;
+            for (int r = 0; r < b->count; r++) {
+                out->nrows++;
+                out->sum += k[r];
+                if (k[r] < prev) out->sorted = false;
+                prev = k[r];
+                if (b->ncols > 1) {
+                    const cn_str *sv = (const cn_str *)b->cols[1].data + r;
+                    char want[64];
+                    int n = snprintf(want, sizeof want, "row-with-a-long-name-%lld", (long long)k[r]);
+                    if ((int)sv->len != n || memcmp(cn_str_data(sv), want, (size_t)n) != 0) out->strings_ok = false;
+                }
+            }
+        }
+    }
+    cn_arena_free(oa);
+    return rc;
+}
+
+/* Stand-in for the expression codec (expr/serde.c) when it is not linked yet: columns only.
+ * Weak, so the real one wins as soon as the library has it. */
+__attribute__((weak)) void cn_expr_write(cn_writer *w, const cn_expr *e)
+{
+    cn_put_u8(w, e->kind);
+    cn_put_u8(w, e->type.kind);
+    cn_put_svar(w, e->index);
+    cn_put_svar(w, e->id);
+}
+__attribute__((weak)) int cn_expr_read(cn_reader *r, cn_arena *a, cn_expr **out, cn_error *err)
+{
+    uint8_t kind = cn_get_u8(r), tk = cn_get_u8(r);
+    int64_t index = cn_get_svar(r), id = cn_get_svar(r);
+    if (cn_reader_check(r, "expression", err) != 0) return -1;
+    if (kind != CN_EX_COL || tk >= CN_KIND_COUNT || index < 0 || index > 1000)
+        return cn_error_setf_detail(err, "INTERNAL_ERROR", "corrupt expression");
+    *out = cn_expr_col(a, id, "c", cn_type_of((cn_kind)tk), true);
+    (*out)->index = (int)index;
+    return 0;
+}
+
+/* ------------------------------------------------------------- serde */
+
+static cn_pplan *rich_plan(cn_arena *a)
+{
+    cn_pplan *scan = cn_pplan_new(a, PP_CSV_SCAN);
+    cn_type types[2] = {T_BIGINT, T_STRING};
+    scan->nout = 2;
+    scan->out = attrs(a, 2, types);
+    scan->file_schema = cn_schema_new(a, 3);
+    for (int i = 0; i < 3; i++) {
+        scan->file_schema->fields[i].name = cn_arena_printf(a, "f%d", i);
+        scan->file_schema->fields[i].type = i == 2 ? cn_type_decimal(12, 2) : types[i];
+    }
+    scan->ncols = 2;
+    scan->cols = cn_arena_calloc(a, sizeof(int) * 2);
+    scan->cols[0] = 0;
+    scan->cols[1] = 1;
+    scan->nopts = 2;
+    scan->opt_keys = cn_arena_calloc(a, sizeof(char *) * 2);
+    scan->opt_vals = cn_arena_calloc(a, sizeof(char *) * 2);
+    scan->opt_keys[0] = "sep";
+    scan->opt_vals[0] = "|";
+    scan->opt_keys[1] = "header";
+    scan->opt_vals[1] = "false";
+    scan->nsplits = 2;
+    scan->splits = cn_arena_calloc(a, sizeof(cn_csv_split) * 2);
+    scan->splits[0] = (cn_csv_split){"/data/a.tbl", 0, 1000};
+    scan->splits[1] = (cn_csv_split){"/data/a.tbl", 1000, 5000};
+    scan->nparts = 2;
+    cn_pplan *x = exchange(a, scan, PART_RANGE, 3);
+    x->part.nbounds = 2;
+    x->part.bounds = cn_arena_calloc(a, sizeof(cn_value *) * 2);
+    for (int i = 0; i < 2; i++) {
+        x->part.bounds[i] = cn_arena_calloc(a, sizeof(cn_value));
+        x->part.bounds[i][0].type = T_BIGINT;
+        x->part.bounds[i][0].v.i = 10 * (i + 1);
+    }
+    cn_pplan *agg = cn_pplan_new(a, PP_HASH_AGG);
+    agg->nchildren = 1;
+    agg->children[0] = x;
+    agg->agg_mode = AGG_PARTIAL;
+    agg->nkeys = 1;
+    agg->keys = cn_arena_calloc(a, sizeof(cn_expr *));
+    agg->keys[0] = col(a, 0, T_BIGINT);
+    agg->naggs = 2;
+    agg->aggs = cn_arena_calloc(a, sizeof(cn_agg) * 2);
+    agg->aggs[0].func = CN_AGG_SUM;
+    agg->aggs[0].in_type = T_BIGINT;
+    agg->aggs[0].out_type = T_BIGINT;
+    agg->aggs[0].nstate = 1;
+    agg->aggs[0].state_types[0] = T_BIGINT;
+    agg->aggs[0].state_size = 16;
+    agg->aggs[1].func = CN_AGG_COUNT;
+    agg->aggs[1].is_star = true;
+    agg->agg_args = cn_arena_calloc(a, sizeof(cn_expr *) * 2);
+    agg->agg_args[0] = col(a, 0, T_BIGINT);
+    agg->nout = 1;
+    agg->out = attrs(a, 1, types);
+    cn_pplan *loc = local_scan(a, 3, 1, 1, 100);
+    cn_pplan *u = union_of(a, 1, (cn_pplan *[]){loc});
+    cn_pplan *j = cn_pplan_new(a, PP_HASH_JOIN);
+    j->nchildren = 2;
+    j->children[0] = agg;
+    j->children[1] = u;
+    j->join_type = JOIN_LEFT_ANTI;
+    j->build_right = 1;
+    j->njoin_keys = 1;
+    j->left_keys = cn_arena_calloc(a, sizeof(cn_expr *));
+    j->right_keys = cn_arena_calloc(a, sizeof(cn_expr *));
+    j->left_keys[0] = col(a, 0, T_BIGINT);
+    j->right_keys[0] = col(a, 0, T_BIGINT);
+    j->null_aware = true;
+    j->limit = 7;
+    j->nout = 1;
+    j->out = agg->out;
+    return j;
+}
+
+TEST(plan_serde_roundtrip)
+{
+    cn_arena *a = cn_arena_new("t", NULL);
+    cn_pplan *p = rich_plan(a);
+    cn_writer w, w2;
+    cn_writer_init(&w);
+    cn_writer_init(&w2);
+    cn_pplan_write(&w, p);
+    cn_reader r;
+    cn_reader_init(&r, w.buf, w.len);
+    cn_pplan *q;
+    cn_error err;
+    cn_error_init(&err);
+    CHECK_INT(cn_pplan_read(&r, a, &q, &err), 0);
+    CHECK(q && q->kind == PP_HASH_JOIN && q->null_aware && q->join_type == JOIN_LEFT_ANTI && q->limit == 7);
+    if (q) {
+        const cn_pplan *agg = q->children[0];
+        CHECK(agg->kind == PP_HASH_AGG && agg->naggs == 2 && agg->aggs[1].is_star && !agg->agg_args[1]);
+        CHECK(agg->agg_args[0] && agg->agg_args[0]->index == 0);
+        const cn_pplan *x = agg->children[0];
+        CHECK(x->kind == PP_EXCHANGE && x->part.kind == PART_RANGE && x->part.nbounds == 2);
+        CHECK(x->part.bounds[1][0].v.i == 20 && x->part.orders[0].nulls_first);
+        const cn_pplan *s = x->children[0];
+        CHECK(s->kind == PP_CSV_SCAN && s->nsplits == 2 && s->splits[1].start == 1000);
+        CHECK_STR(s->splits[0].path, "/data/a.tbl");
+        CHECK_STR(s->opt_vals[0], "|");
+        CHECK(s->file_schema->n == 3 && s->file_schema->fields[2].type.precision == 12);
+        const cn_pplan *u = q->children[1];
+        CHECK(u->kind == PP_UNION && u->ninputs == 1 && u->inputs[0]->nrows == 3);
+        cn_str sv = u->inputs[0]->rows[2][1].v.s;
+        CHECK(sv.len == strlen("row-with-a-long-name-3") && memcmp(cn_str_data(&sv), "row-with-a-long-name-3", sv.len) == 0);
+        /* writing the copy gives the same bytes */
+        cn_pplan_write(&w2, q);
+        CHECK(w2.len == w.len && memcmp(w.buf, w2.buf, w.len) == 0);
+    }
+    cn_writer_free(&w);
+    cn_writer_free(&w2);
+    cn_error_clear(&err);
+    cn_arena_free(a);
+}
+
+TEST(plan_serde_corrupt_bytes)
+{
+    cn_arena *a = cn_arena_new("t", NULL);
+    cn_writer w;
+    cn_writer_init(&w);
+    cn_pplan_write(&w, rich_plan(a));
+    uint8_t *buf = malloc(w.len);
+    int ok = 0, failed = 0;
+    /* every truncation fails cleanly */
+    for (size_t n = 0; n < w.len; n++) {
+        cn_arena *b = cn_arena_new("r", NULL);
+        cn_reader r;
+        cn_reader_init(&r, w.buf, n);
+        cn_pplan *q;
+        cn_error err;
+        cn_error_init(&err);
+        if (cn_pplan_read(&r, b, &q, &err) == 0) ok++;
+        else {
+            failed++;
+            CHECK(err.set);
+        }
+        cn_error_clear(&err);
+        cn_arena_free(b);
+    }
+    CHECK_INT(ok, 0);
+    /* every byte replaced by a few values: success or a clean error, never a crash */
+    static const uint8_t vals[] = {0x00, 0x01, 0x7f, 0x80, 0xff, 0x13};
+    for (size_t i = 0; i < w.len; i++) {
+        for (int v = 0; v < CN_ARRAY_LEN(vals); v++) {
+            memcpy(buf, w.buf, w.len);
+            buf[i] = vals[v];
+            cn_arena *b = cn_arena_new("r", NULL);
+            cn_reader r;
+            cn_reader_init(&r, buf, w.len);
+            cn_pplan *q;
+            cn_error err;
+            cn_error_init(&err);
+            if (cn_pplan_read(&r, b, &q, &err) != 0) CHECK(err.set);
+            cn_error_clear(&err);
+            cn_arena_free(b);
+        }
+    }
+    CHECK(failed > 0);
+    free(buf);
+    cn_writer_free(&w);
+    cn_arena_free(a);
+}
+
+/* ------------------------------------------------------ small pieces */
+
+TEST(fault_syntax)
+{
+    cn_faults f;
+    cn_error err;
+    cn_error_init(&err);
+    CHECK_INT(cn_faults_parse("task.fail=stage:1,partition:0,attempts:2;shuffle.lose=3; task.sleep=ms:20", &f, &err), 0);
+    CHECK_INT(f.n, 3);
+    CHECK(f.f[0].kind == FAULT_TASK_FAIL && f.f[0].stage == 1 && f.f[0].partition == 0 && f.f[0].attempts == 2);
+    CHECK(f.f[1].kind == FAULT_SHUFFLE_LOSE && f.f[1].stage == 3 && f.f[1].partition == 0);
+    CHECK(f.f[2].kind == FAULT_TASK_SLEEP && f.f[2].ms == 20 && f.f[2].stage == -1);
+    CHECK_INT(cn_faults_parse("task.fail=class:DIVIDE_BY_ZERO,attempts:9", &f, &err), 0);
+    CHECK_STR(f.f[0].cls, "DIVIDE_BY_ZERO");
+    CHECK_INT(cn_faults_parse("task.explode=1", &f, &err), -1);
+    CHECK_STR(err.cls, "INVALID_CONF_VALUE");
+    cn_error_clear(&err);
+    CHECK_INT(cn_faults_parse("task.fail=stage:x", &f, &err), -1);
+    cn_error_clear(&err);
+    CHECK_INT(cn_faults_parse("", &f, &err), 0);
+    CHECK_INT(f.n, 0);
+}
+
+typedef struct counted { cn_pool_item item; int *counter; int value; } counted;
+static void count_run(cn_pool_item *it) { ((counted *)it)->value = 42; __atomic_fetch_add(((counted *)it)->counter, 1, __ATOMIC_SEQ_CST); }
+
+TEST(pool_runs_and_joins)
+{
+    for (int round = 0; round < 3; round++) {
+        cn_pool *p = cn_pool_new(3);
+        int counter = 0;
+        counted items[20];
+        for (int i = 0; i < 20; i++) {
+            items[i].item.run = count_run;
+            items[i].counter = &counter;
+            items[i].value = 0;
+            cn_pool_submit(p, &items[i].item);
+        }
+        int got = 0;
+        while (got < 20) {
+            cn_pool_item *it = cn_pool_wait(p, 1000);
+            CHECK(it != NULL);
+            if (!it) break;
+            CHECK_INT(((counted *)it)->value, 42);
+            got++;
+        }
+        CHECK(cn_pool_wait(p, 10) == NULL);
+        CHECK_INT(counter, 20);
+        cn_pool_free(p);
+    }
+}
+
+TEST(task_header_roundtrip)
+{
+    cn_task_header h = {3, 7, 1, 12, 2, SINK_SAMPLE, 60, 99, 1700000000000000LL}, g;
+    cn_writer w;
+    cn_writer_init(&w);
+    cn_task_header_write(&w, &h);
+    cn_reader r;
+    cn_reader_init(&r, w.buf, w.len);
+    cn_error err;
+    cn_error_init(&err);
+    CHECK_INT(cn_task_header_read(&r, &g, &err), 0);
+    CHECK(g.stage_id == 7 && g.partition == 12 && g.sink == SINK_SAMPLE && g.sample_size == 60 &&
+          g.now_micros == h.now_micros);
+    cn_reader_init(&r, w.buf, w.len - 1);
+    CHECK_INT(cn_task_header_read(&r, &g, &err), -1);
+    cn_error_clear(&err);
+    cn_writer_free(&w);
+}
+
+/* ------------------------------------------------------------- jobs */
+
+typedef struct evlog {
+    int n;
+    cn_event ev[4096];
+} evlog;
+
+static void record(void *ud, const cn_event *ev)
+{
+    evlog *l = ud;
+    if (ev->type == EV_TICK) return;
+    if (l->n < CN_ARRAY_LEN(l->ev)) {
+        l->ev[l->n] = *ev;
+        l->ev[l->n].error = NULL;
+        l->ev[l->n].name = NULL;
+        l->n++;
+    }
+}
+
+TEST(single_stage_collect)
+{
+    cn_conf *c = conf_new(NULL);
+    cn_error err;
+    cn_error_init(&err);
+    cn_scheduler *s = cn_scheduler_new(c, 2, &err);
+    cn_arena *a = cn_arena_new("plan", NULL);
+    collected r;
+    CHECK_INT(run(s, c, local_scan(a, 10, 0, 1, 1000), &r, &err), 0);
+    CHECK_INT(r.nrows, 10);
+    CHECK_INT(r.sum, 45);
+    CHECK(r.strings_ok);
+    /* a union: partitions in order */
+    CHECK_INT(run(s, c, scattered(a, 5, 100), &r, &err), 0);
+    CHECK_INT(r.nrows, 500);
+    CHECK_INT(r.sum, 499 * 500 / 2);
+    CHECK(r.strings_ok);
+    cn_arena_free(a);
+    cn_scheduler_free(s);
+    cn_conf_free(c);
+    CHECK_INT(dir_entries(test_dir), 0);
+}
+
+TEST(shuffle_round_robin_and_hash)
+{
+    cn_conf *c = conf_new(NULL);
+    cn_error err;
+    cn_error_init(&err);
+    cn_scheduler *s = cn_scheduler_new(c, 2, &err);
+    cn_arena *a = cn_arena_new("plan", NULL);
+    collected r;
+    CHECK_INT(run(s, c, exchange(a, scattered(a, 4, 3000), PART_ROUND_ROBIN, 5), &r, &err), 0);
+    CHECK_INT(r.nrows, 12000);
+    CHECK_INT(r.sum, 11999LL * 12000 / 2);
+    CHECK(r.strings_ok);
+    CHECK_INT(run(s, c, exchange(a, scattered(a, 3, 1000), PART_HASH, 4), &r, &err), 0);
+    CHECK_INT(r.nrows, 3000);
+    CHECK_INT(r.sum, 2999LL * 3000 / 2);
+    cn_job_stats st;
+    cn_scheduler_last_stats(s, &st);
+    CHECK_INT(st.stages_run, 2);
+    CHECK_INT(st.tasks_run, 3 + 4);
+    /* hash then single: three stages */
+    CHECK_INT(run(s, c, exchange(a, exchange(a, scattered(a, 3, 100), PART_HASH, 4), PART_SINGLE, 1), &r, &err), 0);
+    CHECK_INT(r.nrows, 300);
+    cn_scheduler_last_stats(s, &st);
+    CHECK_INT(st.stages_run, 3);
+    if (err.set) {
+        char m[512];
+        fprintf(stderr, "  %s\n", cn_error_message(&err, m, sizeof m));
+    }
+    cn_arena_free(a);
+    cn_scheduler_free(s);
+    cn_conf_free(c);
+    CHECK_INT(dir_entries(test_dir), 0);
+}
+
+TEST(global_sort_range_sampling)
+{
+    cn_conf *c = conf_new(NULL);
+    cn_error err;
+    cn_error_init(&err);
+    cn_scheduler *s = cn_scheduler_new(c, 2, &err);
+    cn_arena *a = cn_arena_new("plan", NULL);
+    collected r;
+    CHECK_INT(run(s, c, sort_node(a, exchange(a, scattered(a, 4, 2500), PART_RANGE, 6)), &r, &err), 0);
+    CHECK_INT(r.nrows, 10000);
+    CHECK_INT(r.sum, 9999LL * 10000 / 2);
+    CHECK(r.sorted);
+    CHECK(r.strings_ok);
+    CHECK(r.nbatches >= 6); /* every range partition got rows */
+    cn_job_stats st;
+    cn_scheduler_last_stats(s, &st);
+    CHECK_INT(st.stages_run, 3); /* sample, map, result */
+    if (err.set) {
+        char m[512];
+        fprintf(stderr, "  %s\n", cn_error_message(&err, m, sizeof m));
+    }
+    cn_arena_free(a);
+    cn_scheduler_free(s);
+    cn_conf_free(c);
+}
+
+TEST(broadcast_nested_loop_join)
+{
+    cn_conf *c = conf_new(NULL);
+    cn_error err;
+    cn_error_init(&err);
+    cn_scheduler *s = cn_scheduler_new(c, 2, &err);
+    cn_arena *a = cn_arena_new("plan", NULL);
+    cn_pplan *left = scattered(a, 3, 4);   /* 12 rows, 3 partitions */
+    cn_pplan *right = local_scan(a, 5, 0, 1, 100);
+    cn_pplan *bx = cn_pplan_new(a, PP_BROADCAST_EXCHANGE);
+    bx->nchildren = 1;
+    bx->children[0] = right;
+    bx->nout = right->nout;
+    bx->out = right->out;
+    cn_pplan *j = cn_pplan_new(a, PP_NL_JOIN);
+    j->nchildren = 2;
+    j->children[0] = left;
+    j->children[1] = bx;
+    j->join_type = JOIN_INNER;
+    j->build_right = 1;
+    j->broadcast = true;
+    j->nout = 4;
+    j->out = cn_arena_calloc(a, sizeof(cn_attr) * 4);
+    for (int i = 0; i < 4; i++) j->out[i] = (i < 2 ? left : right)->out[i % 2];
+    j->nparts = 3;
+    collected r;
+    CHECK_INT(run(s, c, j, &r, &err), 0);
+    CHECK_INT(r.nrows, 60);
+    CHECK_INT(r.sum, 5 * (11 * 12 / 2));
+    cn_job_stats st;
+    cn_scheduler_last_stats(s, &st);
+    CHECK_INT(st.broadcasts, 1);
+    cn_arena_free(a);
+    cn_scheduler_free(s);
+    cn_conf_free(c);
+}
+
+TEST(cache_and_scan)
+{
+    cn_conf *c = conf_new(NULL);
+    cn_error err;
+    cn_error_init(&err);
+    cn_scheduler *s = cn_scheduler_new(c, 2, &err);
+    cn_arena *a = cn_arena_new("plan", NULL);
+    void *cache = NULL;
+    int64_t bytes = 0;
+    int nparts = 0;
+    CHECK_INT(cn_scheduler_cache(s, c, scattered(a, 3, 1000), &cache, &bytes, &nparts, &err), 0);
+    CHECK(cache != NULL && bytes > 0);
+    CHECK_INT(nparts, 3);
+    cn_pplan *scan = cn_pplan_new(a, PP_CACHE_SCAN);
+    cn_type types[2] = {T_BIGINT, T_STRING};
+    scan->nout = 2;
+    scan->out = attrs(a, 2, types);
+    scan->cache = cache;
+    scan->nparts = nparts;
+    collected r;
+    CHECK_INT(run(s, c, exchange(a, scan, PART_HASH, 2), &r, &err), 0);
+    CHECK_INT(r.nrows, 3000);
+    CHECK_INT(r.sum, 2999LL * 3000 / 2);
+    CHECK(r.strings_ok);
+    /* a column subset */
+    scan->nout = 1;
+    scan->ncols = 1;
+    scan->cols = cn_arena_calloc(a, sizeof(int));
+    CHECK_INT(run(s, c, scan, &r, &err), 0);
+    CHECK_INT(r.nrows, 3000);
+    cn_scheduler_cache_free(cache);
+    cn_arena_free(a);
+    cn_scheduler_free(s);
+    cn_conf_free(c);
+}
+
+TEST(retries_and_error_class)
+{
+    cn_error err;
+    cn_error_init(&err);
+    cn_arena *a = cn_arena_new("plan", NULL);
+    collected r;
+    /* two failures of one task: retried, the job succeeds */
+    cn_conf *c = conf_new("task.fail=stage:1,partition:0,attempts:2");
+    cn_scheduler *s = cn_scheduler_new(c, 2, &err);
+    CHECK_INT(run(s, c, exchange(a, scattered(a, 2, 100), PART_HASH, 3), &r, &err), 0);
+    CHECK_INT(r.nrows, 200);
+    cn_job_stats st;
+    cn_scheduler_last_stats(s, &st);
+    CHECK_INT(st.tasks_failed, 2);
+    CHECK_INT(st.tasks_run, 2 + 3 + 2);
+    cn_scheduler_free(s);
+    cn_conf_free(c);
+    /* always failing with a class: the job fails with that class after maxFailures attempts */
+    c = conf_new("task.fail=partition:1,attempts:100,class:DIVIDE_BY_ZERO");
+    cn_conf_set(c, "spark.task.maxFailures", "3", &err);
+    s = cn_scheduler_new(c, 2, &err);
+    CHECK_INT(run(s, c, scattered(a, 2, 100), &r, &err), -1);
+    CHECK_STR(err.cls, "DIVIDE_BY_ZERO");
+    CHECK(err.detail && strstr(err.detail, "failed 3 times"));
+    cn_error_clear(&err);
+    cn_scheduler_last_stats(s, &st);
+    CHECK_INT(st.tasks_failed, 3);
+    /* the scheduler stays usable */
+    cn_conf_set(c, "cinder.test.faults", "", &err);
+    CHECK_INT(run(s, c, scattered(a, 2, 100), &r, &err), 0);
+    cn_scheduler_free(s);
+    cn_conf_free(c);
+    cn_arena_free(a);
+    CHECK_INT(dir_entries(test_dir), 0);
+}
+
+TEST(fetch_failure_resubmits_parent)
+{
+    cn_error err;
+    cn_error_init(&err);
+    cn_arena *a = cn_arena_new("plan", NULL);
+    cn_conf *c = conf_new("shuffle.lose=stage:0,map:1");
+    cn_scheduler *s = cn_scheduler_new(c, 2, &err);
+    evlog *log = calloc(1, sizeof *log);
+    cn_scheduler_add_listener(s, record, log);
+    collected r;
+    CHECK_INT(run(s, c, exchange(a, scattered(a, 3, 500), PART_HASH, 4), &r, &err), 0);
+    CHECK_INT(r.nrows, 1500);
+    CHECK_INT(r.sum, 1499LL * 1500 / 2);
+    cn_job_stats st;
+    cn_scheduler_last_stats(s, &st);
+    CHECK_INT(st.stage_resubmits, 1);
+    CHECK_INT(st.stages_run, 4); /* map, result (fails), map again (one task), result again */
+    int map_submits = 0;
+    for (int i = 0; i < log->n; i++)
+        if (log->ev[i].type == EV_STAGE_SUBMITTED && log->ev[i].stage_id == 0) map_submits++;
+    CHECK_INT(map_submits, 2);
+    if (err.set) {
+        char m[512];
+        fprintf(stderr, "  %s\n", cn_error_message(&err, m, sizeof m));
+    }
+    free(log);
+    cn_scheduler_free(s);
+    cn_conf_free(c);
+    cn_arena_free(a);
+}
+
+TEST(max_result_size)
+{
+    cn_error err;
+    cn_error_init(&err);
+    cn_arena *a = cn_arena_new("plan", NULL);
+    cn_conf *c = conf_new(NULL);
+    cn_conf_set(c, "spark.driver.maxResultSize", "10k", &err);
+    cn_scheduler *s = cn_scheduler_new(c, 2, &err);
+    collected r;
+    CHECK_INT(run(s, c, scattered(a, 4, 1000), &r, &err), -1);
+    CHECK_STR(err.cls, "TOTAL_RESULT_SIZE_EXCEEDED");
+    CHECK_STR(cn_error_param(&err, "limit"), "10.0 KiB");
+    cn_error_clear(&err);
+    cn_conf_set(c, "spark.driver.maxResultSize", "0", &err);
+    CHECK_INT(run(s, c, scattered(a, 4, 1000), &r, &err), 0);
+    CHECK_INT(r.nrows, 4000);
+    cn_scheduler_free(s);
+    cn_conf_free(c);
+    cn_arena_free(a);
+}
+
+static void *cancel_later(void *arg)
+{
+    usleep(150 * 1000);
+    cn_scheduler_cancel(arg);
+    return NULL;
+}
+
+TEST(cancel_job)
+{
+    cn_error err;
+    cn_error_init(&err);
+    cn_arena *a = cn_arena_new("plan", NULL);
+    cn_conf *c = conf_new("task.sleep=ms:200");
+    cn_scheduler *s = cn_scheduler_new(c, 2, &err);
+    pthread_t th;
+    pthread_create(&th, NULL, cancel_later, s);
+    uint64_t t0 = cn_now_ns();
+    collected r;
+    CHECK_INT(run(s, c, exchange(a, scattered(a, 8, 10), PART_HASH, 2), &r, &err), -1);
+    CHECK_STR(err.cls, "OPERATION_CANCELED");
+    CHECK((cn_now_ns() - t0) < 1500ULL * 1000000ULL);
+    cn_error_clear(&err);
+    pthread_join(th, NULL);
+    cn_conf_set(c, "cinder.test.faults", "", &err);
+    CHECK_INT(run(s, c, scattered(a, 2, 10), &r, &err), 0);
+    CHECK_INT(r.nrows, 20);
+    cn_scheduler_free(s);
+    cn_conf_free(c);
+    cn_arena_free(a);
+    CHECK_INT(dir_entries(test_dir), 0);
+}
+
+TEST(listener_event_order)
+{
+    cn_error err;
+    cn_error_init(&err);
+    cn_arena *a = cn_arena_new("plan", NULL);
+    cn_conf *c = conf_new(NULL);
+    cn_scheduler *s = cn_scheduler_new(c, 2, &err);
+    evlog *log = calloc(1, sizeof *log);
+    cn_scheduler_add_listener(s, record, log);
+    collected r;
+    CHECK_INT(run(s, c, exchange(a, exchange(a, scattered(a, 3, 100), PART_HASH, 4), PART_ROUND_ROBIN, 2), &r, &err),
+              0);
+    CHECK(log->n > 0 && log->ev[0].type == EV_JOB_START && log->ev[log->n - 1].type == EV_JOB_END);
+    CHECK(!log->ev[log->n - 1].failed);
+    /* per stage: submitted, then its tasks start and end, then completed; stages in id order */
+    int state[8] = {0}, starts[8] = {0}, ends[8] = {0};
+    int64_t rows_out[8] = {0}, write_rec[8] = {0};
+    for (int i = 0; i < log->n; i++) {
+        const cn_event *e = &log->ev[i];
+        if (e->stage_id < 0 || e->stage_id >= 8) continue;
+        int sid = e->stage_id;
+        switch (e->type) {
+        case EV_STAGE_SUBMITTED:
+            CHECK_INT(state[sid], 0);
+            for (int p = 0; p < sid; p++) CHECK_INT(state[p], 2); /* parents done first */
+            state[sid] = 1;
+            break;
+        case EV_TASK_START: CHECK_INT(state[sid], 1); starts[sid]++; break;
+        case EV_TASK_END:
+            CHECK_INT(state[sid], 1);
+            ends[sid]++;
+            rows_out[sid] += e->metrics.rows_out;
+            write_rec[sid] += e->metrics.shuffle_write_records;
+            break;
+        case EV_STAGE_COMPLETED:
+            CHECK_INT(state[sid], 1);
+            CHECK_INT(starts[sid], ends[sid]);
+            state[sid] = 2;
+            break;
+        default: break;
+        }
+    }
+    CHECK_INT(starts[0], 3);
+    CHECK_INT(starts[1], 4);
+    CHECK_INT(starts[2], 2);
+    CHECK_INT(state[2], 2);
+    CHECK_INT(write_rec[0], 300);
+    CHECK_INT(write_rec[1], 300);
+    CHECK_INT(rows_out[2], 300);
+    free(log);
+    cn_scheduler_free(s);
+    cn_conf_free(c);
+    cn_arena_free(a);
+}
+
+TEST(progress_bar_not_a_tty)
+{
+    /* with stderr not a terminal the listener draws nothing, and must not crash */
+    cn_progress *p = cn_progress_new();
+    cn_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = EV_STAGE_SUBMITTED;
+    ev.stage_id = 1;
+    ev.num_tasks = 4;
+    cn_progress_listener(p, &ev);
+    ev.type = EV_TASK_START;
+    cn_progress_listener(p, &ev);
+    ev.type = EV_TASK_END;
+    cn_progress_listener(p, &ev);
+    ev.type = EV_STAGE_COMPLETED;
+    cn_progress_listener(p, &ev);
+    cn_progress_free(p);
+    CHECK(1);
+}
+
+TEST(zz_cleanup)
+{
+    CHECK_INT(dir_entries(test_dir), 0);
+    rmdir(test_dir);
+}
