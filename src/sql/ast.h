@@ -253,7 +253,10 @@ struct cn_ast {
 
 /* Parse exactly one statement (a trailing ';' is allowed). On a syntax error
  * fills err with [PARSE_SYNTAX_ERROR] (parameters "error": the offending token
- * quoted as Spark quotes it, "hint": "") and returns -1. */
+ * quoted as Spark quotes it, e.g. "'FROM'", or "end of input"; "hint": "") and
+ * returns -1. Blank input: [PARSE_EMPTY_STATEMENT]. Checks Spark makes while
+ * building its tree fail with their own classes and a query context (see
+ * sql/README.md). Node positions are byte offsets; see cn_sql_char_index. */
 int cn_sql_parse(const char *sql, cn_arena *a, cn_ast **out, cn_error *err);
 
 /* Split a script into statements at ';' outside quotes, comments and

@@ -75,6 +75,8 @@ static int decimal_precision(const char *s, int n, int *scale_out)
         }
         if (c == 'e' || c == 'E') {
             exp = strtol(s + i + 1, NULL, 10);
+            if (exp > 1000000) exp = 1000000; /* far beyond any precision; avoids overflow */
+            if (exp < -1000000) exp = -1000000;
             break;
         }
         if (in_frac) frac++;

@@ -726,7 +726,7 @@ static char *read_file(const char *path)
 }
 
 /* Result blocks: the query text and, for errors, the exception line + errorClass. */
-typedef struct { char *query; char *exc; char cls[96]; } golden;
+typedef struct { char *query; char *exc; char cls[96]; char *json; } golden;
 
 static int read_golden(const char *path, golden **out)
 {
@@ -749,6 +749,8 @@ static int read_golden(const char *path, golden **out)
             char *nl = strchr(o, '\n');
             if (nl && strncmp(o, "org.apache.spark", 16) == 0 && nl[1] == '{') {
                 g[n].exc = strndup(o, (size_t)(nl - o));
+                char *end = strstr(nl, "\n}\n");
+                if (end) g[n].json = strndup(nl + 1, (size_t)(end - nl + 1));
                 char *c = strstr(nl, "\"errorClass\" : \"");
                 if (c && (!next || c < next)) {
                     c += 16;
@@ -766,6 +768,17 @@ static int read_golden(const char *path, golden **out)
 }
 
 static int corpus_total, corpus_ok, corpus_expected_err;
+
+/* the text of a JSON member from `key` to the end of its value (one line, or a {...} block) */
+static char *section(const char *json, const char *key)
+{
+    const char *p = strstr(json, key);
+    if (!p) return strdup("");
+    const char *e = strchr(p, '\n');
+    if (e && e[-1] == '{') e = strstr(p, "}");
+    if (!e) e = p + strlen(p);
+    return strndup(p, (size_t)(e - p));
+}
 
 static void run_sql_file(const char *in_path, const char *res_path, bool verbose)
 {
@@ -805,6 +818,17 @@ static void run_sql_file(const char *in_path, const char *res_path, bool verbose
         bool spark_parse_err = exp && exp->exc && exp->cls[0] &&
                                (strstr(exp->exc, "ParseException") || (rc != 0 && strcmp(exp->cls, err.cls) == 0));
         bool ok = rc == 0 ? !spark_parse_err : (spark_parse_err && strcmp(exp->cls, err.cls) == 0);
+        if (ok && rc != 0 && exp->json) {
+            /* same message parameters and fragment as Spark's JSON */
+            char *ours = cn_error_json(&err);
+            char *a1 = section(ours, "\"messageParameters\""), *b1 = section(exp->json, "\"messageParameters\"");
+            char *a2 = section(ours, "\"fragment\""), *b2 = section(exp->json, "\"fragment\"");
+            if (strcmp(a1, b1) != 0 || strcmp(a2, b2) != 0) {
+                ok = false;
+                if (verbose) fprintf(stderr, "  json differs:\n%s\n  vs spark:\n%s\n", ours, exp->json);
+            }
+            free(a1), free(b1), free(a2), free(b2), free(ours);
+        }
         corpus_total++;
         if (ok) corpus_ok++;
         if (spark_parse_err) corpus_expected_err++;
@@ -819,7 +843,7 @@ static void run_sql_file(const char *in_path, const char *res_path, bool verbose
         free(stmts[i]);
     }
     free(stmts);
-    for (int j = 0; j < ng; j++) free(g[j].query), free(g[j].exc);
+    for (int j = 0; j < ng; j++) free(g[j].query), free(g[j].exc), free(g[j].json);
     free(g);
     free(clean);
     free(s);
