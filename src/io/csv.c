@@ -37,6 +37,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -236,15 +237,15 @@ static int tokenize(cn_csv_reader *r, const char *p, const char *q)
     const char sep = r->o.sep, quote = r->o.quote, esc = r->o.escape;
     const char *s = p;
     if (!quote || !memchr(p, quote, (size_t)(q - p))) {
-        for (;;) {
-            const char *x = memchr(s, sep, (size_t)(q - s));
-            if (!x) {
-                push_plain(r, &nf, s, q);
-                return nf;
+        /* fields are short: a byte loop beats a memchr call per field */
+        for (const char *x = p; x < q; x++) {
+            if (*x == sep) {
+                push_plain(r, &nf, s, x);
+                s = x + 1;
             }
-            push_plain(r, &nf, s, x);
-            s = x + 1;
         }
+        push_plain(r, &nf, s, q);
+        return nf;
     }
     char *out = r->scratch;
     for (;;) {
@@ -574,13 +575,33 @@ static inline bool parse_double_fast(const char *s, size_t n, double *out)
     return true;
 }
 
+/* Days of the first of each month for years [1900, 2200): dates in that range need no arithmetic. */
+#define MONTH_TAB_FIRST_YEAR 1900
+#define MONTH_TAB_YEARS 300
+static int32_t month_tab[MONTH_TAB_YEARS * 12 + 1];
+static volatile bool month_tab_ready;
+static pthread_once_t month_tab_once = PTHREAD_ONCE_INIT;
+static void month_tab_init(void)
+{
+    for (int k = 0; k <= MONTH_TAB_YEARS * 12; k++)
+        month_tab[k] = cn_days_from_civil(MONTH_TAB_FIRST_YEAR + k / 12, k % 12 + 1, 1);
+    month_tab_ready = true;
+}
+
 static inline bool parse_date_fast(const char *s, size_t n, int32_t *out)
 {
     if (n != 10 || s[4] != '-' || s[7] != '-') return false;
     unsigned y0 = (unsigned)(s[0] - '0'), y1 = (unsigned)(s[1] - '0'), y2 = (unsigned)(s[2] - '0'), y3 = (unsigned)(s[3] - '0');
     unsigned m0 = (unsigned)(s[5] - '0'), m1 = (unsigned)(s[6] - '0'), d0 = (unsigned)(s[8] - '0'), d1 = (unsigned)(s[9] - '0');
-    if ((y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1) > 9) return false;
+    if (y0 > 9 || y1 > 9 || y2 > 9 || y3 > 9 || m0 > 9 || m1 > 9 || d0 > 9 || d1 > 9) return false;
     int y = (int)(y0 * 1000 + y1 * 100 + y2 * 10 + y3), m = (int)(m0 * 10 + m1), d = (int)(d0 * 10 + d1);
+    if (CN_LIKELY(y >= MONTH_TAB_FIRST_YEAR && y < MONTH_TAB_FIRST_YEAR + MONTH_TAB_YEARS && m >= 1 && m <= 12 && d >= 1)) {
+        if (CN_UNLIKELY(!month_tab_ready)) pthread_once(&month_tab_once, month_tab_init);
+        int k = (y - MONTH_TAB_FIRST_YEAR) * 12 + m - 1;
+        if (d > month_tab[k + 1] - month_tab[k]) return false;
+        *out = month_tab[k] + d - 1;
+        return true;
+    }
     if (!cn_date_valid(y, m, d)) return false;
     *out = cn_days_from_civil(y, m, d);
     return true;

@@ -183,6 +183,18 @@ TEST(quoting_and_nulls)
     out[0] = 0;
     CHECK_INT(read_split(p, 0, -1, &o, s, 3, cols, out, sizeof out, &err), 2);
     CHECK_STR(out, "1000.0|2020-01-02|true;-Infinity|2020-01-03|false;");
+    /* the date fast path and its edges */
+    p = WRITE("dates.csv", "1998-02-09\n2024-02-29\n2023-02-29\n1899-12-31\n2300-01-01\n1998-13-01\n1998-1x-01\n2199-12-31\n");
+    s = schema_of(a, "d:date");
+    CHECK_INT(read_all(p, &o, s, out, sizeof out, &err), 8);
+    CHECK_STR(out, "1998-02-09;2024-02-29;NULL;1899-12-31;2300-01-01;NULL;NULL;2199-12-31;");
+    /* numbers: fast paths and fallbacks */
+    p = WRITE("nums.csv", "1.5|-0.125|12345678901234567.5|1e2|+7\n-0|.5|0.001|-1.5E-3| 1\n");
+    o.sep = '|';
+    s = schema_of(a, "a:double;b:decimal(10,3);c:decimal(20,1);d:double;e:int");
+    CHECK_INT(read_all(p, &o, s, out, sizeof out, &err), 2);
+    CHECK_STR(out, "1.5|-0.125|12345678901234567.5|100.0|7;-0.0|0.500|0.0|-0.0015|NULL;");
+    o.sep = ',';
     cn_arena_free(a);
 }
 
