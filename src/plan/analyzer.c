@@ -14,6 +14,7 @@
  * error classes and the query context of the offending text.
  */
 #include "plan/analyzer_internal.h"
+#include "plan/opt_internal.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -140,6 +141,14 @@ static int64_t path_bytes(const char *path)
     return total;
 }
 
+int64_t cn_lplan_source_bytes(cn_analyze_ctx *ctx, cn_view *v)
+{
+    int64_t bytes = -1;
+    if (ctx->source_bytes) bytes = ctx->source_bytes(ctx->resolve_ud, v);
+    if (bytes < 0 && v->source) bytes = path_bytes(cn_source_option(v->source, "path"));
+    return bytes;
+}
+
 static cn_lplan *scan_of_view(az *z, cn_view *v, const char *qual)
 {
     cn_schema *sc = v->source->schema;
@@ -156,9 +165,7 @@ static cn_lplan *scan_of_view(az *z, cn_view *v, const char *qual)
         p->out[i].nullable = true;
         p->out[i].qualifier = qual;
     }
-    int64_t bytes = -1;
-    if (z->ctx->source_bytes) bytes = z->ctx->source_bytes(z->ctx->resolve_ud, v);
-    if (bytes < 0) bytes = path_bytes(cn_source_option(v->source, "path"));
+    int64_t bytes = cn_lplan_source_bytes(z->ctx, v);
     /* est_bytes of a scan with all columns: the files' total size (Spark's sizeInBytes) */
     p->est_bytes = bytes >= 0 ? (double)bytes : -1;
     return p;

@@ -116,6 +116,8 @@ typedef struct cn_analyze_ctx {
 /* Deep copy of an analyzed plan into arena a with fresh attribute ids for every
  * attribute the plan defines (a view or CTE used twice, e.g. a self-join). */
 cn_lplan *cn_lplan_fresh_copy(cn_arena *a, const cn_lplan *p);
+/* Deep copy keeping attribute ids (optimizer.c). */
+cn_lplan *cn_lplan_copy(cn_arena *a, const cn_lplan *p);
 /* Spark's schema line of the analyzed plan section: "a: int, b: string". */
 void cn_lplan_schema_string(const cn_lplan *p, cn_strbuf *sb);
 
