@@ -8,6 +8,7 @@
 //   --cache      load the tables into DuckDB tables first (CREATE TABLE AS);
 //                default: views over read_csv, so each query scans the files
 //   --repeat N   run each query N times; print "TIME name median t1,t2,.." to stderr
+//                (the timed runs include fetching the result into JS)
 //   --out DIR    write DIR/<name>.tsv per query (name = file basename without
 //                .sql); default: print rows to stdout
 // DuckDB (npm @duckdb/node-api) is loaded from tests/.duckdb/node_modules
@@ -67,13 +68,13 @@ const SPARK_DECIMAL_SCALES = {
 const SCHEMA = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'schema.json'), 'utf8'));
 
 function parseArgs(argv) {
-  const o = { threads: 2, cache: false, repeat: 1, out: null, data: null, files: [] };
+  const o = { threads: 2, cache: false, repeat: 1, timing: false, out: null, data: null, files: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--data') o.data = argv[++i];
     else if (a === '--threads') o.threads = parseInt(argv[++i], 10);
     else if (a === '--cache') o.cache = true;
-    else if (a === '--repeat') o.repeat = parseInt(argv[++i], 10);
+    else if (a === '--repeat') { o.repeat = parseInt(argv[++i], 10); o.timing = true; }
     else if (a === '--out') o.out = argv[++i];
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else o.files.push(a);
@@ -189,7 +190,7 @@ async function main() {
     const text = lines.map((l) => l + '\n').join('');
     if (opt.out) writeFileSync(join(opt.out, `${name}.tsv`), text);
     else process.stdout.write(text);
-    if (opt.repeat > 1 || opt.cache) {
+    if (opt.timing) {
       const sorted = [...times].sort((a, b) => a - b);
       const med = sorted[Math.floor(sorted.length / 2)];
       process.stderr.write(`TIME ${name} ${med.toFixed(4)} ${times.map((x) => x.toFixed(4)).join(',')}\n`);
