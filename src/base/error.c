@@ -118,7 +118,7 @@
       "Decimal precision <precision> exceeds max precision <maxPrecision>.")                     \
     X("DATETIME_FIELD_OUT_OF_BOUNDS", "22023", EXC_DATETIME,                                     \
       "<rangeMessage>. If necessary set <ansiConfig> to \"false\" to bypass this error.")        \
-    X("INVALID_INLINE_TABLE.NUM_COLUMNS_MISMATCH", "42000", EXC_EXT_ANALYSIS,                     \
+    X("INVALID_INLINE_TABLE.NUM_COLUMNS_MISMATCH", "42000", EXC_PARSE,                     \
       "Invalid inline table. Inline table expected <expectedNumCols> columns but found "         \
       "<actualNumCols> columns in row <rowIndex>.")                                              \
     X("INVALID_INLINE_TABLE.CANNOT_EVALUATE_EXPRESSION_IN_INLINE_TABLE", "42000",                \
@@ -127,6 +127,22 @@
     X("INVALID_INLINE_TABLE.INCOMPATIBLE_TYPES_IN_INLINE_TABLE", "42000", EXC_EXT_ANALYSIS,       \
       "Invalid inline table. Found incompatible types in the column <colName> for inline "       \
       "table.")                                                                                  \
+    X("UNSUPPORTED_TYPED_LITERAL", "0A000", EXC_PARSE,                                         \
+      "Literals of the type <unsupportedType> are not supported. Supported types are "          \
+      "<supportedTypes>.")                                                                       \
+    X("INVALID_PARAMETER_VALUE.DATETIME_UNIT", "22023", EXC_PARSE,                               \
+      "The value of parameter(s) <parameter> in <functionName> is invalid: expects one of the "  \
+      "units without quotes YEAR, QUARTER, MONTH, WEEK, DAY, DAYOFYEAR, HOUR, MINUTE, SECOND, "  \
+      "MILLISECOND, MICROSECOND, but got the string literal <invalidValue>.")                    \
+    X("UNCLOSED_BRACKETED_COMMENT", "42601", EXC_PARSE,                                          \
+      "Found an unclosed bracketed comment. Please, append */ at the end of the comment.")      \
+    X("FAILED_TO_PARSE_TOO_COMPLEX", "54001", EXC_PARSE,                                         \
+      "The statement, including potential SQL functions and referenced views, was too complex "  \
+      "to parse. To mitigate this error divide the statement into multiple, less complex "       \
+      "chunks.")                                                                                 \
+    X("INVALID_ESCAPE_CHAR", "42604", EXC_ANALYSIS,                                              \
+      "<sqlExpr> has an invalid escape character; the escape must be a string literal of one "   \
+      "character.")                                                                              \
     X("UNSUPPORTED_FEATURE", "0A000", EXC_UNSUPPORTED, "The feature is not supported: <detail>.") \
     X("CONFIG_NOT_FOUND", "42K0I", EXC_ANALYSIS, "The SQL config <sqlConf> cannot be found.")    \
     X("INVALID_CONF_VALUE", "22022", EXC_ILLEGAL,                                                \
