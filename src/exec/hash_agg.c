@@ -243,13 +243,13 @@ cn_op *cn_op_hash_agg(cn_task_ctx *t, cn_op *child, cn_agg_mode mode, int nkeys,
     h->op.children[0] = child;
     h->mode = mode;
     h->nkeys = nkeys;
-    h->keys = keys;
+    h->keys = exec_copy_exprs(a, nkeys, keys);
     h->naggs = naggs;
     h->aggs = cn_arena_alloc(a, sizeof(cn_agg) * (size_t)(naggs > 0 ? naggs : 1));
     if (naggs > 0) memcpy(h->aggs, aggs, sizeof(cn_agg) * (size_t)naggs);
-    h->agg_args = agg_args;
+    h->agg_args = exec_copy_exprs(a, naggs, agg_args);
     h->nresult = partial ? 0 : nresult;
-    h->result = result;
+    h->result = exec_copy_exprs(a, nresult, result);
     h->offsets = cn_arena_alloc(a, sizeof(int) * (size_t)(naggs > 0 ? naggs : 1));
     h->state_col0 = cn_arena_alloc(a, sizeof(int) * (size_t)(naggs > 0 ? naggs : 1));
     int off = 0, col = nkeys;

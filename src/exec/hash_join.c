@@ -294,8 +294,8 @@ cn_op *cn_op_hash_join(cn_task_ctx *t, cn_op *left, cn_op *right, int join_type,
     h->probe_child = build_right ? left : right;
     h->build_child = build_right ? right : left;
     h->nkeys = nkeys;
-    h->pkeys = build_right ? left_keys : right_keys;
-    h->bkeys = build_right ? right_keys : left_keys;
+    h->pkeys = exec_copy_exprs(h->op.arena, nkeys, build_right ? left_keys : right_keys);
+    h->bkeys = exec_copy_exprs(h->op.arena, nkeys, build_right ? right_keys : left_keys);
     h->broadcast_id = broadcast_id;
     h->probe_arena = cn_arena_new("HashJoin.probe", h->op.arena);
     h->pctx = exec_eval_ctx(t, h->probe_arena);

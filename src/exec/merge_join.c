@@ -216,8 +216,8 @@ cn_op *cn_op_merge_join(cn_task_ctx *t, cn_op *left, cn_op *right, int join_type
     m->op.children[0] = left;
     m->op.children[1] = right;
     m->nkeys = nkeys;
-    m->lkeys = left_keys;
-    m->rkeys = right_keys;
+    m->lkeys = exec_copy_exprs(a, nkeys, left_keys);
+    m->rkeys = exec_copy_exprs(a, nkeys, right_keys);
     m->nright = right->ncols;
     cn_type rtypes[right->ncols + nkeys + 1];
     for (int c = 0; c < right->ncols; c++) rtypes[c] = right->types[c];

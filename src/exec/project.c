@@ -47,7 +47,7 @@ cn_op *cn_op_project(cn_task_ctx *t, cn_op *child, int n, cn_expr **exprs)
     p->op.nchildren = 1;
     p->op.children[0] = child;
     p->n = n;
-    p->exprs = exprs;
+    p->exprs = exec_copy_exprs(p->op.arena, n, exprs);
     p->batch_arena = cn_arena_new("Project.batch", p->op.arena);
     p->ctx = exec_eval_ctx(t, p->batch_arena);
     return &p->op;

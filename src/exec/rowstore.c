@@ -84,8 +84,13 @@ void cn_rowstore_append_part(cn_rowstore *rs, int col0, int ncols, const cn_vect
         case CN_PHYS_STR: {
             APPEND(cn_str);
             cn_str *d = (cn_str *)dst->data + base;
-            for (int i = 0; i < n; i++)
-                if (d[i].len > CN_STR_INLINE) d[i].u.ptr = cn_arena_memdup(rs->arena, d[i].u.ptr, d[i].len);
+            for (int i = 0; i < n; i++) {
+                if (src->validity && !cn_vec_valid(src, rows ? rows[i] : i)) {
+                    memset(&d[i], 0, sizeof d[i]); /* NULL rows hold garbage: never follow their pointer */
+                } else if (d[i].len > CN_STR_INLINE) {
+                    d[i].u.ptr = cn_arena_memdup(rs->arena, d[i].u.ptr, d[i].len);
+                }
+            }
             break;
         }
         }
@@ -214,6 +219,19 @@ void cn_hash_vector(const cn_vector *v, int n, uint64_t *h, bool first)
     case CN_PHYS_F64: { const double *d = v->data; HASH_LOOP(cn_hash64_u64(norm_f64_bits(d[i]))); break; }
     case CN_PHYS_STR: {
         const cn_str *d = v->data;
+        if (v->validity) {
+            /* NULL rows may hold garbage views: hash them as empty strings (fixed below) */
+            static const cn_str empty;
+            for (int i = 0; i < n; i++) {
+                const cn_str *x = cn_vec_valid(v, i) ? &d[i] : &empty;
+                uint64_t hv = x->len <= CN_STR_INLINE
+                                  ? cn_hash_combine(cn_hash64_u64(((uint64_t)x->len << 32) | *(const uint32_t *)x->prefix),
+                                                    *(const uint64_t *)x->u.inl)
+                                  : cn_hash64_bytes(x->u.ptr, x->len, 0);
+                h[i] = first ? hv : cn_hash_combine(h[i], hv);
+            }
+            break;
+        }
         HASH_LOOP(d[i].len <= CN_STR_INLINE
                       ? cn_hash_combine(cn_hash64_u64(((uint64_t)d[i].len << 32) | *(const uint32_t *)d[i].prefix),
                                         *(const uint64_t *)d[i].u.inl)
@@ -252,7 +270,16 @@ void cn_keys_eq(const cn_vector *pv, const uint16_t *prow, const cn_rowstore *rs
     case CN_PHYS_I128: EQ_LOOP(__int128, a == b); break;
     case CN_PHYS_F32: EQ_LOOP(float, f64_key_eq(a, b)); break;
     case CN_PHYS_F64: EQ_LOOP(double, f64_key_eq(a, b)); break;
-    case CN_PHYS_STR: EQ_LOOP(cn_str, cn_str_eq(&a, &b)); break;
+    case CN_PHYS_STR:
+        if (pv->validity || sv->validity) {
+            const cn_str *p = pv->data, *q = sv->data;
+            for (int i = 0; i < n; i++)
+                if (cn_vec_valid(pv, prow[i]) && cn_rowstore_valid(rs, col, srow[i]))
+                    match[i] &= (uint8_t)cn_str_eq(&p[prow[i]], &q[srow[i]]);
+        } else {
+            EQ_LOOP(cn_str, cn_str_eq(&a, &b));
+        }
+        break;
     }
     if (pv->validity || sv->validity) {
         for (int i = 0; i < n; i++) {
@@ -303,4 +330,12 @@ cn_eval_ctx exec_eval_ctx(cn_task_ctx *t, cn_arena *arena)
     if (t) c = t->eval;
     c.arena = arena;
     return c;
+}
+
+cn_expr **exec_copy_exprs(cn_arena *a, int n, cn_expr *const *exprs)
+{
+    if (!exprs) return NULL;
+    cn_expr **o = cn_arena_alloc(a, sizeof(cn_expr *) * (size_t)(n > 0 ? n : 1));
+    for (int i = 0; i < n; i++) o[i] = exprs[i];
+    return o;
 }

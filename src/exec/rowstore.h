@@ -64,6 +64,8 @@ bool cn_vector_nulls(const cn_vector *v, int n, uint8_t *anynull);
  * selection returns the batch's own vector; otherwise the result is written to *tmp. NULL + err on error. */
 const cn_vector *exec_key_vector(const cn_expr *e, const cn_batch *b, cn_vector *tmp, cn_eval_ctx *ctx,
                                  cn_error *err);
+/* Copy an array of expression pointers into arena a (NULL stays NULL). */
+cn_expr **exec_copy_exprs(cn_arena *a, int n, cn_expr *const *exprs);
 /* Account `delta` bytes of memory on the task (peak tracked). */
 void exec_mem_account(cn_task_ctx *t, int64_t delta);
 /* The task's eval context with `arena` for outputs. */

@@ -117,6 +117,7 @@ void cn_sortkey_encode(const cn_sortkey_layout *L, int k, const cn_vector *v, in
         const cn_str *d = v->data;
         for (int64_t i = 0; i < n; i++) {
             uint8_t *p = rec + i * S + o + 1;
+            if (v->validity && !((v->validity[i >> 6] >> (i & 63)) & 1)) continue; /* NULL: filled below */
             uint32_t len = d[i].len < SORTKEY_STR_PREFIX ? d[i].len : SORTKEY_STR_PREFIX;
             memcpy(p, cn_str_data(&d[i]), len);
             memset(p + len, 0, SORTKEY_STR_PREFIX - len);

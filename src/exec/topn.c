@@ -209,7 +209,7 @@ cn_op *cn_op_topn(cn_task_ctx *t, cn_op *child, int64_t limit, int64_t offset, i
     s->L.rs = &s->rs;
     s->L.cols = s->keycol;
     s->nproj = nproj;
-    s->proj = proj;
+    s->proj = exec_copy_exprs(a, nproj, proj);
     s->batch_arena = cn_arena_new("TakeOrderedAndProject.batch", a);
     s->ctx = exec_eval_ctx(t, s->batch_arena);
     return &s->op;
