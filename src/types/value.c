@@ -209,19 +209,24 @@ static int format_scalar(cn_type t, int64_t i, cn_i128 d, double f, bool b, char
 
 int cn_format_value(const cn_vector *v, int row, char *buf, int cap)
 {
-    if (cap <= 0) return 0;
     cn_value x = cn_value_from_vector(v, row);
-    if (x.is_null) {
-        int n = snprintf(buf, (size_t)cap, "NULL");
-        return n < cap ? n : cap - 1;
+    if (x.type.kind == CN_STRING && !x.is_null) {
+        int len = (int)x.v.s.len;
+        int n = len < cap ? len : cap;
+        if (n > 0) memcpy(buf, cn_str_data(&x.v.s), (size_t)n);
+        if (len < cap) buf[len] = 0;
+        return len;
     }
-    if (x.type.kind == CN_STRING) {
-        int n = (int)x.v.s.len < cap ? (int)x.v.s.len : cap;
-        memcpy(buf, cn_str_data(&x.v.s), (size_t)n);
-        if (n < cap) buf[n] = 0;
-        return n;
+    char tmp[160];
+    int len = x.is_null ? snprintf(tmp, sizeof tmp, "NULL")
+                        : format_scalar(x.type, x.v.i, cn_value_decimal(&x), x.v.f, x.type.kind == CN_BOOLEAN && x.v.b, tmp,
+                                        (int)sizeof tmp);
+    if (cap > 0) {
+        int n = len < cap ? len : cap - 1;
+        memcpy(buf, tmp, (size_t)n);
+        buf[n] = 0;
     }
-    return format_scalar(x.type, x.v.i, cn_value_decimal(&x), x.v.f, x.type.kind == CN_BOOLEAN && x.v.b, buf, cap);
+    return len;
 }
 
 const char *cn_value_to_string(const cn_value *x, cn_arena *a)

@@ -43,7 +43,9 @@ cn_i128 cn_value_decimal(const cn_value *x);
 
 /* Spark's CAST(x AS STRING) text, into arena a. NULL prints as "NULL". */
 const char *cn_value_to_string(const cn_value *x, cn_arena *a);
-/* Same, appending to a caller buffer; returns length written (no NUL needed). */
+/* Same, into a caller buffer; returns the full length of the text (as snprintf: when it is
+ * >= cap the text was cut to fit and the caller may retry with a larger buffer). NUL-terminated
+ * when the text fits with room for the NUL. */
 int cn_format_value(const cn_vector *v, int row, char *buf, int cap);
 
 /* Parse text as type t following Spark's cast-from-string rules (trims blanks).

@@ -278,6 +278,23 @@ TEST(value_text)
 
 static int parse(const char *s, cn_type t, cn_value *v) { return cn_parse_as(s, strlen(s), t, v, NULL); }
 
+TEST(format_value_lengths)
+{
+    cn_arena *a = cn_arena_new("f", NULL);
+    cn_vector v;
+    cn_vector_init(&v, cn_type_of(CN_STRING), 1, a);
+    ((cn_str *)v.data)[0] = cn_str_view("a fairly long string", 20);
+    char buf[8];
+    CHECK_INT(cn_format_value(&v, 0, buf, sizeof buf), 20); /* snprintf-like: the full length */
+    CHECK(memcmp(buf, "a fairl", 7) == 0);
+    cn_vector d;
+    cn_vector_init(&d, cn_type_of(CN_DOUBLE), 1, a);
+    ((double *)d.data)[0] = 1e10;
+    CHECK_INT(cn_format_value(&d, 0, buf, 4), 6);
+    CHECK_STR(buf, "1.0");
+    cn_arena_free(a);
+}
+
 TEST(parse_as)
 {
     cn_value v;
