@@ -31,6 +31,8 @@ typedef struct cn_agg {
     int nstate;        /* partial state columns */
     cn_type state_types[3];
     int state_size;    /* bytes in the group block, multiple of 8 */
+    bool legacy;       /* spark.sql.ansi.enabled=false: overflow wraps / gives NULL instead of failing
+                        * (cn_agg_prepare leaves it false = ANSI; callers set it) */
 } cn_agg;
 
 /* Fill a's types and sizes for function func over input type `in`. */

@@ -1,0 +1,433 @@
+/*
+ * string_fns.c — string functions on UTF-8 (lengths and positions count
+ * characters, as Spark's UTF8String does) and LIKE.
+ *
+ * Results that are a slice of an input (substring, trim) are views into the
+ * input's bytes, which live as long as the batch; new strings are built in
+ * the evaluation arena. LIKE patterns are compiled once into a small
+ * matcher: exact / prefix / suffix / contains / ordered segments for
+ * patterns of '%' and literals (memcmp / memmem), and a backtracking
+ * wildcard matcher when '_' appears. A literal pattern is compiled when the
+ * CN_EX_LIKE node is built (cached on the node) or once per batch.
+ */
+#define _GNU_SOURCE
+#include "expr/expr_internal.h"
+
+#include <ctype.h>
+#include <stdio.h>
+
+/* ---- UTF-8 helpers ------------------------------------------------------------ */
+
+static inline bool cont_byte(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+static int utf8_chars(const char *s, size_t n)
+{
+    int c = 0;
+    for (size_t i = 0; i < n; i++) c += !cont_byte((unsigned char)s[i]);
+    return c;
+}
+
+/* Byte offset of character k (clamped to n). */
+static size_t utf8_offset(const char *s, size_t n, int64_t k)
+{
+    size_t i = 0;
+    while (k > 0 && i < n) {
+        i++;
+        while (i < n && cont_byte((unsigned char)s[i])) i++;
+        k--;
+    }
+    return i;
+}
+
+static cn_str mkstr(cn_arena *a, const char *p, size_t len)
+{
+    if (len <= CN_STR_INLINE) return cn_str_view(p, (uint32_t)len);
+    return cn_str_view(cn_arena_memdup(a, p, len), (uint32_t)len);
+}
+
+#define S_AT(x, i) (&((const cn_str *)(x)->v.data)[EVI(x, i)])
+#define I_AT(x, i) (((const int32_t *)(x)->v.data)[EVI(x, i)])
+
+/* ---- LIKE ------------------------------------------------------------------------ */
+
+enum { LK_EXACT, LK_PREFIX, LK_SUFFIX, LK_CONTAINS, LK_SEGMENTS, LK_WILD };
+
+struct ex_like_pat {
+    int kind;
+    char *lit;      /* unescaped literal for EXACT/PREFIX/SUFFIX/CONTAINS */
+    size_t litlen;
+    /* SEGMENTS: nseg literals; anchored_start/end */
+    int nseg;
+    char **seg;
+    size_t *seglen;
+    bool anch_start, anch_end;
+    /* WILD: tokens: byte >= 0 literal, -1 '_', -2 '%' */
+    int *tok;
+    int ntok;
+};
+
+ex_like_pat *ex_like_compile(cn_arena *a, const char *pat, size_t len, char escape, cn_error *err)
+{
+    ex_like_pat *p = cn_arena_calloc(a, sizeof *p);
+    p->tok = cn_arena_alloc(a, sizeof(int) * (len + 1));
+    bool has_one = false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)pat[i];
+        if (c == (unsigned char)escape) {
+            if (i + 1 >= len) {
+                return cn_error_set(err, "INVALID_FORMAT.ESC_AT_THE_END", "format", cn_arena_strndup(a, pat, len), NULL),
+                       (ex_like_pat *)NULL;
+            }
+            unsigned char nx = (unsigned char)pat[i + 1];
+            if (nx != '_' && nx != '%' && nx != (unsigned char)escape) {
+                char ch[2] = {(char)nx, 0};
+                return cn_error_set(err, "INVALID_FORMAT.ESC_IN_THE_MIDDLE", "char", ch, "format",
+                                    cn_arena_strndup(a, pat, len), NULL),
+                       (ex_like_pat *)NULL;
+            }
+            p->tok[p->ntok++] = nx;
+            i++;
+        } else if (c == '%') {
+            if (p->ntok == 0 || p->tok[p->ntok - 1] != -2) p->tok[p->ntok++] = -2;
+        } else if (c == '_') {
+            p->tok[p->ntok++] = -1;
+            has_one = true;
+        } else {
+            p->tok[p->ntok++] = c;
+        }
+    }
+    if (has_one) {
+        p->kind = LK_WILD;
+        return p;
+    }
+    /* split into literal segments at '%' */
+    p->seg = cn_arena_alloc(a, sizeof(char *) * (size_t)(p->ntok + 1));
+    p->seglen = cn_arena_alloc(a, sizeof(size_t) * (size_t)(p->ntok + 1));
+    p->anch_start = p->ntok == 0 || p->tok[0] != -2;
+    p->anch_end = p->ntok == 0 || p->tok[p->ntok - 1] != -2;
+    int i = 0;
+    while (i < p->ntok) {
+        if (p->tok[i] == -2) { i++; continue; }
+        int j = i;
+        while (j < p->ntok && p->tok[j] != -2) j++;
+        char *s = cn_arena_alloc(a, (size_t)(j - i + 1));
+        for (int k = i; k < j; k++) s[k - i] = (char)p->tok[k];
+        p->seg[p->nseg] = s;
+        p->seglen[p->nseg++] = (size_t)(j - i);
+        i = j;
+    }
+    bool any_pct = false;
+    for (int k = 0; k < p->ntok; k++)
+        if (p->tok[k] == -2) any_pct = true;
+    if (!any_pct) {
+        p->kind = LK_EXACT;
+    } else if (p->nseg == 0) {
+        p->kind = LK_CONTAINS; /* "%": matches everything */
+    } else if (p->nseg == 1 && p->anch_start) {
+        p->kind = LK_PREFIX;
+    } else if (p->nseg == 1 && p->anch_end) {
+        p->kind = LK_SUFFIX;
+    } else if (p->nseg == 1) {
+        p->kind = LK_CONTAINS;
+    } else {
+        p->kind = LK_SEGMENTS;
+    }
+    if (p->nseg > 0) {
+        p->lit = p->seg[0];
+        p->litlen = p->seglen[0];
+    } else {
+        p->lit = "";
+        p->litlen = 0;
+    }
+    return p;
+}
+
+static bool wild_match(const int *tok, int ntok, const unsigned char *s, size_t n)
+{
+    int ti = 0, star_t = -1;
+    size_t si = 0, star_s = 0;
+    while (si < n) {
+        if (ti < ntok && tok[ti] == -1) {
+            si++;
+            while (si < n && cont_byte(s[si])) si++;
+            ti++;
+        } else if (ti < ntok && tok[ti] >= 0 && tok[ti] == s[si]) {
+            si++;
+            ti++;
+        } else if (ti < ntok && tok[ti] == -2) {
+            star_t = ti++;
+            star_s = si;
+        } else if (star_t >= 0) {
+            ti = star_t + 1;
+            star_s++;
+            while (star_s < n && cont_byte(s[star_s])) star_s++;
+            si = star_s;
+        } else {
+            return false;
+        }
+    }
+    while (ti < ntok && tok[ti] == -2) ti++;
+    return ti == ntok;
+}
+
+bool ex_like_match(const ex_like_pat *p, const char *s, size_t n)
+{
+    switch (p->kind) {
+    case LK_EXACT: return n == p->litlen && memcmp(s, p->lit, n) == 0;
+    case LK_PREFIX: return n >= p->litlen && memcmp(s, p->lit, p->litlen) == 0;
+    case LK_SUFFIX: return n >= p->litlen && memcmp(s + n - p->litlen, p->lit, p->litlen) == 0;
+    case LK_CONTAINS: return p->litlen == 0 || memmem(s, n, p->lit, p->litlen) != NULL;
+    case LK_SEGMENTS: {
+        size_t pos = 0, end = n;
+        int first = 0, last = p->nseg - 1;
+        if (p->anch_start) {
+            if (n < p->seglen[0] || memcmp(s, p->seg[0], p->seglen[0]) != 0) return false;
+            pos = p->seglen[0];
+            first = 1;
+        }
+        if (p->anch_end) {
+            size_t l = p->seglen[last];
+            if (end < pos + l || memcmp(s + end - l, p->seg[last], l) != 0) return false;
+            end -= l;
+            last--;
+        }
+        for (int k = first; k <= last; k++) {
+            if (end < pos) return false;
+            const char *f = memmem(s + pos, end - pos, p->seg[k], p->seglen[k]);
+            if (!f) return false;
+            pos = (size_t)(f - s) + p->seglen[k];
+        }
+        return pos <= end;
+    }
+    default: return wild_match(p->tok, p->ntok, (const unsigned char *)s, n);
+    }
+}
+
+int ex_like(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ctx, cn_error *err)
+{
+    const ev *S = args[0], *P = args[1];
+    ev_alloc(out, cn_type_of(CN_BOOLEAN), n, ctx->arena);
+    ev_merge_validity(&out->v, n, args, 2, ctx->arena);
+    uint8_t *o = out->v.data;
+    if (P->cst) {
+        if (!cn_vec_valid(&P->v, 0)) return 0;
+        const ex_like_pat *pat = e->subq;
+        if (!pat) {
+            const cn_str *ps = S_AT(P, 0);
+            pat = ex_like_compile(ctx->arena, cn_str_data(ps), ps->len, e->escape, err);
+            if (!pat) return -1;
+        }
+        const cn_str *d = S->v.data;
+        if (S->cst) {
+            o[0] = ex_like_match(pat, cn_str_data(&d[0]), d[0].len);
+            return 0;
+        }
+        for (int i = 0; i < n; i++) o[i] = ex_like_match(pat, cn_str_data(&d[i]), d[i].len);
+        return 0;
+    }
+    for (int i = 0; i < n; i++) {
+        if (!cn_vec_valid(&out->v, i)) continue;
+        const cn_str *ps = S_AT(P, i), *ss = S_AT(S, i);
+        ex_like_pat *pat = ex_like_compile(ctx->arena, cn_str_data(ps), ps->len, e->escape, err);
+        if (!pat) return -1;
+        o[i] = ex_like_match(pat, cn_str_data(ss), ss->len);
+    }
+    return 0;
+}
+
+/* ---- functions -------------------------------------------------------------------- */
+
+static bool is_ws(char c) { return c == ' '; }
+
+static cn_str trim_str(const cn_str *x, const cn_str *chars, bool left, bool right)
+{
+    const char *p = cn_str_data(x);
+    size_t b = 0, e = x->len;
+    if (!chars) {
+        if (left) while (b < e && is_ws(p[b])) b++;
+        if (right) while (e > b && is_ws(p[e - 1])) e--;
+    } else {
+        const char *c = cn_str_data(chars);
+        size_t cl = chars->len;
+        if (left) while (b < e && memchr(c, p[b], cl)) b++;
+        if (right) while (e > b && memchr(c, p[e - 1], cl)) e--;
+    }
+    return cn_str_view(p + b, (uint32_t)(e - b));
+}
+
+static int64_t find_char_pos(const char *s, size_t n, const char *sub, size_t m)
+{
+    if (m == 0) return 1;
+    const char *f = memmem(s, n, sub, m);
+    if (!f) return 0;
+    return utf8_chars(s, (size_t)(f - s)) + 1;
+}
+
+static cn_str pad(cn_arena *a, const cn_str *x, int64_t len, const cn_str *padding, bool left)
+{
+    const char *p = cn_str_data(x);
+    int chars = utf8_chars(p, x->len);
+    if (len <= 0) return cn_str_view("", 0);
+    if (len <= chars) {
+        size_t off = utf8_offset(p, x->len, len);
+        return mkstr(a, p, off);
+    }
+    const char *pp = padding ? cn_str_data(padding) : " ";
+    size_t pl = padding ? padding->len : 1;
+    if (pl == 0) return mkstr(a, p, x->len);
+    int64_t need = len - chars;
+    int pchars = utf8_chars(pp, pl);
+    /* bytes of `need` characters taken cyclically from padding */
+    size_t cap = (size_t)need * 4 + x->len + 1;
+    char *buf = cn_arena_alloc(a, cap);
+    size_t k = 0;
+    if (!left) { memcpy(buf, p, x->len); k = x->len; }
+    int64_t full = need / pchars, rem = need % pchars;
+    for (int64_t i = 0; i < full; i++) { memcpy(buf + k, pp, pl); k += pl; }
+    size_t ro = utf8_offset(pp, pl, rem);
+    memcpy(buf + k, pp, ro);
+    k += ro;
+    if (left) { memcpy(buf + k, p, x->len); k += x->len; }
+    return cn_str_view(buf, (uint32_t)k);
+}
+
+int ex_string(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ctx, cn_error *err)
+{
+    int f = e->func;
+    ev_alloc(out, e->type, n, ctx->arena);
+    ev_merge_validity(&out->v, n, args, e->nargs, ctx->arena);
+    cn_arena *a = ctx->arena;
+    for (int i = 0; i < n; i++) {
+        if (!cn_vec_valid(&out->v, i)) continue;
+        const cn_str *x = e->nargs > 0 && args[0]->v.type.kind == CN_STRING ? S_AT(args[0], i) : NULL;
+        const char *p = x ? cn_str_data(x) : NULL;
+        size_t len = x ? x->len : 0;
+        cn_str *so = (cn_str *)out->v.data;
+        switch (f) {
+        case CN_FN_CONCAT: {
+            size_t tot = 0;
+            for (int k = 0; k < e->nargs; k++) tot += S_AT(args[k], i)->len;
+            char *buf = cn_arena_alloc(a, tot + 1);
+            size_t o = 0;
+            for (int k = 0; k < e->nargs; k++) {
+                const cn_str *y = S_AT(args[k], i);
+                memcpy(buf + o, cn_str_data(y), y->len);
+                o += y->len;
+            }
+            so[i] = mkstr(a, buf, tot);
+            break;
+        }
+        case CN_FN_SUBSTRING: {
+            int64_t pos = I_AT(args[1], i);
+            int64_t l = e->nargs > 2 ? I_AT(args[2], i) : INT32_MAX;
+            int64_t nch = utf8_chars(p, len);
+            int64_t start = pos > 0 ? pos - 1 : pos < 0 ? nch + pos : 0;
+            int64_t end = start + l;
+            if (start < 0) start = 0;
+            if (end > nch) end = nch;
+            if (start >= end) {
+                so[i] = cn_str_view("", 0);
+                break;
+            }
+            size_t bs = utf8_offset(p, len, start);
+            size_t be = bs + utf8_offset(p + bs, len - bs, end - start);
+            so[i] = cn_str_view(p + bs, (uint32_t)(be - bs));
+            break;
+        }
+        case CN_FN_UPPER:
+        case CN_FN_LOWER: {
+            char *buf = cn_arena_alloc(a, len + 1);
+            for (size_t k = 0; k < len; k++) {
+                unsigned char c = (unsigned char)p[k];
+                buf[k] = (char)(c < 0x80 ? (f == CN_FN_UPPER ? toupper(c) : tolower(c)) : c);
+            }
+            so[i] = mkstr(a, buf, len);
+            break;
+        }
+        case CN_FN_REVERSE: {
+            char *buf = cn_arena_alloc(a, len + 1);
+            size_t k = 0;
+            while (k < len) {
+                size_t st = k++;
+                while (k < len && cont_byte((unsigned char)p[k])) k++;
+                memcpy(buf + len - k, p + st, k - st);
+            }
+            so[i] = mkstr(a, buf, len);
+            break;
+        }
+        case CN_FN_LENGTH: ((int32_t *)out->v.data)[i] = utf8_chars(p, len); break;
+        case CN_FN_ASCII: ((int32_t *)out->v.data)[i] = len ? (unsigned char)p[0] : 0; break;
+        case CN_FN_TRIM:
+        case CN_FN_LTRIM:
+        case CN_FN_RTRIM: {
+            /* one argument: trim(str); two: trim(trimStr, str) as Spark's SQL function */
+            const cn_str *src = e->nargs > 1 ? S_AT(args[1], i) : x;
+            const cn_str *chars = e->nargs > 1 ? x : NULL;
+            so[i] = trim_str(src, chars, f != CN_FN_RTRIM, f != CN_FN_LTRIM);
+            break;
+        }
+        case CN_FN_STARTSWITH:
+        case CN_FN_ENDSWITH:
+        case CN_FN_CONTAINS: {
+            const cn_str *y = S_AT(args[1], i);
+            const char *q = cn_str_data(y);
+            bool r;
+            if (f == CN_FN_STARTSWITH) r = len >= y->len && memcmp(p, q, y->len) == 0;
+            else if (f == CN_FN_ENDSWITH) r = len >= y->len && memcmp(p + len - y->len, q, y->len) == 0;
+            else r = y->len == 0 || memmem(p, len, q, y->len) != NULL;
+            ((uint8_t *)out->v.data)[i] = r;
+            break;
+        }
+        case CN_FN_INSTR: {
+            const cn_str *y = S_AT(args[1], i);
+            ((int32_t *)out->v.data)[i] = (int32_t)find_char_pos(p, len, cn_str_data(y), y->len);
+            break;
+        }
+        case CN_FN_REPLACE: {
+            const cn_str *y = S_AT(args[1], i);
+            const cn_str *z = e->nargs > 2 ? S_AT(args[2], i) : NULL;
+            const char *q = cn_str_data(y), *rp = z ? cn_str_data(z) : "";
+            size_t ql = y->len, rl = z ? z->len : 0;
+            if (ql == 0) {
+                so[i] = *x;
+                break;
+            }
+            cn_strbuf sb;
+            cn_sb_init(&sb);
+            size_t k = 0;
+            while (k < len) {
+                const char *hit = memmem(p + k, len - k, q, ql);
+                if (!hit) break;
+                cn_sb_putn(&sb, p + k, (size_t)(hit - (p + k)));
+                cn_sb_putn(&sb, rp, rl);
+                k = (size_t)(hit - p) + ql;
+            }
+            cn_sb_putn(&sb, p + k, len - k);
+            so[i] = mkstr(a, sb.s ? sb.s : "", sb.len);
+            cn_sb_free(&sb);
+            break;
+        }
+        case CN_FN_LPAD:
+        case CN_FN_RPAD:
+            so[i] = pad(a, x, I_AT(args[1], i), e->nargs > 2 ? S_AT(args[2], i) : NULL, f == CN_FN_LPAD);
+            break;
+        case CN_FN_REPEAT: {
+            int64_t k = I_AT(args[1], i);
+            if (k <= 0 || len == 0) {
+                so[i] = cn_str_view("", 0);
+                break;
+            }
+            if ((int64_t)len * k > (1 << 30)) {
+                return cn_error_set(err, "INTERNAL_ERROR", "message", "repeat result too large", NULL);
+            }
+            char *buf = cn_arena_alloc(a, len * (size_t)k + 1);
+            for (int64_t j = 0; j < k; j++) memcpy(buf + (size_t)j * len, p, len);
+            so[i] = mkstr(a, buf, len * (size_t)k);
+            break;
+        }
+        default:
+            return cn_error_set(err, "INTERNAL_ERROR", "message", "unknown string function", NULL);
+        }
+    }
+    return 0;
+}
