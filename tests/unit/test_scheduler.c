@@ -191,8 +191,9 @@ static int run(cn_scheduler *s, cn_conf *c, cn_pplan *p, collected *out, cn_erro
     return rc;
 }
 
-/* Stand-in for the expression codec (expr/serde.c) when it is not linked yet: columns only.
- * Weak, so the real one wins as soon as the library has it. */
+/* A columns-only stand-in for the expression codec (expr/serde.c, tested in its own unit test), so
+ * this test depends only on the scheduler's use of it. Weak: if the linker pulls the real codec
+ * in for another reason, the real one is used (these plans only hold column references). */
 __attribute__((weak)) void cn_expr_write(cn_writer *w, const cn_expr *e)
 {
     cn_put_u8(w, e->kind);
