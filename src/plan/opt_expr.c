@@ -22,6 +22,45 @@ static bool is_bool_lit(const cn_expr *e, bool v)
 
 static bool is_null_lit(const cn_expr *e) { return e->kind == CN_EX_LIT && e->lit.is_null; }
 
+/* (a AND b) OR (a AND c) -> a AND (b OR c): common conjuncts of a disjunction
+ * (Spark's BooleanSimplification; TPC-H Q19 needs it for its join key). */
+static cn_expr *factor_or(opt *o, cn_expr *e, bool *changed)
+{
+    cn_expr **l, **r;
+    int nl, nr;
+    split_conj(o, e->args[0], &l, &nl);
+    split_conj(o, e->args[1], &r, &nr);
+    cn_expr **common = cn_arena_alloc(o->a, sizeof(cn_expr *) * (size_t)(nl + 1));
+    bool *lused = cn_arena_calloc(o->a, sizeof(bool) * (size_t)(nl + 1));
+    bool *rused = cn_arena_calloc(o->a, sizeof(bool) * (size_t)(nr + 1));
+    int nc = 0;
+    for (int i = 0; i < nl; i++)
+        for (int k = 0; k < nr; k++)
+            if (!rused[k] && cn_expr_is_deterministic(l[i]) && cn_expr_equal(l[i], r[k])) {
+                common[nc++] = l[i];
+                lused[i] = rused[k] = true;
+                break;
+            }
+    if (nc == 0) return e;
+    cn_expr **lr = cn_arena_alloc(o->a, sizeof(cn_expr *) * (size_t)(nl + 1));
+    cn_expr **rr = cn_arena_alloc(o->a, sizeof(cn_expr *) * (size_t)(nr + 1));
+    int nlr = 0, nrr = 0;
+    for (int i = 0; i < nl; i++)
+        if (!lused[i]) lr[nlr++] = l[i];
+    for (int k = 0; k < nr; k++)
+        if (!rused[k]) rr[nrr++] = r[k];
+    *changed = true;
+    if (nlr == 0 || nrr == 0) return cn_expr_and_all(o->a, common, nc);
+    cn_expr *orx = cn_expr_new(o->a, CN_EX_OR, cn_type_of(CN_BOOLEAN), 2);
+    orx->args[0] = cn_expr_and_all(o->a, lr, nlr);
+    orx->args[1] = cn_expr_and_all(o->a, rr, nrr);
+    orx->nullable = e->nullable;
+    cn_expr **all = cn_arena_alloc(o->a, sizeof(cn_expr *) * (size_t)(nc + 2));
+    memcpy(all, common, sizeof(cn_expr *) * (size_t)nc);
+    all[nc] = orx;
+    return cn_expr_and_all(o->a, all, nc + 1);
+}
+
 static cn_expr *fold(opt *o, cn_expr *e, bool *changed)
 {
     if (!e) return e;
@@ -43,6 +82,8 @@ static cn_expr *fold(opt *o, cn_expr *e, bool *changed)
         if (is_bool_lit(a, false)) return *changed = true, b;
         if (is_bool_lit(b, false)) return *changed = true, a;
         if (is_bool_lit(a, true) || is_bool_lit(b, true)) return *changed = true, cn_expr_bool(o->a, true);
+        cn_expr *f = factor_or(o, e, changed);
+        if (f != e) return f;
     }
     if (e->kind == CN_EX_NOT && e->args[0]->kind == CN_EX_NOT) return *changed = true, e->args[0]->args[0];
     if (e->kind == CN_EX_CAST && cn_type_eq(e->type, e->args[0]->type) && !e->try_) return *changed = true, e->args[0];
