@@ -35,6 +35,14 @@ static void setup(void)
     mkdir(tmpdir, 0700);
 }
 
+__attribute__((destructor)) static void cleanup(void)
+{
+    if (!tmpdir[0]) return;
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
+}
+
 static const char *write_file(const char *name, const char *content, size_t len)
 {
     static char path[8][512];
