@@ -281,9 +281,51 @@ static void introsort(const cn_sortkey_layout *L, uint8_t *rec, int64_t n, int d
     insertion(L, rec, n);
 }
 
-void cn_sortkey_sort(const cn_sortkey_layout *L, uint8_t *rec, int64_t n)
+static void introsort_all(const cn_sortkey_layout *L, uint8_t *rec, int64_t n)
 {
     int depth = 2;
     for (int64_t m = n; m > 1; m >>= 1) depth += 2;
     introsort(L, rec, n, depth);
+}
+
+/* MSD radix sort on key byte `b`; small ranges and ranges equal on all key bytes go to introsort
+ * (which only has to order by the remaining bytes / the tie-break). */
+static void radix(const cn_sortkey_layout *L, uint8_t *rec, uint8_t *tmp, int64_t n, int b)
+{
+    int S = L->stride;
+    while (b < L->width && n > 64) {
+        int64_t cnt[256] = {0};
+        for (int64_t i = 0; i < n; i++) cnt[rec[i * S + b]]++;
+        int nonzero = 0;
+        for (int d = 0; d < 256; d++) nonzero += cnt[d] != 0;
+        if (nonzero == 1) { /* constant byte: next one */
+            b++;
+            continue;
+        }
+        int64_t pos[256], p = 0;
+        for (int d = 0; d < 256; d++) {
+            pos[d] = p;
+            p += cnt[d];
+        }
+        for (int64_t i = 0; i < n; i++) memcpy(tmp + pos[rec[i * S + b]]++ * S, rec + i * S, (size_t)S);
+        memcpy(rec, tmp, (size_t)(n * S));
+        int64_t start = 0;
+        for (int d = 0; d < 256; d++) {
+            if (cnt[d] > 1) radix(L, rec + start * S, tmp, cnt[d], b + 1);
+            start += cnt[d];
+        }
+        return;
+    }
+    if (n > 1 && (b < L->width || L->tiebreak)) introsort_all(L, rec, n);
+}
+
+void cn_sortkey_sort(const cn_sortkey_layout *L, uint8_t *rec, int64_t n)
+{
+    if (n <= 64) {
+        introsort_all(L, rec, n);
+        return;
+    }
+    uint8_t *tmp = cn_xmalloc((size_t)n * (size_t)L->stride);
+    radix(L, rec, tmp, n, 0);
+    free(tmp);
 }
