@@ -66,6 +66,7 @@ cn_op *cn_op_csv_scan(cn_task_ctx *t, const char *path, int64_t start, int64_t l
                       const cn_schema *file_schema, int ncols, const int *cols)
 {
     cn_type types[ncols > 0 ? ncols : 1];
+    memset(types, 0, sizeof types);
     for (int i = 0; i < ncols; i++) types[i] = file_schema->fields[cols[i]].type;
     csv_scan *s = (csv_scan *)cn_op_alloc(t, &csv_vt, sizeof(csv_scan), ncols, types);
     s->path = cn_arena_strdup(s->op.arena, path);
