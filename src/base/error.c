@@ -143,6 +143,16 @@
     X("INVALID_ESCAPE_CHAR", "42604", EXC_ANALYSIS,                                              \
       "<sqlExpr> has an invalid escape character; the escape must be a string literal of one "   \
       "character.")                                                                              \
+    X("INVALID_DELIMITER_VALUE.EMPTY_STRING", "42602", EXC_ILLEGAL,                              \
+      "Invalid value for delimiter. Delimiter cannot be empty string.")                          \
+    X("INVALID_DELIMITER_VALUE.UNSUPPORTED_SPECIAL_CHARACTER", "42602", EXC_ILLEGAL,             \
+      "Invalid value for delimiter. Unsupported special character for delimiter: <str>.")        \
+    X("INVALID_DELIMITER_VALUE.DELIMITER_LONGER_THAN_EXPECTED", "42602", EXC_ILLEGAL,            \
+      "Invalid value for delimiter. Delimiter cannot be more than one character: <str>.")        \
+    X("ILLEGAL_ARGUMENT", "22023", EXC_ILLEGAL, "<message>")                                     \
+    X("UNABLE_TO_INFER_SCHEMA", "42KD9", EXC_ANALYSIS,                                           \
+      "Unable to infer schema for <format>. It must be specified manually.")                     \
+    X("UNSUPPORTED_DATATYPE", "0A000", EXC_PARSE, "Unsupported data type <typeName>.")           \
     X("UNSUPPORTED_FEATURE", "0A000", EXC_UNSUPPORTED, "The feature is not supported: <detail>.") \
     X("CONFIG_NOT_FOUND", "42K0I", EXC_ANALYSIS, "The SQL config <sqlConf> cannot be found.")    \
     X("INVALID_CONF_VALUE", "22022", EXC_ILLEGAL,                                                \
