@@ -1,7 +1,8 @@
 /*
  * iter_scan.c — a leaf that pulls batches from a cn_batch_iter handed out by
  * the task context (shuffle reads, cached partitions, broadcast rows). Empty
- * batches are skipped; the iterator is closed with the operator.
+ * batches are skipped; the iterator is closed with the operator. Read metrics
+ * (shuffle rows/bytes) belong to the iterator's owner, not task->input_rows.
  */
 #include "exec/operator.h"
 
@@ -26,7 +27,6 @@ static int iter_next(cn_op *op, cn_batch **out, cn_error *err)
             break;
         }
         if (cn_batch_live(b) > 0) {
-            if (op->task) op->task->input_rows += cn_batch_live(b);
             *out = b;
             return 0;
         }
