@@ -47,9 +47,8 @@ static int parse_master(const char *m, int *n)
         *n = (int)cores;
         return 0;
     }
-    int v;
-    char tail;
-    if (sscanf(m, "local[%d]%c", &v, &tail) == 2 && tail == ']' && v > 0) {
+    int v, end = 0;
+    if (sscanf(m, "local[%d]%n", &v, &end) == 1 && end > 0 && m[end] == 0 && v > 0) {
         *n = v;
         return 0;
     }
