@@ -677,6 +677,12 @@ static cn_pplan *plan_join(planner *p, const cn_lplan *lp, cn_error *err)
     bool hint_l = lp->hint == 1, hint_r = lp->hint == 2;
     bool bl = can_build_left(jt) && (hint_l || (thr >= 0 && lb >= 0 && lb <= (double)thr));
     bool br = can_build_right(jt) && (hint_r || (thr >= 0 && rb >= 0 && rb <= (double)thr));
+    if (lp->null_aware) {
+        /* NOT IN: a NULL anywhere on the build side decides for every probe row, so the
+         * build side must be whole in each task — broadcast it, as Spark does */
+        br = true;
+        bl = false;
+    }
     if (bl && br) {
         if (hint_l && !hint_r) br = false;
         else if (hint_r && !hint_l) bl = false;
@@ -751,7 +757,7 @@ static cn_pplan *plan_join(planner *p, const cn_lplan *lp, cn_error *err)
     n->children[0] = left;
     n->children[1] = right;
     n->join_type = jt;
-    n->null_aware = false;
+    n->null_aware = lp->null_aware;
     n->njoin_keys = nkeys;
     n->left_keys = cn_arena_alloc(p->a, sizeof(cn_expr *) * (size_t)(nkeys + 1));
     n->right_keys = cn_arena_alloc(p->a, sizeof(cn_expr *) * (size_t)(nkeys + 1));
