@@ -201,19 +201,16 @@ static bool wider_expr(const cn_expr *x, const cn_expr *y, cn_type *out)
     return wider_string(a, b, out);
 }
 
+/* Wider type of a list (IN, CASE, COALESCE...): findWiderCommonType, no literal rule. */
 static bool wider_list(cn_expr **args, int n, cn_type *out)
 {
     if (n == 0) return false;
-    const cn_expr *acc = args[0];
-    cn_type t = acc->type;
-    /* fold pairwise; use a fake expression carrying the running type */
-    cn_expr tmp;
+    cn_type t = args[0]->type;
     for (int i = 1; i < n; i++) {
-        if (!wider_expr(acc, args[i], &t)) return false;
-        memset(&tmp, 0, sizeof tmp);
-        tmp.kind = CN_EX_COL;
-        tmp.type = t;
-        acc = &tmp;
+        bool ok;
+        cn_type b = args[i]->type, w = cn_type_wider(t, b, &ok);
+        if (!ok && !wider_string(t, b, &w)) return false;
+        t = w;
     }
     *out = t;
     return true;
@@ -458,7 +455,17 @@ static int resolve_arith(cn_arena *a, cn_expr *e, cn_error *err)
             e->args[1] = t;
             return resolve_arith(a, e, err);
         }
-        if (l.kind == CN_DATE && (cn_type_is_integral(r) || r.kind == CN_STRING)) {
+        if (f == CN_FN_SUB && l.kind == CN_DATE && r.kind == CN_STRING) {
+            coerce_arg(a, e, 1, cn_type_of(CN_DATE));
+            r = cn_type_of(CN_DATE);
+        }
+        if (f == CN_FN_ADD && ((l.kind == CN_DATE && r.kind == CN_STRING) || (l.kind == CN_STRING && r.kind == CN_DATE))) {
+            /* Spark casts the string to DATE, then date_add rejects it (golden date.sql.out) */
+            coerce_arg(a, e, l.kind == CN_STRING ? 0 : 1, cn_type_of(CN_DATE));
+            e->func = CN_FN_DATE_ADD;
+            return err_input_type(a, err, e, 1, "(\"INT\" or \"SMALLINT\" or \"TINYINT\")");
+        }
+        if (l.kind == CN_DATE && cn_type_is_integral(r)) {
             e->func = f == CN_FN_ADD ? CN_FN_DATE_ADD : CN_FN_DATE_SUB;
             e->type = cn_type_of(CN_DATE);
             return want_int(a, err, e, 1);
@@ -938,7 +945,7 @@ int cn_expr_call(cn_arena *a, const char *name, cn_expr **args, int nargs, bool 
         if (want_bool(a, err, e, 0)) return -1;
     } else if (!strcmp(n, "isnull") || !strcmp(n, "isnotnull")) {
         if (nargs != 1) return err_wrong_args(err, n, nargs, "1");
-        e = logical(a, n[2] == 'n' ? CN_EX_IS_NULL : CN_EX_IS_NOT_NULL, args, 1);
+        e = logical(a, !strcmp(n, "isnull") ? CN_EX_IS_NULL : CN_EX_IS_NOT_NULL, args, 1);
         e->nullable = false;
     } else if (!strcmp(n, "in")) {
         if (nargs < 2) return err_wrong_args(err, n, nargs, "> 1");
@@ -988,6 +995,7 @@ int cn_expr_call(cn_arena *a, const char *name, cn_expr **args, int nargs, bool 
             if (resolve_agg(a, e, err)) return -1;
         } else {
             int f = func_lookup(n);
+            if (nargs == 1 && (!strcmp(n, "-") || !strcmp(n, "+"))) f = n[0] == '-' ? CN_FN_NEG : CN_FN_POS;
             if (f < 0) {
                 char rq[80];
                 snprintf(rq, sizeof rq, "`%s`", n);
@@ -996,7 +1004,8 @@ int cn_expr_call(cn_arena *a, const char *name, cn_expr **args, int nargs, bool 
             }
             const char *expected = NULL;
             if (!arity_ok(f, nargs, &expected)) return err_wrong_args(err, n, nargs, expected);
-            bool alias = strcmp(n, func_names[f]) != 0 && strcmp(n, "negative") && strcmp(n, "positive");
+            bool alias = strcmp(n, func_names[f]) != 0 && strcmp(n, "negative") && strcmp(n, "positive") &&
+                         strcmp(n, "-") && strcmp(n, "+");
             e = shell(a, CN_EX_CALL, f, alias ? cn_arena_strdup(a, n) : NULL, args, nargs);
             if (!strncmp(n, "try_", 4)) e->try_ = true;
             if (resolve_scalar(a, e, err)) return -1;

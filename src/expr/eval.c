@@ -139,6 +139,7 @@ static void scatter(cn_vector *dst, const ev *src, const uint16_t *rows, int m, 
         int s = EVI(src, j);
         if (cn_vec_valid(&src->v, s)) {
             copy_cell(dst, rows[j], &src->v, s);
+            cn_vec_set_valid(dst, rows[j]);
         } else {
             cn_vec_set_null(dst, rows[j], a);
         }
