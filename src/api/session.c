@@ -143,8 +143,10 @@ static void tb_row(table_builder *tb, const char **vals)
     if (!tb->cur || tb->cur->count == CN_BATCH_SIZE) {
         tb->cur = cn_batch_new(r->arena, tb->ncols, tb->types, CN_BATCH_SIZE);
         tb->cur->count = 0;
-        r->batches = cn_arena_memdup(r->arena, r->batches, sizeof(cn_batch *) * (size_t)r->nbatches + sizeof(cn_batch *));
-        r->batches[r->nbatches++] = tb->cur;
+        cn_batch **nb = cn_arena_alloc(r->arena, sizeof(cn_batch *) * (size_t)(r->nbatches + 1));
+        if (r->nbatches) memcpy(nb, r->batches, sizeof(cn_batch *) * (size_t)r->nbatches);
+        nb[r->nbatches++] = tb->cur;
+        r->batches = nb;
     }
     int row = tb->cur->count++;
     for (int c = 0; c < tb->ncols; c++) {
