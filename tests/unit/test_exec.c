@@ -4,11 +4,8 @@
  * out by hand (joins of small tables with duplicates and NULL keys for every
  * join type and both build sides, aggregates with many groups, sorts with
  * NULL ordering / DESC / long strings / several keys, TopN with offsets,
- * limits across batch boundaries, selection vectors on inputs).
- *
- * Aggregate kernels (expr/agg.h) are provided by another layer; until they
- * land, weak stand-ins for SUM and COUNT over BIGINT below keep these tests
- * self-contained (the library's strong definitions win when linked).
+ * limits across batch boundaries, selection vectors on inputs). Aggregates
+ * use the real kernels of expr/agg.c.
  */
 #include <stdio.h>
 
@@ -18,71 +15,6 @@
 #include "unit.h"
 
 #define NUL INT64_MIN /* NULL marker in hand-written rows */
-
-/* ---- weak stand-ins for the aggregate kernels: SUM / COUNT of BIGINT ---- */
-__attribute__((weak)) int cn_agg_prepare(cn_agg *a, int func, cn_type in, bool is_star, cn_error *err)
-{
-    memset(a, 0, sizeof *a);
-    a->func = func;
-    a->is_star = is_star;
-    a->in_type = in;
-    a->out_type = cn_type_of(CN_BIGINT);
-    a->nstate = 1;
-    a->state_types[0] = cn_type_of(CN_BIGINT);
-    a->state_size = 16; /* value, has_value */
-    return 0;
-}
-__attribute__((weak)) void cn_agg_init(const cn_agg *a, char **states, int offset, int n)
-{
-    for (int i = 0; i < n; i++) memset(states[i] + offset, 0, 16);
-}
-__attribute__((weak)) int cn_agg_update(const cn_agg *a, char **states, int offset, const cn_vector *in, int n,
-                                        cn_arena *arena, cn_error *err)
-{
-    for (int i = 0; i < n; i++) {
-        int64_t *s = (int64_t *)(states[i] + offset);
-        if (a->func == CN_AGG_COUNT) {
-            if (!in || cn_vec_valid(in, i)) s[0]++;
-            s[1] = 1;
-        } else if (cn_vec_valid(in, i)) {
-            s[0] += ((const int64_t *)in->data)[i];
-            s[1] = 1;
-        }
-    }
-    return 0;
-}
-__attribute__((weak)) int cn_agg_merge(const cn_agg *a, char **states, int offset, const cn_vector *cols, int n,
-                                       cn_arena *arena, cn_error *err)
-{
-    for (int i = 0; i < n; i++) {
-        int64_t *s = (int64_t *)(states[i] + offset);
-        if (cn_vec_valid(&cols[0], i)) {
-            s[0] += ((const int64_t *)cols[0].data)[i];
-            s[1] = 1;
-        }
-    }
-    return 0;
-}
-static void standin_emit(const cn_agg *a, char **states, int offset, int n, cn_vector *out, int row0, cn_arena *arena)
-{
-    for (int i = 0; i < n; i++) {
-        int64_t *s = (int64_t *)(states[i] + offset);
-        ((int64_t *)out->data)[row0 + i] = s[0];
-        if (a->func != CN_AGG_COUNT && !s[1]) cn_vec_set_null(out, row0 + i, arena);
-        else cn_vec_set_valid(out, row0 + i);
-    }
-}
-__attribute__((weak)) void cn_agg_emit_partial(const cn_agg *a, char **states, int offset, int n, cn_vector *out_cols,
-                                               int row0, cn_arena *arena)
-{
-    standin_emit(a, states, offset, n, out_cols, row0, arena);
-}
-__attribute__((weak)) int cn_agg_finalize(const cn_agg *a, char **states, int offset, int n, cn_vector *out, int row0,
-                                          cn_arena *arena, cn_error *err)
-{
-    standin_emit(a, states, offset, n, out, row0, arena);
-    return 0;
-}
 
 /* ---- fixtures ---- */
 

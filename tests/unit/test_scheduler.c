@@ -64,7 +64,9 @@ static cn_pplan *union_of(cn_arena *a, int n, cn_pplan **in)
 {
     cn_pplan *u = cn_pplan_new(a, PP_UNION);
     u->ninputs = n;
-    u->inputs = in;
+    /* copied: callers may pass a compound literal that dies with their block */
+    u->inputs = cn_arena_calloc(a, sizeof(cn_pplan *) * (size_t)n);
+    memcpy(u->inputs, in, sizeof(cn_pplan *) * (size_t)n);
     u->nout = in[0]->nout;
     u->out = in[0]->out;
     u->nparts = 0;
@@ -189,28 +191,6 @@ static int run(cn_scheduler *s, cn_conf *c, cn_pplan *p, collected *out, cn_erro
     }
     cn_arena_free(oa);
     return rc;
-}
-
-/* A columns-only stand-in for the expression codec (expr/serde.c, tested in its own unit test), so
- * this test depends only on the scheduler's use of it. Weak: if the linker pulls the real codec
- * in for another reason, the real one is used (these plans only hold column references). */
-__attribute__((weak)) void cn_expr_write(cn_writer *w, const cn_expr *e)
-{
-    cn_put_u8(w, e->kind);
-    cn_put_u8(w, e->type.kind);
-    cn_put_svar(w, e->index);
-    cn_put_svar(w, e->id);
-}
-__attribute__((weak)) int cn_expr_read(cn_reader *r, cn_arena *a, cn_expr **out, cn_error *err)
-{
-    uint8_t kind = cn_get_u8(r), tk = cn_get_u8(r);
-    int64_t index = cn_get_svar(r), id = cn_get_svar(r);
-    if (cn_reader_check(r, "expression", err) != 0) return -1;
-    if (kind != CN_EX_COL || tk >= CN_KIND_COUNT || index < 0 || index > 1000)
-        return cn_error_setf_detail(err, "INTERNAL_ERROR", "corrupt expression");
-    *out = cn_expr_col(a, id, "c", cn_type_of((cn_kind)tk), true);
-    (*out)->index = (int)index;
-    return 0;
 }
 
 /* ------------------------------------------------------------- serde */
