@@ -122,16 +122,20 @@ static int reorder_group(opt *o, cn_lplan **pp, bool *changed)
     joined[start] = true;
     cn_lplan *cur = g.rel[start];
     for (int step = 1; step < g.nrel; step++) {
+        /* prefer a relation connected by an equality (an equi-join), then one connected by
+         * any predicate (a theta join), and only then a cross join */
         int best = -1;
-        for (int i = 0; i < g.nrel; i++) {
-            if (joined[i]) continue;
-            bool conn = false;
-            for (int c = 0; c < g.nconj && !conn; c++)
-                if (usable[c] && !used[c] && (touch[c] & (1ull << i)) && (touch[c] & have) &&
-                    (touch[c] & ~(have | (1ull << i))) == 0)
-                    conn = true;
-            if (conn && (best < 0 || size_of(g.rel[i]) < size_of(g.rel[best]))) best = i;
-        }
+        for (int pass = 0; pass < 2 && best < 0; pass++)
+            for (int i = 0; i < g.nrel; i++) {
+                if (joined[i]) continue;
+                bool conn = false;
+                for (int c = 0; c < g.nconj && !conn; c++)
+                    if (usable[c] && !used[c] && (touch[c] & (1ull << i)) && (touch[c] & have) &&
+                        (touch[c] & ~(have | (1ull << i))) == 0 &&
+                        (pass == 1 || (g.conj[c]->kind == CN_EX_CALL && g.conj[c]->func == CN_FN_EQ)))
+                        conn = true;
+                if (conn && (best < 0 || size_of(g.rel[i]) < size_of(g.rel[best]))) best = i;
+            }
         if (best < 0) {
             /* no connected relation: the smallest remaining (cross join) */
             for (int i = 0; i < g.nrel; i++)
