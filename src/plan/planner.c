@@ -478,6 +478,7 @@ static int prepare_aggs(planner *p, int naggs, cn_expr **aggs, cn_agg **out, cn_
         cn_type in = ag->nargs > 0 ? ag->args[0]->type : cn_type_of(CN_NULL);
         if (cn_agg_prepare(&pr[i], ag->func, in, ag->is_star, err) != 0) return -1;
         pr[i].distinct = ag->distinct;
+        pr[i].legacy = !cn_conf_get_bool(p->ctx->conf, "spark.sql.ansi.enabled");
     }
     *out = pr;
     return 0;
