@@ -15,17 +15,6 @@
 #include "types/value.h"
 #include "unit.h"
 
-/* unit.h's TEST(name) expands its parameter inside `.name`; redefine it locally until fixed. */
-#undef TEST
-#define TEST(tn_)                                                               \
-    static void test_##tn_(int *unit_failed_);                                  \
-    __attribute__((constructor)) static void unit_reg_##tn_(void)               \
-    {                                                                           \
-        unit_tests[unit_ntests].name = #tn_;                                    \
-        unit_tests[unit_ntests++].fn = test_##tn_;                              \
-    }                                                                           \
-    static void test_##tn_(int *unit_failed_)
-
 static char tmpdir[256];
 
 static void setup(void)

@@ -9,18 +9,6 @@
 #include "datagen/tpch.h"
 #include "unit.h"
 
-/* unit.h's TEST names its parameter `name`, which also rewrites the `.name`
- * field; register tests with a parameter name that cannot collide. */
-#undef TEST
-#define TEST(tname)                                                             \
-    static void test_##tname(int *unit_failed_);                                \
-    __attribute__((constructor)) static void unit_reg_##tname(void)             \
-    {                                                                           \
-        unit_tests[unit_ntests].name = #tname;                                  \
-        unit_tests[unit_ntests++].fn = test_##tname;                            \
-    }                                                                           \
-    static void test_##tname(int *unit_failed_)
-
 #include <stdio.h>
 #include <unistd.h>
 

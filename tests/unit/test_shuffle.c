@@ -19,17 +19,6 @@
 #include "storage/memory.h"
 #include "unit.h"
 
-/* unit.h's TEST(name) expands its parameter inside `.name`; redefine it locally until fixed. */
-#undef TEST
-#define TEST(tn_)                                                               \
-    static void test_##tn_(int *unit_failed_);                                  \
-    __attribute__((constructor)) static void unit_reg_##tn_(void)               \
-    {                                                                           \
-        unit_tests[unit_ntests].name = #tn_;                                    \
-        unit_tests[unit_ntests++].fn = test_##tn_;                              \
-    }                                                                           \
-    static void test_##tn_(int *unit_failed_)
-
 TEST(murmur3_spark_documented_values)
 {
     CHECK_INT((int32_t)cn_murmur3_bytes("ABC", 3, 42), -757602832);

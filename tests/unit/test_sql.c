@@ -11,18 +11,6 @@
  */
 #include "unit.h"
 
-/* unit.h's TEST names its parameter `name`, which also rewrites the `.name`
- * field; register tests with a parameter name that cannot collide. */
-#undef TEST
-#define TEST(tn_)                                                               \
-    static void test_##tn_(int *unit_failed_);                                  \
-    __attribute__((constructor)) static void unit_reg_##tn_(void)               \
-    {                                                                           \
-        unit_tests[unit_ntests].name = #tn_;                                    \
-        unit_tests[unit_ntests++].fn = test_##tn_;                              \
-    }                                                                           \
-    static void test_##tn_(int *unit_failed_)
-
 #include "base/arena.h"
 #include "base/error.h"
 #include "sql/ast.h"

@@ -18,17 +18,6 @@
 #include "storage/memory.h"
 #include "unit.h"
 
-/* unit.h's TEST(name) expands its parameter inside `.name`; redefine it locally until fixed. */
-#undef TEST
-#define TEST(tn_)                                                               \
-    static void test_##tn_(int *unit_failed_);                                  \
-    __attribute__((constructor)) static void unit_reg_##tn_(void)               \
-    {                                                                           \
-        unit_tests[unit_ntests].name = #tn_;                                    \
-        unit_tests[unit_ntests++].fn = test_##tn_;                              \
-    }                                                                           \
-    static void test_##tn_(int *unit_failed_)
-
 static cn_type all_types[] = {
     {CN_BOOLEAN, 0, 0, 0}, {CN_TINYINT, 0, 0, 0}, {CN_SMALLINT, 0, 0, 0}, {CN_INT, 0, 0, 0},
     {CN_BIGINT, 0, 0, 0},  {CN_FLOAT, 0, 0, 0},   {CN_DOUBLE, 0, 0, 0},   {CN_DECIMAL, 12, 2, 0},

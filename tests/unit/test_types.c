@@ -11,17 +11,6 @@
 #include "types/vector.h"
 #include "unit.h"
 
-/* unit.h's TEST(name) expands its parameter inside `.name`; redefine it locally until fixed. */
-#undef TEST
-#define TEST(tn_)                                                               \
-    static void test_##tn_(int *unit_failed_);                                  \
-    __attribute__((constructor)) static void unit_reg_##tn_(void)               \
-    {                                                                           \
-        unit_tests[unit_ntests].name = #tn_;                                    \
-        unit_tests[unit_ntests++].fn = test_##tn_;                              \
-    }                                                                           \
-    static void test_##tn_(int *unit_failed_)
-
 static const char *tname(cn_type t)
 {
     static char buf[8][64];
