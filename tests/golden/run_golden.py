@@ -168,7 +168,10 @@ def main():
                 print('  ' + note)
             tp += p
             tf += n - p
-    print('golden: %d passed, %d failed' % (tp, tf))
+    if strict:
+        print('golden: %d passed, %d failed' % (tp, tf))
+    else:  # a report: worded so CI does not read it as the suite's result line
+        print('report: %d of %d queries pass' % (tp, tp + tf))
     sys.exit(1 if strict and tf else 0)
 
 
