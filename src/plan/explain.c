@@ -16,32 +16,6 @@
 #include <stdio.h>
 #include <strings.h>
 
-static const char *join_name(cn_join_type t)
-{
-    switch (t) {
-    case JOIN_INNER: return "Inner";
-    case JOIN_LEFT: return "LeftOuter";
-    case JOIN_RIGHT: return "RightOuter";
-    case JOIN_FULL: return "FullOuter";
-    case JOIN_LEFT_SEMI: return "LeftSemi";
-    case JOIN_LEFT_ANTI: return "LeftAnti";
-    case JOIN_CROSS: return "Cross";
-    }
-    return "?";
-}
-
-static void attr(cn_strbuf *sb, const cn_attr *a) { cn_sb_printf(sb, "%s#%lld", a->name, (long long)a->id); }
-
-static void attr_list(cn_strbuf *sb, const cn_attr *a, int n, const char *sep)
-{
-    cn_sb_putc(sb, '[');
-    for (int i = 0; i < n; i++) {
-        if (i) cn_sb_puts(sb, sep);
-        attr(sb, &a[i]);
-    }
-    cn_sb_putc(sb, ']');
-}
-
 static void expr_list(cn_strbuf *sb, cn_expr *const *e, int n)
 {
     for (int i = 0; i < n; i++) {
@@ -66,11 +40,11 @@ static void named_list(cn_strbuf *sb, cn_expr *const *e, const cn_attr *out, int
     for (int i = 0; i < n; i++) {
         if (i) cn_sb_puts(sb, ", ");
         if (e[i]->kind == CN_EX_COL && e[i]->id == out[i].id) {
-            attr(sb, &out[i]);
+            cn_attr_explain(sb, &out[i]);
         } else {
             cn_expr_explain(e[i], sb);
             cn_sb_puts(sb, " AS ");
-            attr(sb, &out[i]);
+            cn_attr_explain(sb, &out[i]);
         }
     }
 }
@@ -136,7 +110,7 @@ static void node_string(cn_strbuf *sb, const cn_pplan *p, const cn_pplan *parent
     switch (p->kind) {
     case PP_CSV_SCAN: {
         cn_sb_puts(sb, "FileScan csv ");
-        attr_list(sb, p->out, p->nout, ",");
+        cn_attrs_explain(sb, p->out, p->nout, ",");
         cn_sb_puts(sb, " Batched: false, DataFilters: [");
         expr_list(sb, p->filters, p->nfilters);
         const char *path = NULL;
@@ -167,12 +141,12 @@ static void node_string(cn_strbuf *sb, const cn_pplan *p, const cn_pplan *parent
     }
     case PP_CACHE_SCAN:
         cn_sb_puts(sb, "InMemoryTableScan ");
-        attr_list(sb, p->out, p->nout, ", ");
+        cn_attrs_explain(sb, p->out, p->nout, ", ");
         break;
     case PP_LOCAL_SCAN:
         cn_sb_puts(sb, "LocalTableScan ");
         if (p->nrows == 0) cn_sb_puts(sb, "<empty>, ");
-        attr_list(sb, p->out, p->nout, ", ");
+        cn_attrs_explain(sb, p->out, p->nout, ", ");
         break;
     case PP_FILTER:
         cn_sb_puts(sb, "Filter ");
@@ -206,7 +180,7 @@ static void node_string(cn_strbuf *sb, const cn_pplan *p, const cn_pplan *parent
         } else {
             for (int i = 0; i < p->nout; i++) {
                 if (i) cn_sb_putc(sb, ',');
-                attr(sb, &p->out[i]);
+                cn_attr_explain(sb, &p->out[i]);
             }
         }
         cn_sb_puts(sb, "])");
@@ -223,7 +197,7 @@ static void node_string(cn_strbuf *sb, const cn_pplan *p, const cn_pplan *parent
         key_list(sb, p->left_keys, p->njoin_keys);
         cn_sb_puts(sb, ", ");
         key_list(sb, p->right_keys, p->njoin_keys);
-        cn_sb_printf(sb, ", %s", join_name(p->join_type));
+        cn_sb_printf(sb, ", %s", cn_join_type_name(p->join_type));
         if (p->kind == PP_HASH_JOIN) cn_sb_printf(sb, ", %s", p->build_right ? "BuildRight" : "BuildLeft");
         if (p->cond) {
             cn_sb_puts(sb, ", ");
@@ -233,7 +207,7 @@ static void node_string(cn_strbuf *sb, const cn_pplan *p, const cn_pplan *parent
         break;
     case PP_NL_JOIN:
         cn_sb_printf(sb, "BroadcastNestedLoopJoin %s, %s", p->build_right ? "BuildRight" : "BuildLeft",
-                     join_name(p->join_type));
+                     cn_join_type_name(p->join_type));
         if (p->cond) {
             cn_sb_puts(sb, ", ");
             cn_expr_explain(p->cond, sb);

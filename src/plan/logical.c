@@ -138,7 +138,7 @@ cn_lplan *cn_lplan_fresh_copy(cn_arena *a, const cn_lplan *p)
 
 /* --------------------------------------------------------------- explain */
 
-static const char *join_name(cn_join_type t)
+const char *cn_join_type_name(cn_join_type t)
 {
     switch (t) {
     case JOIN_INNER: return "Inner";
@@ -152,14 +152,14 @@ static const char *join_name(cn_join_type t)
     return "?";
 }
 
-static void attr(cn_strbuf *sb, const cn_attr *a) { cn_sb_printf(sb, "%s#%lld", a->name, (long long)a->id); }
+void cn_attr_explain(cn_strbuf *sb, const cn_attr *a) { cn_sb_printf(sb, "%s#%lld", a->name, (long long)a->id); }
 
-static void attrs(cn_strbuf *sb, const cn_attr *a, int n, const char *sep)
+void cn_attrs_explain(cn_strbuf *sb, const cn_attr *a, int n, const char *sep)
 {
     cn_sb_putc(sb, '[');
     for (int i = 0; i < n; i++) {
         if (i) cn_sb_puts(sb, sep);
-        attr(sb, &a[i]);
+        cn_attr_explain(sb, &a[i]);
     }
     cn_sb_putc(sb, ']');
 }
@@ -171,11 +171,11 @@ static void named(cn_strbuf *sb, cn_expr *const *e, const cn_attr *out, int n)
     for (int i = 0; i < n; i++) {
         if (i) cn_sb_puts(sb, ", ");
         if (e[i]->kind == CN_EX_COL && e[i]->id == out[i].id) {
-            attr(sb, &out[i]);
+            cn_attr_explain(sb, &out[i]);
         } else {
             cn_expr_explain(e[i], sb);
             cn_sb_puts(sb, " AS ");
-            attr(sb, &out[i]);
+            cn_attr_explain(sb, &out[i]);
         }
     }
     cn_sb_putc(sb, ']');
@@ -186,7 +186,7 @@ static void node_string(const cn_lplan *p, cn_strbuf *sb)
     switch (p->kind) {
     case LP_SCAN: {
         cn_sb_puts(sb, "Relation ");
-        attrs(sb, p->out, p->nout, ",");
+        cn_attrs_explain(sb, p->out, p->nout, ",");
         cn_sb_printf(sb, " %s", p->view && p->view->source && p->view->source->format ? p->view->source->format
                                                                                           : "csv");
         break;
@@ -194,11 +194,11 @@ static void node_string(const cn_lplan *p, cn_strbuf *sb)
     case LP_LOCAL:
         cn_sb_puts(sb, "LocalRelation ");
         if (p->nrows == 0) cn_sb_puts(sb, "<empty>, ");
-        attrs(sb, p->out, p->nout, ", ");
+        cn_attrs_explain(sb, p->out, p->nout, ", ");
         break;
     case LP_CACHED:
         cn_sb_puts(sb, "InMemoryRelation ");
-        attrs(sb, p->out, p->nout, ", ");
+        cn_attrs_explain(sb, p->out, p->nout, ", ");
         cn_sb_puts(sb, ", StorageLevel(disk, memory, deserialized, 1 replicas)");
         break;
     case LP_FILTER:
@@ -219,7 +219,7 @@ static void node_string(const cn_lplan *p, cn_strbuf *sb)
         named(sb, p->exprs, p->out, p->nexprs);
         break;
     case LP_JOIN:
-        cn_sb_printf(sb, "Join %s", join_name(p->join_type));
+        cn_sb_printf(sb, "Join %s", cn_join_type_name(p->join_type));
         if (p->cond) {
             cn_sb_puts(sb, ", ");
             cn_expr_explain(p->cond, sb);

@@ -95,6 +95,11 @@ struct cn_lplan {
 cn_lplan *cn_lplan_new(cn_arena *a, cn_lkind kind, int nchildren);
 /* Print the tree in Spark's logical plan layout ("Project [a#1, b#2]" / "+- Filter ..."). */
 void cn_lplan_explain(const cn_lplan *p, cn_strbuf *sb);
+/* EXPLAIN pieces shared by the logical and physical printers: "Inner", "LeftOuter", ...;
+ * "name#id"; "[a#1, b#2]" with the given separator. */
+const char *cn_join_type_name(cn_join_type t);
+void cn_attr_explain(cn_strbuf *sb, const cn_attr *a);
+void cn_attrs_explain(cn_strbuf *sb, const cn_attr *a, int n, const char *sep);
 /* Next unique attribute id (process-wide, thread-safe). */
 int64_t cn_next_attr_id(void);
 
