@@ -16,12 +16,15 @@
 #include "plan/analyzer_internal.h"
 #include "plan/opt_internal.h"
 
+#include "base/config.h"
+
 #include <ctype.h>
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 
 /* ------------------------------------------------------------------ errors */
 
@@ -57,6 +60,13 @@ static char *ordinal_word(az *z, int i)
                               "tenth"};
     if (i >= 0 && i < 10) return (char *)w[i];
     return cn_arena_printf(z->a, "%dth", i + 1);
+}
+
+bool az_conf_bool(az *z, const char *key, bool dflt)
+{
+    const char *v = z->ctx->conf ? cn_conf_get(z->ctx->conf, key) : NULL;
+    if (!v) return dflt;
+    return !strcasecmp(v, "true");
 }
 
 /* ------------------------------------------------------------------ scopes */
@@ -226,6 +236,30 @@ static int table_relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **ou
     return 0;
 }
 
+/* A copy of e with current_timestamp() / current_date() replaced by their values. */
+static cn_expr *fold_current_time(az *z, cn_expr *e)
+{
+    if (e->kind == CN_EX_CALL && e->nargs == 0 &&
+        (e->func == CN_FN_CURRENT_TIMESTAMP || e->func == CN_FN_CURRENT_DATE)) {
+        cn_value v;
+        if (az_fold(z, e, &v) != 0) {
+            cn_error_clear(z->err);
+            return e;
+        }
+        v.type = e->type;
+        cn_expr *l = cn_expr_lit(z->a, v);
+        l->start = e->start;
+        l->stop = e->stop;
+        return l;
+    }
+    if (e->nargs == 0 || e->kind == CN_EX_SUBQUERY) return e;
+    cn_expr *c = cn_arena_alloc(z->a, sizeof *c);
+    *c = *e;
+    c->args = cn_arena_alloc(z->a, sizeof(cn_expr *) * (size_t)e->nargs);
+    for (int i = 0; i < e->nargs; i++) c->args[i] = fold_current_time(z, e->args[i]);
+    return c;
+}
+
 /* VALUES (...), (...) [AS t(a, b)] */
 static int values_relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **out)
 {
@@ -248,6 +282,10 @@ static int values_relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **o
             const cn_ast *cell = n->u.values.rows[r].items[c];
             if (az_expr(z, &ec, cell, &cells[r][c]) != 0) return -1;
             cn_expr *e = cells[r][c];
+            /* current_timestamp() / now() / current_date() are evaluated at analysis, as
+             * Spark's inline tables do */
+            if (!cn_expr_is_foldable(e) && !cn_expr_has_agg(e) && !cn_expr_has_subquery(e))
+                cells[r][c] = e = fold_current_time(z, e);
             if (!cn_expr_is_foldable(e) || cn_expr_has_agg(e) || cn_expr_has_subquery(e))
                 return az_error_at(z, cell, "INVALID_INLINE_TABLE.CANNOT_EVALUATE_EXPRESSION_IN_INLINE_TABLE", "expr",
                                    az_sql_quoted(z, e), NULL);
@@ -611,12 +649,23 @@ static int select_block(az *z, const cn_ast *sel, az_scope *outer, az_select_out
         p->est_rows = 1;
         scope = scope_new(z, outer);
     }
-    if (sel->u.select.where) {
+    const cn_ast *wheres[2] = {sel->u.select.where, NULL};
+    if (sel->u.select.having && sel->u.select.group_by.n == 0 && !sel->u.select.group_by_all &&
+        az_conf_bool(z, "spark.sql.legacy.parser.havingWithoutGroupByAsWhere", false)) {
+        /* legacy: HAVING without GROUP BY is a WHERE */
+        cn_ast *s2 = cn_arena_alloc(z->a, sizeof *s2);
+        *s2 = *sel;
+        wheres[1] = sel->u.select.having;
+        s2->u.select.having = NULL;
+        sel = s2;
+    }
+    for (int w = 0; w < 2; w++) {
+        if (!wheres[w]) continue;
         az_ectx ec;
         memset(&ec, 0, sizeof ec);
         ec.scope = scope;
         cn_expr *c;
-        if (az_expr(z, &ec, sel->u.select.where, &c) != 0) return -1;
+        if (az_expr(z, &ec, wheres[w], &c) != 0) return -1;
         if (cn_expr_has_agg(c)) {
             /* list the aggregate calls */
             cn_strbuf sb;
@@ -640,7 +689,7 @@ static int select_block(az *z, const cn_ast *sel, az_scope *outer, az_select_out
         }
         if (c->type.kind != CN_BOOLEAN && c->type.kind != CN_NULL) {
             char buf[64];
-            return az_error_at(z, sel->u.select.where, "DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN", "sqlExpr",
+            return az_error_at(z, wheres[w], "DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN", "sqlExpr",
                                az_sql_quoted(z, c), "filter", az_sql_quoted(z, c), "type",
                                cn_arena_printf(z->a, "\"%s\"", cn_type_sql_name(c->type, buf, sizeof buf)), NULL);
         }
@@ -726,7 +775,7 @@ static int order_by(az *z, const cn_ast *q, az_select_out *so, cn_lplan *body, a
         orders[k].desc = it->desc;
         orders[k].nulls_first = it->nulls == 0 ? !it->desc : it->nulls == 1;
         cn_expr *e;
-        if (is_ordinal(it->expr)) {
+        if (is_ordinal(it->expr) && az_conf_bool(z, "spark.sql.orderByOrdinal", true)) {
             long long idx = strtoll(it->expr->u.lit.text, NULL, 10);
             if (idx < 1 || idx > nvis)
                 return az_error_at(z, it->expr, "ORDER_BY_POS_OUT_OF_RANGE", "index",
@@ -988,6 +1037,9 @@ int cn_analyze(cn_analyze_ctx *ctx, const cn_ast *query, cn_lplan **out, cn_erro
     z.a = ctx->arena;
     z.err = err;
     z.next_subq = 1;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    z.now_micros = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
     const cn_ast *q = query;
     if (q->kind == AST_QUERY_STMT) q = q->u.stmt.query;
     return az_query(&z, q, NULL, out);

@@ -265,6 +265,7 @@ int az_select_items(az *z, const cn_ast *sel, cn_lplan *in, az_scope *scope, az_
         int ng = sel->u.select.group_by.n;
         cn_expr **groups = cn_arena_calloc(z->a, sizeof(cn_expr *) * (size_t)(ng + n + 1));
         int g = 0;
+        cn_expr *const_group = NULL;
         if (sel->u.select.group_by_all) {
             for (int i = 0; i < n; i++)
                 if (!cn_expr_has_agg(items[i]) && !cn_expr_is_foldable(items[i])) groups[g++] = items[i];
@@ -276,7 +277,7 @@ int az_select_items(az *z, const cn_ast *sel, cn_lplan *in, az_scope *scope, az_
                  !strcasecmp(ga->u.func.name, "grouping_sets")))
                 return az_error_at(z, ga, "UNSUPPORTED_FEATURE", "detail", "GROUPING SETS, CUBE and ROLLUP", NULL);
             cn_expr *e;
-            if (is_ordinal(ga)) {
+            if (is_ordinal(ga) && az_conf_bool(z, "spark.sql.groupByOrdinal", true)) {
                 long long idx = strtoll(ga->u.lit.text, NULL, 10);
                 if (idx < 1 || idx > n)
                     return az_error_at(z, ga, "GROUP_BY_POS_OUT_OF_RANGE", "index", cn_arena_printf(z->a, "%lld", idx),
@@ -290,7 +291,7 @@ int az_select_items(az *z, const cn_ast *sel, cn_lplan *in, az_scope *scope, az_
                 memset(&gc, 0, sizeof gc);
                 gc.scope = scope;
                 gc.agg_ok = true;
-                gc.alias_mode = 1;
+                gc.alias_mode = az_conf_bool(z, "spark.sql.groupByAliases", true) ? 1 : 0;
                 gc.nalias = n;
                 gc.alias_names = names;
                 gc.alias_exprs = items;
@@ -307,12 +308,18 @@ int az_select_items(az *z, const cn_ast *sel, cn_lplan *in, az_scope *scope, az_
                     return az_error_at(z, ga, "GROUP_BY_AGGREGATE", "sqlExpr", az_sql_quoted(z, f), NULL);
                 }
             }
-            if (cn_expr_is_foldable(e)) continue; /* GROUP BY a constant groups nothing */
+            if (cn_expr_is_foldable(e)) {
+                /* GROUP BY a constant groups nothing, but it is still a grouped aggregate (no
+                 * row for an empty input): keep one constant when nothing else groups */
+                if (!const_group) const_group = e;
+                continue;
+            }
             bool dup = false;
             for (int k = 0; k < g; k++)
                 if (cn_expr_equal(groups[k], e)) dup = true;
             if (!dup) groups[g++] = e;
         }
+        if (g == 0 && const_group) groups[g++] = const_group;
         ag->ngroups = g;
         ag->groups = groups;
         ag->nexprs = ag->nout = n;

@@ -218,7 +218,7 @@ int az_fold(az *z, cn_expr *e, cn_value *out)
     ec.arena = z->a;
     ec.timezone = conf_tz(z);
     ec.ansi = z->ctx->conf ? cn_conf_get_bool(z->ctx->conf, "spark.sql.ansi.enabled") : true;
-    ec.now_micros = 0;
+    ec.now_micros = z->now_micros;
     return cn_expr_eval_const(e, &ec, out, z->err);
 }
 
@@ -735,6 +735,44 @@ static int resolve_list(az *z, az_ectx *ec, const cn_ast_list *l, cn_expr ***out
     return 0;
 }
 
+static bool has_star_arg(const cn_ast_list *l)
+{
+    for (int i = 0; i < l->n; i++)
+        if (l->items[i]->kind == AST_STAR) return true;
+    return false;
+}
+
+/* Arguments with `*` / `t.*` expanded to the scope's columns (count(t.*), count(DISTINCT *)). */
+static int expand_star_args(az *z, az_ectx *ec, const cn_ast_list *l, cn_expr ***out, int *nout)
+{
+    int cap = l->n + 1;
+    for (int i = 0; i < l->n; i++)
+        if (l->items[i]->kind == AST_STAR && ec->scope) cap += ec->scope->n;
+    cn_expr **v = cn_arena_alloc(z->a, sizeof(cn_expr *) * (size_t)cap);
+    int n = 0;
+    for (int i = 0; i < l->n; i++) {
+        const cn_ast *it = l->items[i];
+        if (it->kind != AST_STAR) {
+            if (az_expr(z, ec, it, &v[n++]) != 0) return -1;
+            continue;
+        }
+        const cn_name *q = &it->u.star.qualifier;
+        int before = n;
+        for (int k = 0; ec->scope && k < ec->scope->n; k++) {
+            const az_ent *e = &ec->scope->e[k];
+            if (e->hidden) continue;
+            if (q->n > 0 && !(e->a.qualifier && !strcasecmp(e->a.qualifier, q->parts[q->n - 1]))) continue;
+            v[n++] = az_col(z, &e->a);
+        }
+        if (n == before)
+            return az_error_at(z, it, "CANNOT_RESOLVE_STAR_EXPAND", "targetString", cn_name_quoted(z->a, q),
+                               "columns", "", NULL);
+    }
+    *out = v;
+    *nout = n;
+    return 0;
+}
+
 static int resolve_func(az *z, az_ectx *ec, const cn_ast *n, cn_expr **out)
 {
     char *name = cn_arena_strdup(z->a, n->u.func.name ? n->u.func.name : "");
@@ -746,11 +784,30 @@ static int resolve_func(az *z, az_ectx *ec, const cn_ast *n, cn_expr **out)
         if (ec->in_agg) {
             return az_error_at(z, n, "NESTED_AGGREGATE_FUNCTION", NULL);
         }
+        bool is_count = !strcmp(name, "count");
+        if (is_count && !n->u.func.is_star && n->u.func.args.n == 0 &&
+            !az_conf_bool(z, "spark.sql.legacy.allowParameterlessCount", false))
+            return az_error_at(z, n, "WRONG_NUM_ARGS.WITH_SUGGESTION", "functionName", "`count`", "expectedNum",
+                               " >= 1", "actualNum", "0", "legacyNum", "0", "legacyConfKey",
+                               "\"spark.sql.legacy.allowParameterlessCount\"", "legacyConfValue", "\"true\"", NULL);
         bool save = ec->in_agg;
         ec->in_agg = true;
         cn_expr **args = NULL;
         int nargs = n->u.func.args.n;
-        int rc = resolve_list(z, ec, &n->u.func.args, &args);
+        int rc;
+        if (is_count && has_star_arg(&n->u.func.args)) {
+            /* count(t.*) / count(DISTINCT *) / count(t.*, t.*): the star's columns as arguments */
+            const cn_ast *a0 = n->u.func.args.items[0];
+            if (nargs == 1 && a0->kind == AST_STAR && a0->u.star.qualifier.n == 1 && !n->u.func.distinct &&
+                !az_conf_bool(z, "spark.sql.legacy.allowStarWithSingleTableIdentifierInCount", false)) {
+                ec->in_agg = save;
+                return az_error_at(z, n, "_LEGACY_ERROR_TEMP_1021", "targetString", a0->u.star.qualifier.parts[0],
+                                   NULL);
+            }
+            rc = expand_star_args(z, ec, &n->u.func.args, &args, &nargs);
+        } else {
+            rc = resolve_list(z, ec, &n->u.func.args, &args);
+        }
         cn_expr *filter = NULL;
         if (rc == 0 && n->u.func.filter) rc = az_expr(z, ec, n->u.func.filter, &filter);
         ec->in_agg = save;
@@ -1056,6 +1113,7 @@ int az_expr(az *z, az_ectx *ec, const cn_ast *n, cn_expr **out)
         if (az_expr(z, ec, n->u.extract.arg, &a) != 0) return -1;
         return call1(z, n, fn, a, out);
     }
+    case AST_ALIAS: return az_expr(z, ec, n->u.alias.arg, out); /* `1 AS one` in a VALUES cell */
     case AST_PAREN_LIST:
         if (n->u.list.n == 1) return az_expr(z, ec, n->u.list.items[0], out);
         return az_error_at(z, n, "UNSUPPORTED_FEATURE", "detail", "row constructors outside IN", NULL);

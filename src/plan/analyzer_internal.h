@@ -40,7 +40,11 @@ typedef struct az {
     int64_t next_subq;
     /* a CTE being defined: references to it inside its own body are unknown */
     az_scope *outer_for_subq; /* scope passed to subqueries being analyzed */
+    int64_t now_micros;       /* current_timestamp() of the statement (inline tables fold it) */
 } az;
+
+/* A boolean session setting (Spark SQL conf; unknown keys read as dflt). */
+bool az_conf_bool(az *z, const char *key, bool dflt);
 
 /* How an expression is being resolved. */
 typedef struct az_ectx {
