@@ -34,6 +34,7 @@ void cn_sortkey_layout_init(cn_sortkey_layout *L, int nkeys, const cn_sort_key *
     L->nulls_first = cn_arena_calloc(a, n);
     L->types = cn_arena_calloc(a, n * sizeof(cn_type));
     L->offset = cn_arena_calloc(a, n * sizeof(int));
+    L->strkeys = cn_arena_calloc(a, n * sizeof(int));
     int off = 0;
     for (int k = 0; k < nkeys; k++) {
         L->desc[k] = orders[k].desc;
@@ -41,9 +42,14 @@ void cn_sortkey_layout_init(cn_sortkey_layout *L, int nkeys, const cn_sort_key *
         L->types[k] = types[k];
         L->offset[k] = off;
         off += 1 + key_bytes(types[k]);
-        if (cn_type_phys(types[k]) == CN_PHYS_STR) L->tiebreak = true;
+        if (cn_type_phys(types[k]) == CN_PHYS_STR) {
+            if (!L->tiebreak) L->exact = off;
+            L->tiebreak = true;
+            L->strkeys[L->nstr++] = k;
+        }
     }
     L->width = off;
+    if (!L->tiebreak) L->exact = off;
     L->stride = (off + 4 + 3) & ~3;
 }
 
@@ -158,40 +164,58 @@ static int cmp_f64(double a, double b)
     return CMPV(a, b);
 }
 
-int cn_sortkey_cmp_rows(const cn_sortkey_layout *L, uint32_t a, uint32_t b)
+/* Compare the full values of key k of rowstore rows a and b. */
+static int cmp_key_rows(const cn_sortkey_layout *L, int k, uint32_t a, uint32_t b)
 {
     const cn_rowstore *rs = L->rs;
+    int col = L->cols[k];
+    bool va = cn_rowstore_valid(rs, col, a), vb = cn_rowstore_valid(rs, col, b);
+    if (!va || !vb) {
+        if (va == vb) return 0;
+        int c = !va ? -1 : 1; /* NULL first */
+        return L->nulls_first[k] ? c : -c;
+    }
+    const void *d = rs->cols[col].data;
+    int c = 0;
+    switch (cn_type_phys(L->types[k])) {
+    case CN_PHYS_U8: c = CMPV(((const uint8_t *)d)[a], ((const uint8_t *)d)[b]); break;
+    case CN_PHYS_I8: c = CMPV(((const int8_t *)d)[a], ((const int8_t *)d)[b]); break;
+    case CN_PHYS_I16: c = CMPV(((const int16_t *)d)[a], ((const int16_t *)d)[b]); break;
+    case CN_PHYS_I32: c = CMPV(((const int32_t *)d)[a], ((const int32_t *)d)[b]); break;
+    case CN_PHYS_I64: c = CMPV(((const int64_t *)d)[a], ((const int64_t *)d)[b]); break;
+    case CN_PHYS_I128: c = CMPV(((const __int128 *)d)[a], ((const __int128 *)d)[b]); break;
+    case CN_PHYS_F32: c = cmp_f64(((const float *)d)[a], ((const float *)d)[b]); break;
+    case CN_PHYS_F64: c = cmp_f64(((const double *)d)[a], ((const double *)d)[b]); break;
+    case CN_PHYS_STR: c = cn_str_cmp(&((const cn_str *)d)[a], &((const cn_str *)d)[b]); break;
+    }
+    return L->desc[k] ? -c : c;
+}
+
+int cn_sortkey_cmp_rows(const cn_sortkey_layout *L, uint32_t a, uint32_t b)
+{
     for (int k = 0; k < L->nkeys; k++) {
-        int col = L->cols[k];
-        bool va = cn_rowstore_valid(rs, col, a), vb = cn_rowstore_valid(rs, col, b);
-        if (!va || !vb) {
-            if (va == vb) continue;
-            int c = !va ? -1 : 1; /* NULL first */
-            return L->nulls_first[k] ? c : -c;
-        }
-        const void *d = rs->cols[col].data;
-        int c = 0;
-        switch (cn_type_phys(L->types[k])) {
-        case CN_PHYS_U8: c = CMPV(((const uint8_t *)d)[a], ((const uint8_t *)d)[b]); break;
-        case CN_PHYS_I8: c = CMPV(((const int8_t *)d)[a], ((const int8_t *)d)[b]); break;
-        case CN_PHYS_I16: c = CMPV(((const int16_t *)d)[a], ((const int16_t *)d)[b]); break;
-        case CN_PHYS_I32: c = CMPV(((const int32_t *)d)[a], ((const int32_t *)d)[b]); break;
-        case CN_PHYS_I64: c = CMPV(((const int64_t *)d)[a], ((const int64_t *)d)[b]); break;
-        case CN_PHYS_I128: c = CMPV(((const __int128 *)d)[a], ((const __int128 *)d)[b]); break;
-        case CN_PHYS_F32: c = cmp_f64(((const float *)d)[a], ((const float *)d)[b]); break;
-        case CN_PHYS_F64: c = cmp_f64(((const double *)d)[a], ((const double *)d)[b]); break;
-        case CN_PHYS_STR: c = cn_str_cmp(&((const cn_str *)d)[a], &((const cn_str *)d)[b]); break;
-        }
-        if (c) return L->desc[k] ? -c : c;
+        int c = cmp_key_rows(L, k, a, b);
+        if (c) return c;
     }
     return 0;
 }
 
 int cn_sortkey_cmp(const cn_sortkey_layout *L, const uint8_t *a, const uint8_t *b)
 {
-    int c = memcmp(a, b, (size_t)L->width);
-    if (c || !L->tiebreak) return c;
-    return cn_sortkey_cmp_rows(L, cn_sortkey_row(L, a), cn_sortkey_row(L, b));
+    if (!L->tiebreak) return memcmp(a, b, (size_t)L->width);
+    /* memcmp up to the end of each string key's prefix, then that key's full values */
+    int start = 0;
+    for (int s = 0; s < L->nstr; s++) {
+        int k = L->strkeys[s], end = L->offset[k] + 1 + SORTKEY_STR_PREFIX;
+        int c = memcmp(a + start, b + start, (size_t)(end - start));
+        if (c) return c;
+        if (a[L->offset[k]] == 1) { /* both non-NULL (the NULL bytes are equal) */
+            c = cmp_key_rows(L, k, cn_sortkey_row(L, a), cn_sortkey_row(L, b));
+            if (c) return c;
+        }
+        start = end;
+    }
+    return memcmp(a + start, b + start, (size_t)(L->width - start));
 }
 
 /* ---- introsort over records ---- */
@@ -288,12 +312,14 @@ static void introsort_all(const cn_sortkey_layout *L, uint8_t *rec, int64_t n)
     introsort(L, rec, n, depth);
 }
 
-/* MSD radix sort on key byte `b`; small ranges and ranges equal on all key bytes go to introsort
- * (which only has to order by the remaining bytes / the tie-break). */
+/* MSD radix sort on key byte `b`; small ranges and ranges equal on all key bytes up to L->exact go
+ * to introsort (which only has to order by the remaining bytes / the full string values). Radix
+ * never looks past the first string key's prefix: bytes after it may only decide between rows
+ * whose full strings are equal. */
 static void radix(const cn_sortkey_layout *L, uint8_t *rec, uint8_t *tmp, int64_t n, int b)
 {
     int S = L->stride;
-    while (b < L->width && n > 64) {
+    while (b < L->exact && n > 64) {
         int64_t cnt[256] = {0};
         for (int64_t i = 0; i < n; i++) cnt[rec[i * S + b]]++;
         int nonzero = 0;

@@ -8,8 +8,12 @@
  * flipped, floats with Spark's total order: -0.0 == 0.0, NaN greatest,
  * strings as their first SORTKEY_STR_PREFIX bytes), with the value bytes
  * inverted for DESC. Keys whose encoding can lose information (long strings)
- * set `tiebreak`: records that compare equal are then compared on the full
- * values (cn_sortkey_cmp_rows).
+ * set `tiebreak`: a memcmp is then only trusted up to the end of each string
+ * key's prefix; when two records agree that far, the full string values are
+ * compared (on the rowstore) before any later key's bytes are looked at —
+ * otherwise a later key would decide between strings that differ only past
+ * the prefix. `exact` is the length of the key bytes memcmp may order
+ * without looking at the rows (through the first string key).
  *
  * A record is [width key bytes][uint32 row index]; cn_sortkey_sort sorts an
  * array of records in place (introsort, memcmp comparisons, tie-breaks on the
@@ -30,6 +34,9 @@ typedef struct cn_sortkey_layout {
     int width;       /* key bytes */
     int stride;      /* record bytes: width + 4, multiple of 4 */
     bool tiebreak;
+    int exact;       /* key bytes [0, exact) order exactly by memcmp: width, or the end of the first string key */
+    int nstr;        /* string keys, in key order */
+    int *strkeys;
     const cn_rowstore *rs; /* for tie-breaks */
     const int *cols;       /* rowstore column of key k */
 } cn_sortkey_layout;
@@ -48,7 +55,7 @@ static inline uint32_t cn_sortkey_row(const cn_sortkey_layout *L, const uint8_t 
 }
 /* Compare full key values of rowstore rows a and b (L->rs, L->cols). */
 int cn_sortkey_cmp_rows(const cn_sortkey_layout *L, uint32_t a, uint32_t b);
-/* Compare two records (memcmp, then tie-break). */
+/* Compare two records (memcmp segment by segment, full values of string keys whose prefixes tie). */
 int cn_sortkey_cmp(const cn_sortkey_layout *L, const uint8_t *a, const uint8_t *b);
 /* Sort n records in place. */
 void cn_sortkey_sort(const cn_sortkey_layout *L, uint8_t *rec, int64_t n);

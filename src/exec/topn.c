@@ -98,8 +98,10 @@ static int topn_consume(topn_op *s, cn_batch *b, cn_error *err)
         }
         uint16_t *sel = cn_arena_alloc(s->batch_arena, sizeof(uint16_t) * (size_t)n);
         int kept = 0;
+        /* only the bytes through the first string key's prefix order exactly (sortkey.h): past
+         * them a row might still beat the threshold on its full string, so keep it */
         for (int i = 0; i < n; i++) {
-            int c = memcmp(rec + (size_t)i * s->L.stride, s->thr, (size_t)s->L.width);
+            int c = memcmp(rec + (size_t)i * s->L.stride, s->thr, (size_t)s->L.exact);
             if (c < 0 || (c == 0 && s->L.tiebreak)) sel[kept++] = (uint16_t)cn_batch_row(b, i);
         }
         if (kept == 0) return 0;
