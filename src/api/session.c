@@ -426,11 +426,26 @@ static int create_view(cn_session *s, const char *sql, const cn_ast *st, cn_resu
             return -1;
         }
     } else if (cv->query) {
+        /* the view's plan outlives this statement: parse the text again into the view's
+         * arena so every name the analyzed plan points at lives as long as the view */
         v->sql = cn_arena_strdup(v->arena, sql);
+        cn_ast *own;
+        if (cn_sql_parse(v->sql, v->arena, &own, err) != 0) {
+            cn_view_free(v);
+            return -1;
+        }
+        const cn_ast *query = own->kind == AST_CACHE ? own->u.cache.query
+                              : (own->kind == AST_CREATE_VIEW || own->kind == AST_CREATE_TABLE)
+                                  ? own->u.create_view.query
+                                  : NULL;
+        if (!query) {
+            cn_view_free(v);
+            return cn_error_setf_detail(err, "INTERNAL_ERROR", "view text has no query");
+        }
         cn_analyze_ctx ctx;
-        analyze_ctx_init(s, &ctx, sql, v->arena);
+        analyze_ctx_init(s, &ctx, v->sql, v->arena);
         cn_lplan *lp;
-        if (cn_analyze(&ctx, cv->query, &lp, err) != 0) {
+        if (cn_analyze(&ctx, query, &lp, err) != 0) {
             cn_view_free(v);
             return -1;
         }
