@@ -255,9 +255,16 @@ void cn_error_context(cn_error *e, const char *sql, int start, int stop)
     if (start < 0 || start >= len) return;
     if (stop >= len) stop = len - 1;
     if (stop < start) stop = start;
-    e->start = start;
-    e->stop = stop;
     e->fragment = cn_xstrndup(sql + start, (size_t)(stop - start + 1));
+    /* Spark counts characters, not bytes: convert the UTF-8 byte offsets */
+    int cstart = 0, cstop = 0;
+    for (int i = 0; i < stop; i++) {
+        bool lead = ((unsigned char)sql[i] & 0xC0) != 0x80;
+        if (lead && i < start) cstart++;
+        if (lead) cstop++;
+    }
+    e->start = cstart;
+    e->stop = cstop;
 }
 
 void cn_error_detail(cn_error *e, const char *fmt, ...)

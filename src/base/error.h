@@ -44,7 +44,8 @@ int cn_error_set(cn_error *e, const char *cls, ...);
 /* Same, with a free-text detail appended after the templated message. */
 int cn_error_setf_detail(cn_error *e, const char *cls, const char *detail_fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Attach a query context (character indexes, inclusive) unless one is set. */
+/* Attach a query context unless one is set: start/stop are byte offsets (inclusive) into sql;
+ * they are stored as character indexes, as Spark reports them. */
 void cn_error_context(cn_error *e, const char *sql, int start, int stop);
 /* Add free text detail (e.g. "file /x.csv, line 17"). */
 void cn_error_detail(cn_error *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
