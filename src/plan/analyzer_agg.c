@@ -139,6 +139,14 @@ static int check_grouped(az *z, const cn_lplan *agg, const cn_expr *e, bool glob
     return 0;
 }
 
+/* Does p output column id? (an outer reference selected as is gets a new id) */
+static bool plan_defines(const cn_lplan *p, int64_t id)
+{
+    for (int i = 0; i < p->nout; i++)
+        if (p->out[i].id == id) return true;
+    return false;
+}
+
 static bool is_ordinal(const cn_ast *n)
 {
     return n->kind == AST_LITERAL && n->u.lit.kind == LIT_INTEGER && !n->u.lit.suffix;
@@ -245,7 +253,7 @@ int az_select_items(az *z, const cn_ast *sel, cn_lplan *in, az_scope *scope, az_
             cn_expr *e = items[i];
             cn_attr a;
             memset(&a, 0, sizeof a);
-            if (e->kind == CN_EX_COL && !strcmp(names[i], e->name)) {
+            if (e->kind == CN_EX_COL && !strcmp(names[i], e->name) && plan_defines(in, e->id)) {
                 a.id = e->id;
                 a.qualifier = quals[i];
             } else {
@@ -331,7 +339,7 @@ int az_select_items(az *z, const cn_ast *sel, cn_lplan *in, az_scope *scope, az_
             cn_expr *e = items[i];
             cn_attr a;
             memset(&a, 0, sizeof a);
-            if (e->kind == CN_EX_COL && !strcmp(names[i], e->name)) {
+            if (e->kind == CN_EX_COL && !strcmp(names[i], e->name) && plan_defines(in, e->id)) {
                 a.id = e->id;
                 a.qualifier = quals[i];
             } else {

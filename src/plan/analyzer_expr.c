@@ -15,6 +15,7 @@
  * and kept as CN_EX_SUBQUERY nodes for the optimizer.
  */
 #include "plan/analyzer_internal.h"
+#include "plan/opt_internal.h"
 
 #include "base/config.h"
 #include "types/datetime.h"
@@ -1122,12 +1123,49 @@ int az_expr(az *z, az_ectx *ec, const cn_ast *n, cn_expr **out)
     return az_error_at(z, n, "INTERNAL_ERROR", NULL);
 }
 
+/* Outer references of a subquery plan in Spark's order (nodes top-down, each node's
+ * expressions left to right, repeats kept): "c1, c2" as in scalarsubquery(c1, c2). */
+static void outer_names_expr(const cn_expr *e, const idset *def, cn_strbuf *sb, int *n)
+{
+    if (!e) return;
+    if (e->kind == CN_EX_COL && !ids_has(def, e->id)) {
+        if ((*n)++) cn_sb_puts(sb, ", ");
+        cn_sb_puts(sb, e->name ? e->name : "?");
+    }
+    for (int i = 0; i < e->nargs; i++) outer_names_expr(e->args[i], def, sb, n);
+}
+
+static void outer_names_plan(const cn_lplan *p, const idset *def, cn_strbuf *sb, int *n)
+{
+    for (int i = 0; i < p->ngroups; i++) outer_names_expr(p->groups[i], def, sb, n);
+    for (int i = 0; i < p->nexprs; i++) outer_names_expr(p->exprs[i], def, sb, n);
+    outer_names_expr(p->cond, def, sb, n);
+    for (int i = 0; i < p->norders; i++) outer_names_expr(p->orders[i].expr, def, sb, n);
+    for (int i = 0; i < p->nchildren; i++) outer_names_plan(p->children[i], def, sb, n);
+}
+
+static const char *subquery_name(az *z, const cn_expr *e, const char *fn)
+{
+    opt o = {z->ctx, z->a, z->err};
+    idset def = {0, 0, NULL};
+    ids_defined(&o, &def, (const cn_lplan *)e->subq);
+    cn_strbuf sb;
+    cn_sb_init(&sb);
+    cn_sb_printf(&sb, "%s(", fn);
+    int n = 0;
+    outer_names_plan((const cn_lplan *)e->subq, &def, &sb, &n);
+    cn_sb_putc(&sb, ')');
+    const char *r = cn_arena_strdup(z->a, sb.s);
+    cn_sb_free(&sb);
+    return r;
+}
+
 const char *az_auto_name(az *z, const cn_ast *n, const cn_expr *e)
 {
     if (e->kind == CN_EX_COL && n && n->kind == AST_COLUMN) return e->name;
-    if (e->kind == CN_EX_SUBQUERY) {
-        if (e->subq_kind == 0) return cn_arena_printf(z->a, "scalarsubquery()");
-        if (e->subq_kind == 1) return cn_arena_printf(z->a, "exists()");
+    if (e->kind == CN_EX_SUBQUERY && e->subq) {
+        if (e->subq_kind == 0) return subquery_name(z, e, "scalarsubquery");
+        if (e->subq_kind == 1) return subquery_name(z, e, "exists");
     }
     cn_strbuf sb;
     cn_sb_init(&sb);

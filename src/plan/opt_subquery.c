@@ -195,6 +195,247 @@ static int call2(opt *o, const char *fn, cn_expr *a, cn_expr *b, cn_expr **out)
     return cn_expr_call(o->a, fn, args, 2, false, false, out, o->err);
 }
 
+
+/* ------------------------------------------------------------------ domain joins
+ * General decorrelation (Spark's DecorrelateInnerQuery, simplified): when the
+ * correlated predicates cannot be pulled up (a non-equality under an
+ * aggregate, outer references in a select list, a join or a union), the
+ * subquery is evaluated once per distinct value of its outer references. The
+ * domain D = DISTINCT(outer columns) of the outer plan is joined in at the
+ * lowest uncorrelated relations of the subquery; every correlated node then
+ * reads D's columns instead of the outer ones and carries them up (Projects
+ * and Aggregates output them, Aggregates group by them). The result is joined
+ * back to the outer plan on null-safe equality of the outer columns and D's. */
+
+typedef struct dctx {
+    opt *o;
+    const cn_lplan *outer; /* the outer plan the domain is taken from */
+    int n;                 /* outer references */
+    int64_t *ids;
+    int *pos;              /* their positions in outer->out */
+    idset set;
+    bool fail;
+} dctx;
+
+static cn_expr **exprs_new(opt *o, int n) { return cn_arena_calloc(o->a, sizeof(cn_expr *) * (size_t)(n + 1)); }
+static cn_attr *attrs_new(opt *o, int n) { return cn_arena_calloc(o->a, sizeof(cn_attr) * (size_t)(n + 1)); }
+
+/* DISTINCT outer columns over a fresh copy of the outer plan; dom[k] = its columns. */
+static cn_lplan *domain(dctx *d, cn_attr *dom)
+{
+    opt *o = d->o;
+    cn_lplan *c = cn_lplan_fresh_copy(o->a, d->outer);
+    cn_lplan *ag = cn_lplan_new(o->a, LP_AGGREGATE, 1);
+    ag->children[0] = c;
+    ag->ngroups = ag->nexprs = ag->nout = d->n;
+    ag->groups = exprs_new(o, d->n);
+    ag->exprs = exprs_new(o, d->n);
+    ag->out = attrs_new(o, d->n);
+    for (int k = 0; k < d->n; k++) {
+        ag->out[k] = c->out[d->pos[k]];
+        ag->out[k].qualifier = NULL;
+        ag->groups[k] = lp_col(o, &ag->out[k]);
+        ag->exprs[k] = lp_col(o, &ag->out[k]);
+        dom[k] = ag->out[k];
+    }
+    return ag;
+}
+
+static bool plan_refs_outer(dctx *d, const cn_lplan *p)
+{
+    idset r = {0, 0, NULL};
+    ids_plan_refs(d->o, &r, p);
+    for (int i = 0; i < r.n; i++)
+        if (ids_has(&d->set, r.v[i])) return true;
+    return false;
+}
+
+/* Copy of e reading dom[k] for outer column k. */
+static cn_expr *remap(dctx *d, const cn_expr *e, const cn_attr *dom)
+{
+    if (!e) return NULL;
+    if (e->kind == CN_EX_COL) {
+        for (int k = 0; k < d->n; k++)
+            if (e->id == d->ids[k]) return lp_col(d->o, &dom[k]);
+        return cn_expr_copy(d->o->a, e);
+    }
+    if (e->kind == CN_EX_SUBQUERY) {
+        if (e->subq && plan_refs_outer(d, e->subq)) d->fail = true;
+        return cn_expr_copy(d->o->a, e);
+    }
+    cn_expr *c = cn_arena_alloc(d->o->a, sizeof *c);
+    *c = *e;
+    if (e->nargs) c->args = exprs_new(d->o, e->nargs);
+    for (int i = 0; i < e->nargs; i++) c->args[i] = remap(d, e->args[i], dom);
+    return c;
+}
+
+/* a <=> b as hash-joinable equalities: coalesce(a, 0) = coalesce(b, 0) AND isnull(a) = isnull(b) */
+static int null_safe_eq(opt *o, cn_expr *a, cn_expr *b, cn_expr **out)
+{
+    if (!a->nullable && !b->nullable) return call2(o, "=", a, b, out);
+    if (a->type.kind == CN_NULL || b->type.kind == CN_NULL || !cn_type_eq(a->type, b->type))
+        return call2(o, "<=>", a, b, out);
+    cn_value z;
+    memset(&z, 0, sizeof z);
+    z.type = a->type;
+    cn_expr *ca, *cb, *e1, *na, *nb, *e2;
+    if (call2(o, "coalesce", a, cn_expr_lit(o->a, z), &ca) != 0 ||
+        call2(o, "coalesce", b, cn_expr_lit(o->a, z), &cb) != 0 || call2(o, "=", ca, cb, &e1) != 0)
+        return -1;
+    cn_expr *a1[1] = {cn_expr_copy(o->a, a)}, *b1[1] = {cn_expr_copy(o->a, b)};
+    if (cn_expr_call(o->a, "isnull", a1, 1, false, false, &na, o->err) != 0 ||
+        cn_expr_call(o->a, "isnull", b1, 1, false, false, &nb, o->err) != 0 || call2(o, "=", na, nb, &e2) != 0)
+        return -1;
+    return call2(o, "and", e1, e2, out);
+}
+
+static cn_expr *dom_eq(dctx *d, const cn_attr *x, const cn_attr *y)
+{
+    cn_expr **eq = exprs_new(d->o, d->n);
+    for (int k = 0; k < d->n; k++)
+        if (null_safe_eq(d->o, lp_col(d->o, &x[k]), lp_col(d->o, &y[k]), &eq[k]) != 0) {
+            d->fail = true;
+            return NULL;
+        }
+    return cn_expr_and_all(d->o->a, eq, d->n);
+}
+
+/* p evaluated for every domain value: its outputs plus dom (set here) as extra columns. */
+static cn_lplan *dec(dctx *d, cn_lplan *p, cn_attr *dom)
+{
+    opt *o = d->o;
+    if (d->fail) return NULL;
+    if (!plan_refs_outer(d, p)) {
+        cn_lplan *D = domain(d, dom);
+        return join(o, p, D, JOIN_INNER, NULL);
+    }
+    switch (p->kind) {
+    case LP_FILTER: {
+        cn_lplan *c = dec(d, p->children[0], dom);
+        if (!c) return NULL;
+        return lp_filter(o, c, remap(d, p->cond, dom));
+    }
+    case LP_SORT: return dec(d, p->children[0], dom);
+    case LP_PROJECT:
+    case LP_AGGREGATE: {
+        cn_lplan *c = dec(d, p->children[0], dom);
+        if (!c) return NULL;
+        cn_lplan *q = cn_lplan_new(o->a, p->kind, 1);
+        q->children[0] = c;
+        int n = p->nexprs;
+        q->nexprs = q->nout = n + d->n;
+        q->exprs = exprs_new(o, n + d->n);
+        q->out = attrs_new(o, n + d->n);
+        for (int i = 0; i < n; i++) {
+            q->exprs[i] = remap(d, p->exprs[i], dom);
+            q->out[i] = p->out[i];
+        }
+        for (int k = 0; k < d->n; k++) {
+            q->exprs[n + k] = lp_col(o, &dom[k]);
+            q->out[n + k] = dom[k];
+        }
+        if (p->kind == LP_AGGREGATE) {
+            q->ngroups = p->ngroups + d->n;
+            q->groups = exprs_new(o, q->ngroups);
+            for (int i = 0; i < p->ngroups; i++) q->groups[i] = remap(d, p->groups[i], dom);
+            for (int k = 0; k < d->n; k++) q->groups[p->ngroups + k] = lp_col(o, &dom[k]);
+        }
+        return d->fail ? NULL : q;
+    }
+    case LP_JOIN: {
+        cn_join_type jt = p->join_type;
+        bool lc = plan_refs_outer(d, p->children[0]), rc = plan_refs_outer(d, p->children[1]);
+        bool dl, dr;
+        if (jt == JOIN_INNER || jt == JOIN_CROSS) {
+            dl = lc || !rc;
+            dr = rc;
+        } else if (jt == JOIN_LEFT || jt == JOIN_LEFT_SEMI || jt == JOIN_LEFT_ANTI) {
+            dl = true;
+            dr = rc;
+        } else if (jt == JOIN_RIGHT) {
+            dl = lc;
+            dr = true;
+        } else {
+            return NULL;
+        }
+        cn_attr *dl_ = attrs_new(o, d->n), *dr_ = attrs_new(o, d->n);
+        cn_lplan *l = p->children[0], *r = p->children[1];
+        if (dl && !(l = dec(d, l, dl_))) return NULL;
+        if (dr && !(r = dec(d, r, dr_))) return NULL;
+        const cn_attr *use = jt == JOIN_RIGHT || !dl ? dr_ : dl_;
+        cn_expr *cond = remap(d, p->cond, use);
+        if (dl && dr) {
+            cn_expr *eq = dom_eq(d, dl_, dr_);
+            if (!eq) return NULL;
+            if (cond) {
+                cn_expr *c2;
+                if (call2(o, "and", cond, eq, &c2) != 0) return NULL;
+                cond = c2;
+            } else {
+                cond = eq;
+            }
+        }
+        memcpy(dom, use, sizeof(cn_attr) * (size_t)d->n);
+        return d->fail ? NULL : join(o, l, r, jt, cond);
+    }
+    case LP_UNION: {
+        cn_lplan *u = cn_lplan_new(o->a, LP_UNION, p->nchildren);
+        int n = p->nout;
+        for (int i = 0; i < p->nchildren; i++) {
+            cn_attr *cd = attrs_new(o, d->n);
+            cn_lplan *c = dec(d, p->children[i], cd);
+            if (!c) return NULL;
+            cn_attr *want = attrs_new(o, n + d->n);
+            memcpy(want, p->children[i]->out, sizeof(cn_attr) * (size_t)n);
+            memcpy(want + n, cd, sizeof(cn_attr) * (size_t)d->n);
+            u->children[i] = lp_project_attrs(o, c, want, n + d->n);
+        }
+        u->nout = n + d->n;
+        u->out = attrs_new(o, n + d->n);
+        memcpy(u->out, p->out, sizeof(cn_attr) * (size_t)n);
+        for (int k = 0; k < d->n; k++) {
+            u->out[n + k] = u->children[0]->out[n + k];
+            u->out[n + k].id = cn_next_attr_id();
+            dom[k] = u->out[n + k];
+        }
+        return u;
+    }
+    default: return NULL;
+    }
+}
+
+/* Decorrelate subquery plan sp against the outer plan `outer` with domain joins:
+ * returns the plan (outputs: sp's, then the domain columns) and the join
+ * condition against outer, or NULL when unsupported. */
+static cn_lplan *domain_decorrelate(opt *o, const cn_lplan *outer, cn_lplan *sp, const idset *outer_ids,
+                                    cn_expr **cond)
+{
+    dctx d;
+    memset(&d, 0, sizeof d);
+    d.o = o;
+    d.outer = outer;
+    d.n = outer_ids->n;
+    d.ids = outer_ids->v;
+    d.set = *outer_ids;
+    d.pos = cn_arena_alloc(o->a, sizeof(int) * (size_t)(d.n + 1));
+    for (int k = 0; k < d.n; k++) {
+        d.pos[k] = -1;
+        for (int i = 0; i < outer->nout; i++)
+            if (outer->out[i].id == d.ids[k]) d.pos[k] = i;
+        if (d.pos[k] < 0) return NULL; /* a reference to a query further out */
+    }
+    cn_attr *dom = attrs_new(o, d.n);
+    cn_lplan *p = dec(&d, sp, dom);
+    if (!p || d.fail) return NULL;
+    cn_attr *oa = attrs_new(o, d.n);
+    for (int k = 0; k < d.n; k++) oa[k] = outer->out[d.pos[k]];
+    cn_expr *c = dom_eq(&d, oa, dom);
+    if (!c) return NULL;
+    *cond = c;
+    return p;
+}
+
 /* Rewrite one predicate subquery conjunct against child. Returns the new child or NULL if not rewritable. */
 static cn_lplan *rewrite_predicate(opt *o, cn_lplan *child, cn_expr *conj, bool *handled)
 {
@@ -278,11 +519,19 @@ static int rewrite_scalars(opt *o, scalar_ctx *sc, cn_expr **ep)
         if (outer.n == 0) return 0;
         preds ps = {0, 0, NULL};
         bool ok = true;
+        cn_lplan *orig = sp;
+        sp = pull(o, cn_lplan_copy(o->a, orig), &outer, &ps, &ok);
+        cn_expr *dcond = NULL;
+        bool domain_join = false;
+        if (!ok || still_correlated(o, sp, &outer) || ps.n == 0) {
+            sp = domain_decorrelate(o, sc->child, cn_lplan_copy(o->a, orig), &outer, &dcond);
+            if (!sp) return 0;
+            domain_join = true;
+        }
         /* value expression over no rows, for the COUNT bug */
         cn_lplan *agg = sp;
-        while (agg->kind == LP_PROJECT || agg->kind == LP_FILTER) agg = agg->children[0];
-        sp = pull(o, sp, &outer, &ps, &ok);
-        if (!ok || still_correlated(o, sp, &outer) || ps.n == 0) return 0;
+        while (!domain_join && (agg->kind == LP_PROJECT || agg->kind == LP_FILTER)) agg = agg->children[0];
+        if (domain_join && orig->kind == LP_AGGREGATE && orig->ngroups > 0) agg = orig; /* grouped: no default */
         cn_expr *dflt = NULL;
         if (agg->kind == LP_AGGREGATE && sp == agg && agg->nexprs > 0) {
             cn_expr *ev = empty_value(o, agg->exprs[0]);
@@ -322,7 +571,7 @@ static int rewrite_scalars(opt *o, scalar_ctx *sc, cn_expr **ep)
             agg->nexprs = agg->nout = n + 1;
         }
         cn_attr val = sp->out[0];
-        sc->child = join(o, sc->child, sp, JOIN_LEFT, cn_expr_and_all(o->a, ps.v, ps.n));
+        sc->child = join(o, sc->child, sp, JOIN_LEFT, domain_join ? dcond : cn_expr_and_all(o->a, ps.v, ps.n));
         cn_expr *v = lp_col(o, &val);
         v->nullable = true;
         if (dflt) {
