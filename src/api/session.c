@@ -29,6 +29,7 @@
 
 struct cn_session {
     cn_conf *conf;
+    cn_conf *initial; /* the settings the session started with: RESET returns to them */
     cn_catalog *catalog;
     cn_scheduler *sched;
     int nthreads;
@@ -59,10 +60,12 @@ cn_session *cn_session_new(const cn_conf *conf, cn_error *err)
 {
     cn_session *s = cn_xcalloc(1, sizeof *s);
     s->conf = conf ? cn_conf_copy(conf) : cn_conf_new();
+    s->initial = cn_conf_copy(s->conf);
     const char *master = cn_conf_get(s->conf, "spark.master");
     if (parse_master(master, &s->nthreads) != 0) {
         cn_error_set(err, "INVALID_CONF_VALUE", "confValue", master, "confName", "spark.master", NULL);
         cn_conf_free(s->conf);
+        cn_conf_free(s->initial);
         free(s);
         return NULL;
     }
@@ -71,6 +74,7 @@ cn_session *cn_session_new(const cn_conf *conf, cn_error *err)
     if (!s->sched) {
         cn_catalog_free(s->catalog);
         cn_conf_free(s->conf);
+        cn_conf_free(s->initial);
         free(s);
         return NULL;
     }
@@ -84,6 +88,7 @@ void cn_session_free(cn_session *s)
     cn_scheduler_free(s->sched);
     cn_progress_free(s->progress);
     cn_conf_free(s->conf);
+    cn_conf_free(s->initial);
     free(s);
 }
 
@@ -639,8 +644,15 @@ int cn_session_sql(cn_session *s, const char *sql, cn_result **out, cn_error *er
             break;
         case AST_SET: rc = run_set(s, st, r, err); break;
         case AST_RESET:
-            cn_conf_free(s->conf);
-            s->conf = cn_conf_new();
+            if (st->u.set.key) {
+                const char *v0 = cn_conf_get(s->initial, st->u.set.key);
+                cn_conf_unset(s->conf, st->u.set.key);
+                const char *def = cn_conf_get(NULL, st->u.set.key);
+                if (v0 && (!def || strcmp(v0, def) != 0)) rc = cn_conf_set(s->conf, st->u.set.key, v0, err);
+            } else {
+                cn_conf_free(s->conf);
+                s->conf = cn_conf_copy(s->initial);
+            }
             break;
         case AST_EXPLAIN: rc = run_explain(s, sql, st, r, err); break;
         case AST_SHOW_TABLES: rc = run_show_tables(s, r); break;

@@ -114,6 +114,20 @@ int cn_conf_set(cn_conf *c, const char *key, const char *value, cn_error *err)
     return 0;
 }
 
+void cn_conf_unset(cn_conf *c, const char *key)
+{
+    for (int i = 0; i < c->keys.n; i++) {
+        if (strcmp(c->keys.v[i], key) != 0) continue;
+        free(c->keys.v[i]);
+        free(c->vals.v[i]);
+        c->keys.v[i] = c->keys.v[c->keys.n - 1];
+        c->vals.v[i] = c->vals.v[c->vals.n - 1];
+        c->keys.n--;
+        c->vals.n--;
+        return;
+    }
+}
+
 int cn_conf_load_file(cn_conf *c, const char *path, cn_error *err)
 {
     FILE *f = fopen(path, "r");
