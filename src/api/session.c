@@ -348,7 +348,9 @@ static int run_explain(cn_session *s, const char *sql, const cn_ast *st, cn_resu
     }
     bool extended = st->u.explain.mode == EXPLAIN_EXTENDED;
     if (extended) {
-        cn_sb_puts(&sb, "== Analyzed Logical Plan ==\n");
+        cn_sb_puts(&sb, "== Parsed Logical Plan ==\n");
+        cn_ast_explain(q, &sb);
+        cn_sb_puts(&sb, "\n== Analyzed Logical Plan ==\n");
         for (int i = 0; i < an->nout; i++) {
             char tb[64];
             cn_sb_printf(&sb, "%s%s: %s", i ? ", " : "", an->out[i].name, cn_type_name(an->out[i].type, tb, sizeof tb));

@@ -150,6 +150,10 @@ int cn_plan_physical(cn_plan_ctx *ctx, const cn_lplan *lp, cn_pplan **out, cn_er
 /* "== Physical Plan ==" body in Spark's tree layout. */
 void cn_pplan_explain(const cn_pplan *p, cn_strbuf *sb);
 
+/* ---- explain_parsed.c ---- */
+/* "== Parsed Logical Plan ==" body: the syntax tree in Spark's unresolved-plan form. */
+void cn_ast_explain(const cn_ast *query, cn_strbuf *sb);
+
 /* ---- plan_serde.c ---- */
 void cn_pplan_write(struct cn_writer *w, const cn_pplan *p);
 int cn_pplan_read(struct cn_reader *r, cn_arena *a, cn_pplan **out, cn_error *err);

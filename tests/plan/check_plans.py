@@ -60,6 +60,10 @@ CASES = [
     ('global order by is range partitioned', ['spark.sql.files.maxPartitionBytes=100000'],
      'SELECT o_orderkey FROM orders ORDER BY o_totalprice DESC',
      [r'Sort \[o_totalprice#\d+ DESC NULLS LAST\], true, 0', r'Exchange rangepartitioning\(o_totalprice#\d+ DESC NULLS LAST, 200\)'], []),
+    ('explain extended has the four sections', [], 'EXTENDED ' + query(6),
+     [r'^== Parsed Logical Plan ==\n', r"'UnresolvedRelation \[lineitem\], \[\], false",
+      r'^== Analyzed Logical Plan ==\nrevenue: decimal\(', r'^== Optimized Logical Plan ==\n',
+      r'^== Physical Plan ==\n'], []),
     ('limit without order', [], 'SELECT * FROM nation LIMIT 5', [r'^CollectLimit 5'], []),
 ] + [('q%d has no cartesian product' % n, [], query(n), [r'=='], [r'CartesianProduct', r'BroadcastNestedLoopJoin'])
      for n in range(1, 23)]
