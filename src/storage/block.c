@@ -95,9 +95,15 @@ static size_t col_size(const cn_block_seg *segs, int nsegs, int c, int n, bool n
     if (cn_type_phys(t) == CN_PHYS_STR) {
         uint64_t tot = 0;
         for (int g = 0; g < nsegs; g++) {
-            const cn_str *s = segs[g].b->cols[c].data;
+            const cn_vector *v = &segs[g].b->cols[c];
+            const cn_str *s = v->data;
             const uint16_t *rows = segs[g].rows;
-            if (rows)
+            if (nulls && v->validity) /* NULL rows may hold garbage: they take no bytes */
+                for (int i = 0; i < segs[g].n; i++) {
+                    int r = rows ? rows[i] : i;
+                    if (cn_vec_valid(v, r)) tot += s[r].len;
+                }
+            else if (rows)
                 for (int i = 0; i < segs[g].n; i++) tot += s[rows[i]].len;
             else
                 for (int i = 0; i < segs[g].n; i++) tot += s[i].len;
@@ -158,10 +164,17 @@ static uint8_t *write_col(uint8_t *p, const cn_block_seg *segs, int nsegs, int c
         uint8_t *bytes = p + lsz;
         int j = 0;
         for (int g = 0; g < nsegs; g++) {
-            const cn_str *s = segs[g].b->cols[c].data;
+            const cn_vector *v = &segs[g].b->cols[c];
+            const cn_str *s = v->data;
             const uint16_t *rows = segs[g].rows;
+            bool check = nulls && v->validity;
             for (int i = 0; i < segs[g].n; i++, j++) {
-                const cn_str *x = &s[rows ? rows[i] : i];
+                int r = rows ? rows[i] : i;
+                if (check && !cn_vec_valid(v, r)) {
+                    put32(lens + (size_t)j * 4, 0);
+                    continue;
+                }
+                const cn_str *x = &s[r];
                 put32(lens + (size_t)j * 4, x->len);
                 memcpy(bytes, cn_str_data(x), x->len);
                 bytes += x->len;
@@ -402,8 +415,9 @@ int64_t cn_batch_mem_bytes(const cn_batch *b)
         if (cn_type_phys(v->type) == CN_PHYS_STR) {
             const cn_str *s = v->data;
             for (int i = 0; i < n; i++) {
-                uint32_t l = s[cn_batch_row(b, i)].len;
-                if (l > CN_STR_INLINE) total += l;
+                int r = cn_batch_row(b, i);
+                uint32_t l = s[r].len;
+                if (l > CN_STR_INLINE && cn_vec_valid(v, r)) total += l;
             }
         }
     }
@@ -440,8 +454,10 @@ void cn_batch_append_rows(cn_batch *dst, const cn_batch *src, const uint16_t *ro
             cn_str *dd = (cn_str *)d->data + at;
             const cn_str *ss = s->data;
             for (int i = 0; i < n; i++) {
-                cn_str x = ss[rows ? rows[i] : i];
-                if (x.len > CN_STR_INLINE) x.u.ptr = cn_arena_memdup(a, x.u.ptr, x.len);
+                int r = rows ? rows[i] : i;
+                cn_str x = ss[r];
+                if (!cn_vec_valid(s, r)) memset(&x, 0, sizeof x); /* NULL rows may hold garbage */
+                else if (x.len > CN_STR_INLINE) x.u.ptr = cn_arena_memdup(a, x.u.ptr, x.len);
                 dd[i] = x;
             }
             break;

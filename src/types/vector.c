@@ -62,7 +62,8 @@ void cn_vector_copy_row(cn_vector *dst, int dst_row, const cn_vector *src, int s
     int w = cn_type_width(src->type);
     if (cn_type_phys(src->type) == CN_PHYS_STR) {
         cn_str s = ((const cn_str *)src->data)[src_row];
-        if (a) s = cn_str_copy(a, s);
+        if (!cn_vec_valid(src, src_row)) memset(&s, 0, sizeof s); /* NULL rows may hold garbage */
+        else if (a) s = cn_str_copy(a, s);
         ((cn_str *)dst->data)[dst_row] = s;
     } else {
         memcpy((char *)dst->data + (size_t)dst_row * w, (const char *)src->data + (size_t)src_row * w, (size_t)w);
@@ -94,9 +95,12 @@ void cn_vector_gather(cn_vector *dst, const cn_vector *src, const uint16_t *rows
     case CN_PHYS_STR: {
         GATHER(cn_str);
         if (a) {
+            /* NULL rows may hold garbage (their pointer is never followed): cleared */
             cn_str *d = (cn_str *)dst->data;
-            for (int i = 0; i < n; i++)
-                if (d[i].len > CN_STR_INLINE) d[i].u.ptr = cn_arena_memdup(a, d[i].u.ptr, d[i].len);
+            for (int i = 0; i < n; i++) {
+                if (src->validity && !cn_vec_valid(src, rows ? rows[i] : i)) memset(&d[i], 0, sizeof d[i]);
+                else if (d[i].len > CN_STR_INLINE) d[i].u.ptr = cn_arena_memdup(a, d[i].u.ptr, d[i].len);
+            }
         }
         break;
     }

@@ -8,6 +8,8 @@
  * A cn_vector is one column of one type: a plain C array of the physical type
  * (see types.h) and a validity bitmap (bit i set = row i is valid). A NULL
  * validity pointer means "no NULLs". Data and validity live in an arena.
+ * The data slot of a NULL row is unspecified (producers need not write it):
+ * consumers must not follow a string pointer or trust a length at a NULL row.
  *
  * A cn_batch holds up to CN_BATCH_SIZE rows: ncols vectors of equal length
  * `count` (physical rows) and an optional selection vector `sel`: when sel is

@@ -165,6 +165,56 @@ TEST(block_no_nulls_no_bitmap_and_strings_only)
     cn_arena_free(a);
 }
 
+/* NULL rows may hold garbage string views (vector.h): encoding, appending and sizing must not
+ * follow their pointers or count their lengths (an outer join's NULL side, the 0xbe fill of ASan) */
+TEST(block_null_strings_with_garbage_views)
+{
+    cn_arena *a = cn_arena_new("t", NULL);
+    cn_type t[1] = {{CN_STRING, 0, 0, 0}};
+    cn_batch *b = cn_batch_new(a, 1, t, 4);
+    b->count = 4;
+    cn_str *d = b->cols[0].data;
+    const char *longs = "a string longer than twelve bytes";
+    d[0] = cn_str_view(longs, (uint32_t)strlen(longs));
+    d[2] = cn_str_view("x", 1);
+    for (int i = 1; i < 4; i += 2) {
+        memset(&d[i], 0xbe, sizeof d[i]); /* len 0xbebebebe, pointer 0xbebe... */
+        cn_vec_set_null(&b->cols[0], i, a);
+    }
+    cn_writer w;
+    cn_writer_init(&w);
+    cn_error err;
+    cn_error_init(&err);
+    uint16_t sel[3] = {0, 1, 3};
+    CHECK_INT(cn_block_encode(b, CN_CODEC_LZ4, &w, &err), 0);
+    CHECK_INT(cn_block_encode_rows(b, sel, 3, CN_CODEC_NONE, &w, &err), 0);
+    CHECK(w.len < 1000);
+    cn_batch *out, *out2;
+    size_t used = 0;
+    CHECK_INT(cn_block_decode(w.buf, w.len, a, &out, &used, &err), 0);
+    CHECK_INT(cn_block_decode(w.buf + used, w.len - used, a, &out2, NULL, &err), 0);
+    CHECK(same_rows(b, out));
+    CHECK(out2->count == 3 && cn_vec_valid(&out2->cols[0], 0) && !cn_vec_valid(&out2->cols[0], 1) &&
+          !cn_vec_valid(&out2->cols[0], 2));
+    CHECK(cn_batch_mem_bytes(b) < 1000);
+    cn_batch *dst = cn_batch_new(a, 1, t, 8);
+    dst->count = 0;
+    cn_batch_append_rows(dst, b, NULL, 4, a);
+    CHECK(dst->count == 4 && !cn_vec_valid(&dst->cols[0], 3) && ((cn_str *)dst->cols[0].data)[0].len == 33);
+    cn_batch sb = *b;
+    sb.sel = sel;
+    sb.nsel = 3;
+    cn_batch *cb = cn_batch_compact(a, &sb);
+    CHECK(cb->count == 3 && !cn_vec_valid(&cb->cols[0], 2) && ((cn_str *)cb->cols[0].data)[2].len == 0);
+    cn_vector one;
+    cn_vector_init(&one, t[0], 1, a);
+    cn_vector_copy_row(&one, 0, &b->cols[0], 3, a);
+    CHECK(!cn_vec_valid(&one, 0));
+    cn_writer_free(&w);
+    cn_error_clear(&err);
+    cn_arena_free(a);
+}
+
 static int count_failures(const uint8_t *buf, size_t len)
 {
     cn_arena *a = cn_arena_new("d", NULL);
