@@ -178,6 +178,27 @@ int az_literal(az *z, const cn_ast *n, cn_expr **out)
         }
         cn_i128 u;
         int p, s;
+        const char *ex = strpbrk(t, "eE");
+        if (ex && n->u.lit.suffix == 'B') {
+            /* 20E2BD: a decimal with an exponent; a negative scale is folded into the digits */
+            char *mant = cn_arena_strndup(z->a, t, (size_t)(ex - t));
+            int rc = parse_decimal_text(mant, &u, &p, &s);
+            if (rc == -2) return precision_error(z, n, count_digits(mant));
+            if (rc) return az_error_at(z, n, "INTERNAL_ERROR", NULL);
+            long e = strtol(ex + 1, NULL, 10);
+            s -= (int)e;
+            while (s < 0) {
+                u *= 10;
+                s++;
+            }
+            int digits = 0;
+            for (cn_i128 x = u < 0 ? -u : u; x != 0; x /= 10) digits++;
+            p = digits > s ? digits : s;
+            if (p < 1) p = 1;
+            if (p > 38) return precision_error(z, n, p);
+            v = decimal_value(u, p, s);
+            break;
+        }
         int rc = parse_decimal_text(t, &u, &p, &s);
         if (rc == -2) return precision_error(z, n, count_digits(t));
         if (rc) {

@@ -46,12 +46,18 @@ void split_conj(opt *o, cn_expr *e, cn_expr ***out, int *n);
 /* Deterministic, no subquery, no aggregate. */
 bool expr_pushable(const cn_expr *e);
 
+/* a <=> b as hash-joinable equalities: a = b when neither is nullable, else
+ * coalesce(a, 0) = coalesce(b, 0) AND isnull(a) = isnull(b) (opt_subquery.c) */
+int opt_null_safe_eq(opt *o, cn_expr *a, cn_expr *b, cn_expr **out);
+
 /* batches */
 int opt_subqueries(opt *o, cn_lplan **pp, bool *changed);
 int opt_exprs(opt *o, cn_lplan **pp, bool *changed);
 int opt_pushdown(opt *o, cn_lplan **pp, bool *changed);
 int opt_joins(opt *o, cn_lplan **pp, bool *changed);
 int opt_prune(opt *o, cn_lplan **pp);
+/* opt_aggs.c: multi-argument count, DISTINCT aggregates the planner cannot run directly */
+int opt_aggregates(opt *o, cn_lplan **pp);
 void opt_stats(opt *o, cn_lplan *p);
 /* Recursively optimize the plans of remaining (uncorrelated) subquery expressions. */
 int opt_optimize_subplans(opt *o, cn_lplan *p);

@@ -271,7 +271,7 @@ static cn_expr *remap(dctx *d, const cn_expr *e, const cn_attr *dom)
 }
 
 /* a <=> b as hash-joinable equalities: coalesce(a, 0) = coalesce(b, 0) AND isnull(a) = isnull(b) */
-static int null_safe_eq(opt *o, cn_expr *a, cn_expr *b, cn_expr **out)
+int opt_null_safe_eq(opt *o, cn_expr *a, cn_expr *b, cn_expr **out)
 {
     if (!a->nullable && !b->nullable) return call2(o, "=", a, b, out);
     if (a->type.kind == CN_NULL || b->type.kind == CN_NULL || !cn_type_eq(a->type, b->type))
@@ -294,7 +294,7 @@ static cn_expr *dom_eq(dctx *d, const cn_attr *x, const cn_attr *y)
 {
     cn_expr **eq = exprs_new(d->o, d->n);
     for (int k = 0; k < d->n; k++)
-        if (null_safe_eq(d->o, lp_col(d->o, &x[k]), lp_col(d->o, &y[k]), &eq[k]) != 0) {
+        if (opt_null_safe_eq(d->o, lp_col(d->o, &x[k]), lp_col(d->o, &y[k]), &eq[k]) != 0) {
             d->fail = true;
             return NULL;
         }

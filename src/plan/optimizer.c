@@ -402,6 +402,7 @@ int cn_optimize(cn_analyze_ctx *ctx, cn_lplan *in, cn_lplan **out, cn_error *err
     cn_lplan *p = copy_same_ids(&o, in);
     bool changed = false;
     if (opt_subqueries(&o, &p, &changed) != 0) return -1;
+    if (opt_aggregates(&o, &p) != 0) return -1;
     for (int iter = 0; iter < 100; iter++) {
         changed = false;
         if (opt_exprs(&o, &p, &changed) != 0) return -1;
