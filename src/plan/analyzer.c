@@ -1042,5 +1042,6 @@ int cn_analyze(cn_analyze_ctx *ctx, const cn_ast *query, cn_lplan **out, cn_erro
     z.now_micros = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
     const cn_ast *q = query;
     if (q->kind == AST_QUERY_STMT) q = q->u.stmt.query;
-    return az_query(&z, q, NULL, out);
+    if (az_query(&z, q, NULL, out) != 0) return -1;
+    return az_finish_grouping_sets(&z);
 }

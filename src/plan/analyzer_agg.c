@@ -152,6 +152,55 @@ static bool is_ordinal(const cn_ast *n)
     return n->kind == AST_LITERAL && n->u.lit.kind == LIT_INTEGER && !n->u.lit.suffix;
 }
 
+/* Index of e in groups (appended when new). */
+static int add_group(cn_expr **groups, int *g, cn_expr *e)
+{
+    for (int k = 0; k < *g; k++)
+        if (cn_expr_equal(groups[k], e)) return k;
+    groups[*g] = e;
+    return (*g)++;
+}
+
+/* One GROUP BY expression: an ordinal into the select list, an alias, or an expression. */
+static int group_expr(az *z, const cn_ast *ga, az_scope *scope, int n, const char **names, cn_expr **items,
+                      cn_expr **out)
+{
+    cn_expr *e;
+    if (is_ordinal(ga) && az_conf_bool(z, "spark.sql.groupByOrdinal", true)) {
+        long long idx = strtoll(ga->u.lit.text, NULL, 10);
+        if (idx < 1 || idx > n)
+            return az_error_at(z, ga, "GROUP_BY_POS_OUT_OF_RANGE", "index", cn_arena_printf(z->a, "%lld", idx),
+                               "size", cn_arena_printf(z->a, "%d", n), NULL);
+        e = items[idx - 1];
+        if (cn_expr_has_agg(e))
+            return az_error_at(z, ga, "GROUP_BY_POS_AGGREGATE", "index", cn_arena_printf(z->a, "%lld", idx),
+                               "aggExpr", az_sql_quoted(z, e), NULL);
+    } else {
+        az_ectx gc;
+        memset(&gc, 0, sizeof gc);
+        gc.scope = scope;
+        gc.agg_ok = true;
+        gc.alias_mode = az_conf_bool(z, "spark.sql.groupByAliases", true) ? 1 : 0;
+        gc.nalias = n;
+        gc.alias_names = names;
+        gc.alias_exprs = items;
+        if (az_expr(z, &gc, ga, &e) != 0) return -1;
+        if (cn_expr_has_agg(e)) {
+            /* the offending aggregate call */
+            cn_expr *f = e;
+            while (f->kind != CN_EX_AGG && f->nargs > 0) {
+                int k = 0;
+                while (k < f->nargs && !cn_expr_has_agg(f->args[k])) k++;
+                if (k == f->nargs) break;
+                f = f->args[k];
+            }
+            return az_error_at(z, ga, "GROUP_BY_AGGREGATE", "sqlExpr", az_sql_quoted(z, f), NULL);
+        }
+    }
+    *out = e;
+    return 0;
+}
+
 int az_select_items(az *z, const cn_ast *sel, cn_lplan *in, az_scope *scope, az_select_out *so)
 {
     memset(so, 0, sizeof *so);
@@ -271,61 +320,80 @@ int az_select_items(az *z, const cn_ast *sel, cn_lplan *in, az_scope *scope, az_
         ag->children[0] = in;
         /* grouping expressions */
         int ng = sel->u.select.group_by.n;
-        cn_expr **groups = cn_arena_calloc(z->a, sizeof(cn_expr *) * (size_t)(ng + n + 1));
+        cn_expr **groups = cn_arena_calloc(z->a, sizeof(cn_expr *) * (size_t)(ng + n + 65));
         int g = 0;
         cn_expr *const_group = NULL;
         if (sel->u.select.group_by_all) {
             for (int i = 0; i < n; i++)
                 if (!cn_expr_has_agg(items[i]) && !cn_expr_is_foldable(items[i])) groups[g++] = items[i];
         }
+        /* grouping sets: every distinct grouping expression, and the sets as bitmasks over them */
+        int nsets = 1;
+        uint64_t *sets = cn_arena_calloc(z->a, sizeof(uint64_t) * 2);
+        bool gsets = false;
         for (int i = 0; i < ng; i++) {
             const cn_ast *ga = sel->u.select.group_by.items[i];
-            if (ga->kind == AST_FUNC && ga->u.func.name &&
-                (!strcasecmp(ga->u.func.name, "cube") || !strcasecmp(ga->u.func.name, "rollup") ||
-                 !strcasecmp(ga->u.func.name, "grouping_sets")))
-                return az_error_at(z, ga, "UNSUPPORTED_FEATURE", "detail", "GROUPING SETS, CUBE and ROLLUP", NULL);
-            cn_expr *e;
-            if (is_ordinal(ga) && az_conf_bool(z, "spark.sql.groupByOrdinal", true)) {
-                long long idx = strtoll(ga->u.lit.text, NULL, 10);
-                if (idx < 1 || idx > n)
-                    return az_error_at(z, ga, "GROUP_BY_POS_OUT_OF_RANGE", "index", cn_arena_printf(z->a, "%lld", idx),
-                                       "size", cn_arena_printf(z->a, "%d", n), NULL);
-                e = items[idx - 1];
-                if (cn_expr_has_agg(e))
-                    return az_error_at(z, ga, "GROUP_BY_POS_AGGREGATE", "index", cn_arena_printf(z->a, "%lld", idx),
-                                       "aggExpr", az_sql_quoted(z, e), NULL);
-            } else {
-                az_ectx gc;
-                memset(&gc, 0, sizeof gc);
-                gc.scope = scope;
-                gc.agg_ok = true;
-                gc.alias_mode = az_conf_bool(z, "spark.sql.groupByAliases", true) ? 1 : 0;
-                gc.nalias = n;
-                gc.alias_names = names;
-                gc.alias_exprs = items;
-                if (az_expr(z, &gc, ga, &e) != 0) return -1;
-                if (cn_expr_has_agg(e)) {
-                    /* the offending aggregate call */
-                    cn_expr *f = e;
-                    while (f->kind != CN_EX_AGG && f->nargs > 0) {
-                        int k = 0;
-                        while (k < f->nargs && !cn_expr_has_agg(f->args[k])) k++;
-                        if (k == f->nargs) break;
-                        f = f->args[k];
-                    }
-                    return az_error_at(z, ga, "GROUP_BY_AGGREGATE", "sqlExpr", az_sql_quoted(z, f), NULL);
+            const char *fn = ga->kind == AST_FUNC && ga->u.func.name ? ga->u.func.name : "";
+            bool cube = !strcasecmp(fn, "cube"), rollup = !strcasecmp(fn, "rollup"),
+                 gs = !strcasecmp(fn, "grouping_sets");
+            if (!cube && !rollup && !gs) {
+                cn_expr *e;
+                if (group_expr(z, ga, scope, n, names, items, &e) != 0) return -1;
+                if (cn_expr_is_foldable(e)) {
+                    /* GROUP BY a constant groups nothing, but it is still a grouped aggregate (no
+                     * row for an empty input): keep one constant when nothing else groups */
+                    if (!const_group) const_group = e;
+                    continue;
                 }
-            }
-            if (cn_expr_is_foldable(e)) {
-                /* GROUP BY a constant groups nothing, but it is still a grouped aggregate (no
-                 * row for an empty input): keep one constant when nothing else groups */
-                if (!const_group) const_group = e;
+                int k = add_group(groups, &g, e);
+                for (int si = 0; si < nsets; si++) sets[si] |= 1ull << k;
                 continue;
             }
-            bool dup = false;
-            for (int k = 0; k < g; k++)
-                if (cn_expr_equal(groups[k], e)) dup = true;
-            if (!dup) groups[g++] = e;
+            gsets = true;
+            /* the item's own sets (elements: an expression or a parenthesized list) */
+            const cn_ast_list *args = &ga->u.func.args;
+            int nel = args->n;
+            if (nel > 20) return az_error_at(z, ga, "UNSUPPORTED_FEATURE", "detail", "more than 20 grouping columns", NULL);
+            uint64_t *el = cn_arena_calloc(z->a, sizeof(uint64_t) * (size_t)(nel + 1));
+            for (int j = 0; j < nel; j++) {
+                const cn_ast *x = args->items[j];
+                int nx = x->kind == AST_PAREN_LIST ? x->u.list.n : 1;
+                for (int q = 0; q < nx; q++) {
+                    cn_expr *e;
+                    if (group_expr(z, x->kind == AST_PAREN_LIST ? x->u.list.items[q] : x, scope, n, names, items, &e) != 0)
+                        return -1;
+                    if (g >= 63) return az_error_at(z, ga, "UNSUPPORTED_FEATURE", "detail", "more than 63 grouping columns", NULL);
+                    el[j] |= 1ull << add_group(groups, &g, e);
+                }
+            }
+            int nown = cube ? 1 << nel : rollup ? nel + 1 : nel;
+            uint64_t *own = cn_arena_calloc(z->a, sizeof(uint64_t) * (size_t)(nown + 1));
+            for (int k = 0; k < nown; k++) {
+                if (gs) {
+                    own[k] = el[k];
+                } else if (rollup) {
+                    for (int j = 0; j < nel - k; j++) own[k] |= el[j]; /* (a, b), (a), () */
+                } else {
+                    /* Spark's cube order: (a, b), (a), (b), () */
+                    for (int j = 0; j < nel; j++)
+                        if (!(k & (1 << (nel - 1 - j)))) own[k] |= el[j];
+                }
+            }
+            uint64_t *cross = cn_arena_calloc(z->a, sizeof(uint64_t) * (size_t)(nsets * nown + 1));
+            for (int si = 0; si < nsets; si++)
+                for (int k = 0; k < nown; k++) cross[si * nown + k] = sets[si] | own[k];
+            sets = cross;
+            nsets *= nown;
+        }
+        if (gsets) {
+            az_gsets *gsx = cn_arena_calloc(z->a, sizeof *gsx);
+            gsx->agg = ag;
+            gsx->ngexprs = g;
+            gsx->gexprs = groups;
+            gsx->nsets = nsets;
+            gsx->sets = sets;
+            gsx->next = z->gsets;
+            z->gsets = gsx;
         }
         if (g == 0 && const_group) groups[g++] = const_group;
         ag->ngroups = g;
@@ -407,5 +475,106 @@ int az_select_items(az *z, const cn_ast *sel, cn_lplan *in, az_scope *scope, az_
         so->is_agg = false;
     }
     so->plan = top;
+    return 0;
+}
+
+/* ------------------------------------------------------------ grouping sets */
+
+/* e with grouping expressions (outside aggregate calls) reading the expanded columns */
+static cn_expr *over_expand(az *z, const az_gsets *g, const cn_attr *ga, const cn_expr *e)
+{
+    for (int i = 0; i < g->ngexprs; i++)
+        if (cn_expr_equal(e, g->gexprs[i])) return az_col(z, &ga[i]);
+    if (e->kind == CN_EX_AGG || e->kind == CN_EX_SUBQUERY || e->nargs == 0) return (cn_expr *)e;
+    cn_expr *c = cn_arena_alloc(z->a, sizeof *c);
+    *c = *e;
+    c->args = cn_arena_alloc(z->a, sizeof(cn_expr *) * (size_t)e->nargs);
+    for (int i = 0; i < e->nargs; i++) c->args[i] = over_expand(z, g, ga, e->args[i]);
+    return c;
+}
+
+/* Copy of e over a fresh copy of the input: column from[i] -> to[i]. */
+static cn_expr *remap_cols(az *z, const cn_expr *e, const cn_attr *from, const cn_attr *to, int n)
+{
+    cn_expr *c = cn_expr_copy(z->a, e);
+    cn_expr *stack[512];
+    int sp = 0;
+    stack[sp++] = c;
+    while (sp > 0) {
+        cn_expr *x = stack[--sp];
+        if (x->kind == CN_EX_COL)
+            for (int i = 0; i < n; i++)
+                if (x->id == from[i].id) {
+                    x->id = to[i].id;
+                    break;
+                }
+        for (int i = 0; i < x->nargs && sp < 512; i++) stack[sp++] = x->args[i];
+    }
+    return c;
+}
+
+static int finish_one(az *z, az_gsets *g)
+{
+    cn_lplan *agg = g->agg, *child = agg->children[0];
+    int m = g->ngexprs, nc = child->nout;
+    cn_attr *ga = cn_arena_calloc(z->a, sizeof(cn_attr) * (size_t)(m + 2));
+    for (int i = 0; i < m; i++) {
+        ga[i].id = cn_next_attr_id();
+        ga[i].name = g->gexprs[i]->kind == CN_EX_COL ? g->gexprs[i]->name : az_auto_name(z, NULL, g->gexprs[i]);
+        ga[i].type = g->gexprs[i]->type;
+        ga[i].nullable = true;
+    }
+    ga[m].id = cn_next_attr_id();
+    ga[m].name = "spark_grouping_id";
+    ga[m].type = cn_type_of(CN_BIGINT);
+    cn_lplan *u = cn_lplan_new(z->a, LP_UNION, g->nsets);
+    u->nout = nc + m + 1;
+    u->out = cn_arena_calloc(z->a, sizeof(cn_attr) * (size_t)(u->nout + 1));
+    memcpy(u->out, child->out, sizeof(cn_attr) * (size_t)nc);
+    memcpy(u->out + nc, ga, sizeof(cn_attr) * (size_t)(m + 1));
+    for (int s = 0; s < g->nsets; s++) {
+        /* one Project per set over its own copy of the input, keeping the input's ids */
+        cn_lplan *in = s == 0 ? child : cn_lplan_fresh_copy(z->a, child);
+        cn_lplan *pr = cn_lplan_new(z->a, LP_PROJECT, 1);
+        pr->children[0] = in;
+        pr->nexprs = pr->nout = u->nout;
+        pr->exprs = cn_arena_calloc(z->a, sizeof(cn_expr *) * (size_t)(u->nout + 1));
+        pr->out = u->out;
+        for (int j = 0; j < nc; j++) pr->exprs[j] = az_col(z, &in->out[j]);
+        int64_t gid = 0;
+        for (int i = 0; i < m; i++) {
+            if (g->sets[s] & (1ull << i)) {
+                pr->exprs[nc + i] = remap_cols(z, g->gexprs[i], child->out, in->out, s == 0 ? 0 : nc);
+            } else {
+                pr->exprs[nc + i] = cn_expr_lit(z->a, cn_value_null(ga[i].type));
+                gid |= 1ll << (m - 1 - i);
+            }
+        }
+        cn_value v;
+        memset(&v, 0, sizeof v);
+        v.type = cn_type_of(CN_BIGINT);
+        v.v.i = gid;
+        pr->exprs[nc + m] = cn_expr_lit(z->a, v);
+        u->children[s] = pr;
+    }
+    agg->children[0] = u;
+    agg->ngroups = m + 1;
+    agg->groups = cn_arena_calloc(z->a, sizeof(cn_expr *) * (size_t)(m + 2));
+    for (int i = 0; i <= m; i++) agg->groups[i] = az_col(z, &ga[i]);
+    for (int i = 0; i < agg->nexprs; i++) {
+        agg->exprs[i] = over_expand(z, g, ga, agg->exprs[i]);
+        if (agg->exprs[i]->kind == CN_EX_COL) {
+            for (int k = 0; k < m; k++)
+                if (agg->exprs[i]->id == ga[k].id) agg->out[i].nullable = true;
+        }
+    }
+    return 0;
+}
+
+int az_finish_grouping_sets(az *z)
+{
+    for (az_gsets *g = z->gsets; g; g = g->next)
+        if (finish_one(z, g) != 0) return -1;
+    z->gsets = NULL;
     return 0;
 }

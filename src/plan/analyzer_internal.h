@@ -32,6 +32,19 @@ typedef struct az_cte {
     struct az_cte *next;
 } az_cte;
 
+/* An Aggregate of GROUPING SETS / CUBE / ROLLUP, finished after the whole query is
+ * analyzed (az_finish_grouping_sets): its input becomes Spark's Expand written as a
+ * UNION ALL of one Project per set (grouping columns not in the set are NULL, plus the
+ * grouping id), and it groups by those columns and the id. */
+typedef struct az_gsets {
+    cn_lplan *agg;
+    int ngexprs;
+    cn_expr **gexprs;
+    int nsets;
+    uint64_t *sets; /* bit i: gexprs[i] is in the set */
+    struct az_gsets *next;
+} az_gsets;
+
 typedef struct az {
     cn_analyze_ctx *ctx;
     cn_arena *a;
@@ -41,6 +54,7 @@ typedef struct az {
     /* a CTE being defined: references to it inside its own body are unknown */
     az_scope *outer_for_subq; /* scope passed to subqueries being analyzed */
     int64_t now_micros;       /* current_timestamp() of the statement (inline tables fold it) */
+    az_gsets *gsets;          /* grouping-set aggregates to finish */
 } az;
 
 /* A boolean session setting (Spark SQL conf; unknown keys read as dflt). */
@@ -105,5 +119,6 @@ int az_select_items(az *z, const cn_ast *sel, cn_lplan *in, az_scope *scope, az_
 /* Rewrite an expression resolved over the aggregate's input into one over its output,
  * adding hidden aggregate outputs as needed (HAVING, ORDER BY). */
 int az_over_agg(az *z, cn_lplan *agg, const cn_ast *where, cn_expr *e, cn_expr **out);
+int az_finish_grouping_sets(az *z);
 
 #endif
