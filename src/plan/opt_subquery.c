@@ -616,6 +616,103 @@ static bool has_correlated_scalar(opt *o, const cn_expr *e)
     return false;
 }
 
+/* EXISTS / IN subqueries that are not a Filter's conjunct (select lists, under OR) as
+ * scalar subqueries over an aggregate of the subquery; the left values of IN become
+ * outer references, so the scalar rewrite (domain joins) handles them:
+ *   EXISTS (q)  -> (SELECT count(1) > 0 FROM q)
+ *   x IN (q)    -> (SELECT CASE WHEN sum(CASE WHEN x = c THEN 1 ELSE 0 END) > 0 THEN true
+ *                   WHEN sum(CASE WHEN (x = c) IS NULL THEN 1 ELSE 0 END) > 0 THEN NULL
+ *                   ELSE false END FROM q)                    (three-valued, as Spark's IN) */
+static int case1(opt *o, cn_expr *when, cn_expr *then, cn_expr *else_, cn_expr **out)
+{
+    cn_expr *w[1] = {when}, *t[1] = {then};
+    return cn_expr_case(o->a, w, t, 1, else_, out, o->err);
+}
+
+static cn_expr *int_lit(opt *o, int64_t v)
+{
+    cn_value x;
+    memset(&x, 0, sizeof x);
+    x.type = cn_type_of(CN_INT);
+    x.v.i = v;
+    return cn_expr_lit(o->a, x);
+}
+
+static int count_if_positive(opt *o, cn_expr *cond, cn_expr **out)
+{
+    cn_expr *c, *sum, *gt;
+    if (case1(o, cond, int_lit(o, 1), int_lit(o, 0), &c) != 0) return -1;
+    if (cn_expr_call(o->a, "sum", &c, 1, false, true, &sum, o->err) != 0) return -1;
+    if (call2(o, ">", sum, cn_expr_lit(o->a, (cn_value){.type = sum->type}), &gt) != 0) return -1;
+    *out = gt;
+    return 0;
+}
+
+static int predicate_to_scalar(opt *o, cn_expr *s, cn_expr **out)
+{
+    cn_lplan *sp = s->subq;
+    cn_expr *v;
+    if (s->subq_kind == 1) {
+        cn_expr *cnt = cn_expr_count_star(o->a);
+        if (call2(o, ">", cnt, cn_expr_lit(o->a, (cn_value){.type = cnt->type}), &v) != 0) return -1;
+    } else {
+        cn_expr **eqs = cn_arena_alloc(o->a, sizeof(cn_expr *) * (size_t)(s->nargs + 1));
+        for (int i = 0; i < s->nargs; i++)
+            if (call2(o, "=", cn_expr_copy(o->a, s->args[i]), lp_col(o, &sp->out[i]), &eqs[i]) != 0) return -1;
+        cn_expr *eq = cn_expr_and_all(o->a, eqs, s->nargs), *isn, *any, *unknown, *inner;
+        cn_expr *a1[1] = {cn_expr_copy(o->a, eq)};
+        if (cn_expr_call(o->a, "isnull", a1, 1, false, false, &isn, o->err) != 0) return -1;
+        if (count_if_positive(o, eq, &any) != 0 || count_if_positive(o, isn, &unknown) != 0) return -1;
+        if (case1(o, unknown, cn_expr_lit(o->a, cn_value_null(cn_type_of(CN_BOOLEAN))), cn_expr_bool(o->a, false),
+                  &inner) != 0)
+            return -1;
+        if (case1(o, any, cn_expr_bool(o->a, true), inner, &v) != 0) return -1;
+    }
+    cn_lplan *ag = cn_lplan_new(o->a, LP_AGGREGATE, 1);
+    ag->children[0] = sp;
+    ag->nexprs = ag->nout = 1;
+    ag->exprs = cn_arena_calloc(o->a, sizeof(cn_expr *) * 2);
+    ag->exprs[0] = v;
+    ag->out = cn_arena_calloc(o->a, sizeof(cn_attr) * 2);
+    ag->out[0].id = cn_next_attr_id();
+    ag->out[0].name = s->subq_kind == 1 ? "exists" : "in";
+    ag->out[0].type = cn_type_of(CN_BOOLEAN);
+    ag->out[0].nullable = true;
+    cn_expr *e = cn_expr_new(o->a, CN_EX_SUBQUERY, cn_type_of(CN_BOOLEAN), 0);
+    e->subq = ag;
+    e->subq_kind = 0;
+    e->subq_id = s->subq_id;
+    e->nullable = true;
+    e->start = s->start;
+    e->stop = s->stop;
+    *out = e;
+    return 0;
+}
+
+/* Copy of e with its EXISTS / IN subqueries turned into scalar ones; *any set when one was. */
+static int predicates_to_scalars(opt *o, cn_expr *e, cn_expr **out, bool *any)
+{
+    if (e->kind == CN_EX_SUBQUERY) {
+        if (e->subq_kind == 0 || !e->subq) {
+            *out = e;
+            return 0;
+        }
+        *any = true;
+        return predicate_to_scalar(o, e, out);
+    }
+    if (!cn_expr_has_subquery(e)) {
+        *out = e;
+        return 0;
+    }
+    cn_expr *c = cn_arena_alloc(o->a, sizeof *c);
+    *c = *e;
+    c->args = cn_arena_alloc(o->a, sizeof(cn_expr *) * (size_t)(e->nargs + 1));
+    for (int i = 0; i < e->nargs; i++)
+        if (predicates_to_scalars(o, e->args[i], &c->args[i], any) != 0) return -1;
+    *out = c;
+    return 0;
+}
+
 int opt_subqueries(opt *o, cn_lplan **pp, bool *changed)
 {
     cn_lplan *p = *pp;
@@ -635,6 +732,7 @@ int opt_subqueries(opt *o, cn_lplan **pp, bool *changed)
         split_conj(o, p->cond, &conj, &n);
         cn_expr **keep = cn_arena_alloc(o->a, sizeof(cn_expr *) * (size_t)(n + 1));
         int nk = 0;
+        bool converted = false;
         for (int i = 0; i < n; i++) {
             bool handled = false;
             cn_lplan *nc = rewrite_predicate(o, child, conj[i], &handled);
@@ -643,6 +741,9 @@ int opt_subqueries(opt *o, cn_lplan **pp, bool *changed)
                 child = nc;
                 continue;
             }
+            bool conv = false;
+            if (predicates_to_scalars(o, conj[i], &conj[i], &conv) != 0) return -1;
+            if (conv) converted = true;
             if (has_correlated_scalar(o, conj[i])) {
                 scalar_ctx sc = {child};
                 cn_expr *c = cn_expr_copy(o->a, conj[i]);
@@ -654,7 +755,10 @@ int opt_subqueries(opt *o, cn_lplan **pp, bool *changed)
             }
             keep[nk++] = conj[i];
         }
-        if (child != p->children[0]) {
+        if (child == p->children[0] && converted && nk > 0) {
+            p->cond = cn_expr_and_all(o->a, keep, nk);
+            *changed = true;
+        } else if (child != p->children[0]) {
             cn_lplan *top = nk ? lp_filter(o, child, cn_expr_and_all(o->a, keep, nk)) : child;
             *pp = lp_project_attrs(o, top, out, nout);
             *changed = true;
@@ -663,8 +767,12 @@ int opt_subqueries(opt *o, cn_lplan **pp, bool *changed)
     }
     if (p->kind == LP_PROJECT) {
         bool any = false;
-        for (int i = 0; i < p->nexprs; i++)
+        for (int i = 0; i < p->nexprs; i++) {
+            bool conv = false;
+            if (predicates_to_scalars(o, p->exprs[i], &p->exprs[i], &conv) != 0) return -1;
+            if (conv) *changed = true;
             if (has_correlated_scalar(o, p->exprs[i])) any = true;
+        }
         if (any) {
             scalar_ctx sc = {p->children[0]};
             for (int i = 0; i < p->nexprs; i++)
