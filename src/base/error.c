@@ -75,6 +75,16 @@
       "Malformed records are detected in record parsing: <badRecord>. Parse Mode: "              \
       "<failFastMode>. To process malformed records as null result, try setting the option "     \
       "'mode' as 'PERMISSIVE'.")                                                                 \
+    X("MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION", "22023", EXC_SPARK,                      \
+      "Malformed records are detected in record parsing: <badRecord>. Parse Mode: "              \
+      "<failFastMode>. To process malformed records as null result, try setting the option "     \
+      "'mode' as 'PERMISSIVE'.")                                                                 \
+    X("FAILED_READ_FILE.NO_HINT", "KD001", EXC_SPARK, "Encountered error while reading file <path>.") \
+    X("FAILED_READ_FILE.FILE_NOT_EXIST", "KD001", EXC_SPARK,                                     \
+      "Encountered error while reading file <path>. File does not exist. It is possible the "    \
+      "underlying files have been updated. You can explicitly invalidate the cache in Spark by " \
+      "running 'REFRESH TABLE tableName' command in SQL or by recreating the Dataset/DataFrame " \
+      "involved.")                                                                               \
     X("MISSING_AGGREGATION", "42803", EXC_EXT_ANALYSIS,                                           \
       "The non-aggregating expression <expression> is based on columns which are not "          \
       "participating in the GROUP BY clause. Add the columns or the expression to the GROUP "    \

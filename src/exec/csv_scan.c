@@ -3,10 +3,18 @@
  * of io/csv.h, producing batches of the requested columns. The reader is
  * opened on the first next() (so open errors surface as task errors); each
  * batch lives in a per-batch arena reset before the next read. Counts
- * task->input_rows and input_bytes.
+ * task->input_rows and input_bytes. As Spark's FileScanRDD does, an error
+ * while reading the file (a malformed record in FAILFAST mode, an I/O
+ * error) becomes [FAILED_READ_FILE.NO_HINT] naming the file (a file gone
+ * since planning: [FAILED_READ_FILE.FILE_NOT_EXIST]), with the reader's own
+ * error kept as "Caused by: ..." in the detail.
  */
 #include "exec/operator.h"
 #include "io/csv.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 typedef struct csv_scan {
     cn_op op;
@@ -21,19 +29,35 @@ typedef struct csv_scan {
     cn_arena *batch_arena;
 } csv_scan;
 
+/* Wrap the reader's error in Spark's FAILED_READ_FILE (the path as a file: URL). */
+static int read_failed(const csv_scan *s, cn_error *err)
+{
+    if (!err->set || !strcmp(err->cls, "OPERATION_CANCELED")) return -1;
+    char cause[2048], url[PATH_MAX + 16], abs[PATH_MAX];
+    cn_error_message(err, cause, sizeof cause);
+    char *st = strstr(cause, " SQLSTATE: "); /* the outer error states its own */
+    if (st) *st = 0;
+    bool gone = !strcmp(err->cls, "PATH_NOT_FOUND");
+    snprintf(url, sizeof url, "file://%s", realpath(s->path, abs) ? abs : s->path);
+    cn_error_clear(err);
+    cn_error_set(err, gone ? "FAILED_READ_FILE.FILE_NOT_EXIST" : "FAILED_READ_FILE.NO_HINT", "path", url, NULL);
+    cn_error_detail(err, "Caused by: %s", cause);
+    return -1;
+}
+
 static int csv_next(cn_op *op, cn_batch **out, cn_error *err)
 {
     csv_scan *s = (csv_scan *)op;
     if (s->done) return 0;
     if (!s->rd) {
         s->rd = cn_csv_open(s->path, s->start, s->length, s->opts, s->schema, op->ncols, s->cols, err);
-        if (!s->rd) return -1;
+        if (!s->rd) return read_failed(s, err);
     }
     for (;;) {
         cn_arena_reset(s->batch_arena);
         cn_batch *b = cn_batch_new(s->batch_arena, op->ncols, op->types, CN_BATCH_SIZE);
         int n = cn_csv_read(s->rd, b, s->batch_arena, err);
-        if (n < 0) return -1;
+        if (n < 0) return read_failed(s, err);
         int64_t bytes = cn_csv_bytes_read(s->rd);
         if (op->task) {
             op->task->input_bytes += bytes - s->bytes_seen;

@@ -28,7 +28,7 @@
  * Bad records follow the mode: PERMISSIVE makes unparsable values NULL, pads
  * missing tokens with NULL and drops extra ones; DROPMALFORMED drops records
  * with a wrong token count or an unparsable requested value; FAILFAST stops
- * with [MALFORMED_RECORD_IN_PARSING] naming the file and the line (or byte
+ * with [MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION] naming the file and the line (or byte
  * offset for splits that do not start at 0). One empty trailing token after
  * a trailing separator (dbgen's .tbl lines "1|2|3|") is not an extra token.
  */
@@ -718,7 +718,7 @@ static int malformed(cn_csv_reader *r, cn_error *err)
 {
     size_t n = r->rec_len > 1000 ? 1000 : r->rec_len;
     char *rec = cn_xstrndup(r->rec, n);
-    cn_error_set(err, "MALFORMED_RECORD_IN_PARSING", "badRecord", rec, "failFastMode", "FAILFAST", NULL);
+    cn_error_set(err, "MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION", "badRecord", rec, "failFastMode", "FAILFAST", NULL);
     free(rec);
     if (r->start == 0)
         cn_error_detail(err, "file %s, line %lld", r->path, (long long)r->lineno);

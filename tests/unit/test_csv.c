@@ -213,7 +213,7 @@ TEST(modes)
     CHECK_STR(out, "1|a;5|e;");
     o.mode = CSV_FAILFAST;
     CHECK_INT(read_all(p, &o, s, out, sizeof out, &err), -1);
-    CHECK_STR(err.cls, "MALFORMED_RECORD_IN_PARSING");
+    CHECK_STR(err.cls, "MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION");
     CHECK_STR(cn_error_param(&err, "badRecord"), "2,b,extra");
     CHECK_STR(cn_error_param(&err, "failFastMode"), "FAILFAST");
     char msg[1024];

@@ -8,9 +8,11 @@
  * use the real kernels of expr/agg.c.
  */
 #include <stdio.h>
+#include <unistd.h>
 
 #include "exec/operator.h"
 #include "exec/hashtable.h"
+#include "io/csv.h"
 #include "sql/ast.h"
 #include "unit.h"
 
@@ -848,6 +850,50 @@ TEST(sort_topn_long_string_prefix_ties)
         }
     }
     CHECK_INT(f.t.mem_used, 0);
+    fx_free(&f);
+}
+
+/* A read error in a FileScan is Spark's FAILED_READ_FILE naming the file, the reader's error kept
+ * as the cause: a malformed record in FAILFAST mode (NO_HINT), a file gone since planning
+ * (FILE_NOT_EXIST). PERMISSIVE reads the same file. */
+TEST(csv_scan_read_errors)
+{
+    fx f;
+    fx_init(&f);
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/cinder-test-exec-%d.csv", (int)getpid());
+    FILE *fp = fopen(path, "w");
+    CHECK(fp != NULL);
+    if (!fp) return;
+    fputs("1,one\n2,two\nthree,3\n", fp);
+    fclose(fp);
+    cn_schema *sch = cn_schema_new(f.a, 2);
+    sch->fields[0].name = "a";
+    sch->fields[0].type = T_I64;
+    sch->fields[1].name = "b";
+    sch->fields[1].type = T_STR;
+    int cols[2] = {0, 1};
+    cn_csv_options o;
+    cn_csv_options_default(&o);
+    o.mode = CSV_FAILFAST;
+    cn_op *s = cn_op_csv_scan(&f.t, path, 0, 100, &o, sch, 2, cols);
+    CHECK(drain(&f, s, false, NULL, NULL) == NULL);
+    CHECK_STR(f.err.cls, "FAILED_READ_FILE.NO_HINT");
+    const char *p = cn_error_param(&f.err, "path");
+    CHECK(p && !strncmp(p, "file:///tmp/cinder-test-exec-", 29));
+    CHECK(f.err.detail && strstr(f.err.detail, "MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION") &&
+          strstr(f.err.detail, "line 3"));
+    cn_op_close(s);
+    cn_error_clear(&f.err);
+    o.mode = CSV_PERMISSIVE;
+    s = cn_op_csv_scan(&f.t, path, 0, 100, &o, sch, 2, cols);
+    CHECK_DRAIN(&f, s, false, "1,one 2,two N,3");
+    cn_op_close(s);
+    unlink(path);
+    s = cn_op_csv_scan(&f.t, path, 0, 100, &o, sch, 2, cols);
+    CHECK(drain(&f, s, false, NULL, NULL) == NULL);
+    CHECK_STR(f.err.cls, "FAILED_READ_FILE.FILE_NOT_EXIST");
+    cn_op_close(s);
     fx_free(&f);
 }
 
