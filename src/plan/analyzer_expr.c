@@ -1077,9 +1077,11 @@ int az_expr(az *z, az_ectx *ec, const cn_ast *n, cn_expr **out)
         if (az_expr(z, ec, n->u.between.arg, &a) != 0 || az_expr(z, ec, n->u.between.lo, &lo) != 0 ||
             az_expr(z, ec, n->u.between.hi, &hi) != 0)
             return -1;
-        if (call2(z, n, ">=", a, lo, &ge) != 0 || call2(z, n, "<=", cn_expr_copy(z->a, a), hi, &le) != 0 ||
-            call2(z, n, "and", ge, le, &both) != 0)
-            return -1;
+        /* between(a, lo, hi): Spark's name; the optimizer turns it into a >= lo AND a <= hi */
+        cn_expr *args3[3] = {a, lo, hi};
+        (void)ge;
+        (void)le;
+        if (call(z, n, "between", args3, 3, &both) != 0) return -1;
         if (n->u.between.negated) return call1(z, n, "not", both, out);
         *out = both;
         return 0;

@@ -70,6 +70,24 @@ static cn_expr *fold(opt *o, cn_expr *e, bool *changed)
         if (a != e->args[i]) e->args[i] = a;
     }
     if (e->kind == CN_EX_AGG) return e;
+    /* between(a, lo, hi) -> a >= lo AND a <= hi (Spark's Between is replaced the same way;
+     * the comparisons reach join keys, scan filters and statistics) */
+    if (e->kind == CN_EX_CALL && e->func == CN_FN_BETWEEN && e->nargs == 3 && cn_expr_is_deterministic(e->args[0])) {
+        cn_expr *ge, *le, *both;
+        cn_expr *a1[2] = {e->args[0], e->args[1]}, *a2[2] = {cn_expr_copy(o->a, e->args[0]), e->args[2]};
+        cn_error err;
+        cn_error_init(&err);
+        if (cn_expr_call(o->a, ">=", a1, 2, false, false, &ge, &err) == 0 &&
+            cn_expr_call(o->a, "<=", a2, 2, false, false, &le, &err) == 0) {
+            cn_expr *a3[2] = {ge, le};
+            if (cn_expr_call(o->a, "and", a3, 2, false, false, &both, &err) == 0) {
+                cn_error_clear(&err);
+                *changed = true;
+                return fold(o, both, changed);
+            }
+        }
+        cn_error_clear(&err);
+    }
     /* boolean simplification */
     if (e->kind == CN_EX_AND) {
         cn_expr *a = e->args[0], *b = e->args[1];
