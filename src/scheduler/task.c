@@ -128,7 +128,7 @@ static int open_shuffle(cn_task_ctx *t, int shuffle_id, int part, cn_batch_iter 
     shuffle_src *s = cn_arena_calloc(t->arena, sizeof *s);
     s->k = k;
     s->shuffle_id = shuffle_id;
-    if (cn_mot_get_inputs(k->env->mot, shuffle_id, t->arena, &n, &inputs, err) != 0 ||
+    if (cn_mot_get_partition_inputs(k->env->mot, shuffle_id, part, t->arena, &n, &inputs, err) != 0 ||
         cn_shuffle_reader_open(t->arena, n, inputs, part, &s->src, err) != 0) {
         k->res->fetch_failed = shuffle_id;
         return -1;
@@ -413,6 +413,18 @@ static int eval_keys(const cn_partitioning *pt, const cn_batch *b, cn_vector *ke
     return 0;
 }
 
+/* Map outputs stay in memory (no files) up to this many bytes process-wide, unless the
+ * query injects shuffle-output loss (those tests need files to delete). */
+#define SHUFFLE_MEM_LIMIT ((int64_t)256 << 20)
+
+static int64_t shuffle_mem_limit(const task *k)
+{
+    const cn_faults *f = k->env->faults;
+    for (int i = 0; f && i < f->n; i++)
+        if (f->f[i].kind == FAULT_SHUFFLE_LOSE) return 0;
+    return SHUFFLE_MEM_LIMIT;
+}
+
 static int sink_shuffle(task *k, const cn_pplan *x, cn_op *root, cn_error *err)
 {
     cn_task_ctx *t = &k->ctx;
@@ -448,6 +460,7 @@ static int sink_shuffle(task *k, const cn_pplan *x, cn_op *root, cn_error *err)
     o.types = root->types;
     o.codec = cn_codec_from_conf(k->env->conf);
     o.mm = k->env->mm;
+    o.mem_output_limit = shuffle_mem_limit(k);
     cn_shuffle_writer *w = cn_shuffle_writer_new(&o, err);
     if (!w) return -1;
     cn_arena *ka = cn_arena_new("shuffle-keys", t->arena);

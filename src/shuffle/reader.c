@@ -9,6 +9,9 @@
  * one block is held at a time (a child arena reset on every next()), so a
  * reducer's memory does not grow with its partition. Any inconsistency is an
  * [INTERNAL_ERROR] "corrupt ..." naming the file and offset, never a crash.
+ * Ranged inputs (from the map statuses) skip the index file; in-memory
+ * outputs are decoded straight from their buffer (a reference held until
+ * close).
  */
 #define _GNU_SOURCE
 #include "shuffle/shuffle.h"
@@ -76,6 +79,8 @@ typedef struct reader {
     cn_arena *blk;    /* the current block (reset per next) */
     int n, cur, part;
     char **data, **index;
+    cn_shuffle_input *in; /* ranges and memory references per input */
+    bool in_mem;          /* the current input is read from memory */
     int fd;
     int64_t pos, end;
     int64_t bytes, records;
@@ -85,6 +90,19 @@ static void close_cur(reader *r)
 {
     if (r->fd >= 0) close(r->fd);
     r->fd = -1;
+    r->in_mem = false;
+}
+
+/* Frame header + stored bytes at r->pos of the current input (file or memory). */
+static int read_at(reader *r, void *dst, size_t n, int64_t pos, const char *path, cn_error *err)
+{
+    if (r->in_mem) {
+        const cn_shuffle_mem *m = r->in[r->cur].mem;
+        if (pos < 0 || pos + (int64_t)n > m->len) return corrupt_at(err, "block (beyond in-memory output)", path, pos);
+        memcpy(dst, m->data + pos, n);
+        return 0;
+    }
+    return cn_file_pread_all(r->fd, dst, n, pos, path, err);
 }
 
 static int reader_next(void *state, cn_batch **out, cn_error *err)
@@ -93,8 +111,22 @@ static int reader_next(void *state, cn_batch **out, cn_error *err)
     *out = NULL;
     cn_arena_reset(r->blk);
     for (;;) {
-        if (r->fd < 0) {
+        if (r->fd < 0 && !r->in_mem) {
             if (r->cur >= r->n) return 0;
+            const cn_shuffle_input *in = &r->in[r->cur];
+            if (in->ranged) {
+                r->pos = in->off;
+                r->end = in->off + in->len;
+                if (in->len <= 0) { r->cur++; continue; }
+                if (in->mem) {
+                    if (r->end > in->mem->len) return corrupt_at(err, "range (beyond in-memory output)", r->data[r->cur], r->pos);
+                    r->in_mem = true;
+                    continue;
+                }
+                r->fd = open(r->data[r->cur], O_RDONLY | O_CLOEXEC);
+                if (r->fd < 0) return open_fail(err, r->data[r->cur]);
+                continue;
+            }
             int64_t *off;
             int np;
             if (cn_shuffle_read_index(r->index[r->cur], r->data[r->cur], &off, &np, err)) return -1;
@@ -117,7 +149,7 @@ static int reader_next(void *state, cn_batch **out, cn_error *err)
         const char *path = r->data[r->cur];
         if (r->end - r->pos < CN_BLOCK_HEADER_SIZE) return corrupt_at(err, "block (truncated header)", path, r->pos);
         uint8_t hdr[CN_BLOCK_HEADER_SIZE];
-        if (cn_file_pread_all(r->fd, hdr, sizeof hdr, r->pos, path, err)) return -1;
+        if (read_at(r, hdr, sizeof hdr, r->pos, path, err)) return -1;
         cn_block_header h;
         if (cn_block_parse_header(hdr, &h, err)) {
             cn_error_clear(err);
@@ -125,8 +157,14 @@ static int reader_next(void *state, cn_batch **out, cn_error *err)
         }
         if ((int64_t)h.stored_len > r->end - r->pos - CN_BLOCK_HEADER_SIZE)
             return corrupt_at(err, "block (frame crosses partition end)", path, r->pos);
-        void *stored = cn_arena_alloc(r->blk, h.stored_len ? h.stored_len : 1);
-        if (cn_file_pread_all(r->fd, stored, h.stored_len, r->pos + CN_BLOCK_HEADER_SIZE, path, err)) return -1;
+        const void *stored;
+        if (r->in_mem) {
+            stored = r->in[r->cur].mem->data + r->pos + CN_BLOCK_HEADER_SIZE; /* bounds checked above */
+        } else {
+            void *buf = cn_arena_alloc(r->blk, h.stored_len ? h.stored_len : 1);
+            if (cn_file_pread_all(r->fd, buf, h.stored_len, r->pos + CN_BLOCK_HEADER_SIZE, path, err)) return -1;
+            stored = buf;
+        }
         cn_batch *b;
         if (cn_block_decode_stored(&h, stored, r->blk, &b, err)) {
             char msg[512];
@@ -149,6 +187,10 @@ static void reader_close(void *state)
 {
     reader *r = state;
     close_cur(r);
+    for (int i = 0; i < r->n; i++) {
+        cn_shuffle_mem_release(r->in[i].mem);
+        r->in[i].mem = NULL;
+    }
     cn_arena_free(r->blk);
     r->blk = NULL;
 }
@@ -156,7 +198,10 @@ static void reader_close(void *state)
 int cn_shuffle_reader_open(cn_arena *a, int n, const cn_shuffle_input *inputs, int part, cn_batch_source *it,
                            cn_error *err)
 {
-    if (part < 0 || n < 0) return cn_error_set(err, "INTERNAL_ERROR", "message", "shuffle reader: bad partition", NULL);
+    if (part < 0 || n < 0) {
+        for (int i = 0; i < n; i++) cn_shuffle_mem_release(inputs[i].mem);
+        return cn_error_set(err, "INTERNAL_ERROR", "message", "shuffle reader: bad partition", NULL);
+    }
     reader *r = cn_arena_calloc(a, sizeof *r);
     r->blk = cn_arena_new("shuffle-read", a); /* freed by close, or with a */
     r->n = n;
@@ -164,7 +209,9 @@ int cn_shuffle_reader_open(cn_arena *a, int n, const cn_shuffle_input *inputs, i
     r->fd = -1;
     r->data = cn_arena_alloc(a, sizeof(char *) * (size_t)(n ? n : 1));
     r->index = cn_arena_alloc(a, sizeof(char *) * (size_t)(n ? n : 1));
+    r->in = cn_arena_calloc(a, sizeof(cn_shuffle_input) * (size_t)(n ? n : 1));
     for (int i = 0; i < n; i++) {
+        r->in[i] = inputs[i]; /* takes over the memory reference */
         r->data[i] = cn_arena_strdup(a, inputs[i].data_path);
         r->index[i] = cn_arena_strdup(a, inputs[i].index_path);
     }

@@ -99,7 +99,26 @@ typedef struct cn_shuffle_writer_opts {
     cn_codec_kind codec;
     int64_t mem_budget;     /* bytes of serialized blocks held before spilling; 0 = 64 MiB */
     struct cn_memory_manager *mm; /* optional: buffers are also accounted as execution memory */
+    /* In-memory map output (local mode): when the writer never spilled and the
+     * process-wide total of in-memory map outputs stays within this many bytes,
+     * the encoded output is kept in memory (cn_map_status.mem) and no file is
+     * created. 0 = always write the data and index files. */
+    int64_t mem_output_limit;
 } cn_shuffle_writer_opts;
+
+/* A map output held in memory: the bytes the data file would hold (blocks grouped
+ * by reduce partition). Reference counted: the map status, the tracker's copy and
+ * every reader opened on it hold a reference; the last release frees it and
+ * returns its bytes to the process-wide in-memory shuffle total. */
+typedef struct cn_shuffle_mem {
+    int refs;          /* atomic */
+    int64_t len;
+    uint8_t *data;
+} cn_shuffle_mem;
+void cn_shuffle_mem_retain(cn_shuffle_mem *m);
+void cn_shuffle_mem_release(cn_shuffle_mem *m);
+/* Bytes of in-memory map outputs alive in this process. */
+int64_t cn_shuffle_mem_held(void);
 
 typedef struct cn_map_status {
     int shuffle_id, map_id;
@@ -110,6 +129,7 @@ typedef struct cn_map_status {
     int64_t total_bytes, total_records;
     int64_t spill_bytes;          /* bytes written to spill files */
     int spills;
+    cn_shuffle_mem *mem;          /* non-NULL: the output is in memory, no files exist (a reference) */
 } cn_map_status;
 
 void cn_map_status_free(cn_map_status *s);
@@ -135,6 +155,12 @@ const char *cn_shuffle_index_path(char *buf, size_t cap, const char *dir, int sh
 
 typedef struct cn_shuffle_input {
     const char *data_path, *index_path;
+    /* Optional, from the map status (cn_mot_get_partition_inputs): the partition's byte
+     * range [off, off+len) of the data, so no index file is read; with mem, the bytes are
+     * read from memory (the input holds a reference, released by the reader's close). */
+    bool ranged;
+    int64_t off, len;
+    cn_shuffle_mem *mem;
 } cn_shuffle_input;
 
 /* Iterate reduce partition `part` over the map outputs inputs[0..n) (in that
@@ -172,6 +198,10 @@ int cn_mot_available_maps(cn_map_output_tracker *t, int shuffle_id);
  * Fails with [INTERNAL_ERROR] if the shuffle is unknown or a map output is missing. */
 int cn_mot_get_inputs(cn_map_output_tracker *t, int shuffle_id, cn_arena *a, int *n, cn_shuffle_input **inputs,
                       cn_error *err);
+/* The non-empty inputs of reduce partition `part`, ranged from the map statuses (no index
+ * file needed; in-memory outputs carry a reference for the reader). Same errors as above. */
+int cn_mot_get_partition_inputs(cn_map_output_tracker *t, int shuffle_id, int part, cn_arena *a, int *n,
+                                cn_shuffle_input **inputs, cn_error *err);
 /* bytes/records (either may be NULL) per reduce partition summed over maps, nreduces entries each. */
 int cn_mot_partition_sizes(cn_map_output_tracker *t, int shuffle_id, int64_t *bytes, int64_t *records,
                            cn_error *err);

@@ -110,6 +110,7 @@ int cn_mot_register_map_output(cn_map_output_tracker *t, const cn_map_status *st
     *m = *st;
     m->data_path = cn_xstrdup(st->data_path);
     m->index_path = cn_xstrdup(st->index_path);
+    cn_shuffle_mem_retain(m->mem);
     m->bytes = cn_xmalloc(sizeof(int64_t) * (size_t)st->nparts);
     m->records = cn_xmalloc(sizeof(int64_t) * (size_t)st->nparts);
     memcpy(m->bytes, st->bytes, sizeof(int64_t) * (size_t)st->nparts);
@@ -149,7 +150,7 @@ int cn_mot_get_inputs(cn_map_output_tracker *t, int shuffle_id, cn_arena *a, int
         pthread_mutex_unlock(&t->mu);
         return unknown(err, shuffle_id);
     }
-    cn_shuffle_input *in = cn_arena_alloc(a, sizeof *in * (size_t)(e->nmaps ? e->nmaps : 1));
+    cn_shuffle_input *in = cn_arena_calloc(a, sizeof *in * (size_t)(e->nmaps ? e->nmaps : 1));
     for (int i = 0; i < e->nmaps; i++) {
         if (!e->maps[i].data_path) {
             pthread_mutex_unlock(&t->mu);
@@ -161,6 +162,48 @@ int cn_mot_get_inputs(cn_map_output_tracker *t, int shuffle_id, cn_arena *a, int
         in[i].index_path = cn_arena_strdup(a, e->maps[i].index_path);
     }
     *n = e->nmaps;
+    *inputs = in;
+    pthread_mutex_unlock(&t->mu);
+    return 0;
+}
+
+int cn_mot_get_partition_inputs(cn_map_output_tracker *t, int shuffle_id, int part, cn_arena *a, int *n,
+                                cn_shuffle_input **inputs, cn_error *err)
+{
+    pthread_mutex_lock(&t->mu);
+    shuffle_entry *e = find(t, shuffle_id, NULL);
+    if (!e) {
+        pthread_mutex_unlock(&t->mu);
+        return unknown(err, shuffle_id);
+    }
+    if (part < 0 || part >= e->nreduces) {
+        pthread_mutex_unlock(&t->mu);
+        return cn_error_set(err, "INTERNAL_ERROR", "message", "shuffle reader: bad partition", NULL);
+    }
+    cn_shuffle_input *in = cn_arena_calloc(a, sizeof *in * (size_t)(e->nmaps ? e->nmaps : 1));
+    int k = 0;
+    for (int i = 0; i < e->nmaps; i++) {
+        const cn_map_status *m = &e->maps[i];
+        if (!m->data_path) {
+            pthread_mutex_unlock(&t->mu);
+            for (int j = 0; j < k; j++) cn_shuffle_mem_release(in[j].mem);
+            char msg[128];
+            snprintf(msg, sizeof msg, "missing output of map %d of shuffle %d", i, shuffle_id);
+            return cn_error_set(err, "INTERNAL_ERROR", "message", msg, NULL);
+        }
+        if (m->bytes[part] == 0) continue;
+        int64_t off = 0;
+        for (int p = 0; p < part; p++) off += m->bytes[p];
+        in[k].data_path = cn_arena_strdup(a, m->data_path);
+        in[k].index_path = cn_arena_strdup(a, m->index_path);
+        in[k].ranged = true;
+        in[k].off = off;
+        in[k].len = m->bytes[part];
+        in[k].mem = m->mem;
+        cn_shuffle_mem_retain(m->mem);
+        k++;
+    }
+    *n = k;
     *inputs = in;
     pthread_mutex_unlock(&t->mu);
     return 0;

@@ -14,6 +14,13 @@
  * plain copy) followed by the blocks of what is still buffered. The data
  * and index files are written under temporary names and renamed into place,
  * so a retried task never leaves a half-written output visible.
+ *
+ * In-memory outputs (opts.mem_output_limit > 0, local mode): a writer that
+ * never spilled encodes its partitions into one buffer; if the process-wide
+ * total of in-memory outputs stays within the limit, that buffer becomes the
+ * map output (a reference-counted cn_shuffle_mem in the status) and no file
+ * is created. Creating two files per map task dominated small shuffles (200
+ * map tasks after a 200-partition join stage).
  */
 #define _GNU_SOURCE
 #include "shuffle/shuffle.h"
@@ -57,9 +64,37 @@ struct cn_shuffle_writer {
     int segcap;
 };
 
+static int64_t g_mem_held; /* bytes of live in-memory map outputs (atomic) */
+
+int64_t cn_shuffle_mem_held(void) { return __atomic_load_n(&g_mem_held, __ATOMIC_RELAXED); }
+
+void cn_shuffle_mem_retain(cn_shuffle_mem *m)
+{
+    if (m) __atomic_add_fetch(&m->refs, 1, __ATOMIC_RELAXED);
+}
+
+void cn_shuffle_mem_release(cn_shuffle_mem *m)
+{
+    if (!m || __atomic_sub_fetch(&m->refs, 1, __ATOMIC_ACQ_REL) != 0) return;
+    __atomic_sub_fetch(&g_mem_held, m->len, __ATOMIC_RELAXED);
+    free(m->data);
+    free(m);
+}
+
+/* Reserve n bytes of the process-wide in-memory shuffle total, if within limit. */
+static bool mem_reserve(int64_t n, int64_t limit)
+{
+    int64_t cur = __atomic_load_n(&g_mem_held, __ATOMIC_RELAXED);
+    do {
+        if (cur + n > limit) return false;
+    } while (!__atomic_compare_exchange_n(&g_mem_held, &cur, cur + n, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+    return true;
+}
+
 void cn_map_status_free(cn_map_status *s)
 {
     if (!s) return;
+    cn_shuffle_mem_release(s->mem);
     free(s->data_path);
     free(s->index_path);
     free(s->bytes);
@@ -135,6 +170,7 @@ void cn_shuffle_writer_abort(cn_shuffle_writer *w)
 /* Flush encoded bytes to fd once they pass FLUSH_BYTES (or always with force). */
 static int flush_enc(cn_shuffle_writer *w, int fd, const char *path, bool force, int64_t *pos, cn_error *err)
 {
+    if (fd < 0) return 0; /* encoding into memory: w->enc keeps everything */
     if (!w->enc.len || (!force && w->enc.len < FLUSH_BYTES)) return 0;
     if (cn_file_write_all(fd, w->enc.buf, w->enc.len, path, err)) return -1;
     *pos += (int64_t)w->enc.len;
@@ -258,6 +294,55 @@ static int copy_range(int in_fd, const char *in_path, int64_t from, int64_t to, 
     return 0;
 }
 
+static void fill_status(cn_shuffle_writer *w, cn_map_status *st, const char *data, const char *index,
+                        const int64_t *off)
+{
+    int np = w->o.nparts;
+    memset(st, 0, sizeof *st);
+    st->shuffle_id = w->o.shuffle_id;
+    st->map_id = w->o.map_id;
+    st->nparts = np;
+    st->data_path = cn_xstrdup(data);
+    st->index_path = cn_xstrdup(index);
+    st->bytes = cn_xcalloc((size_t)np, sizeof(int64_t));
+    st->records = cn_xcalloc((size_t)np, sizeof(int64_t));
+    for (int p = 0; p < np; p++) {
+        st->bytes[p] = off[p + 1] - off[p];
+        st->records[p] = w->records[p];
+        st->total_records += w->records[p];
+    }
+    st->total_bytes = off[np];
+    st->spill_bytes = w->spill_bytes;
+    st->spills = w->runs.n;
+}
+
+/* No spill runs: encode every partition into w->enc; keep it in memory if the limit allows.
+ * Returns 1 when the output is in memory (st filled), 0 when it must go to files (w->enc holds
+ * the whole data file, off[] its index), -1 on error. */
+static int close_to_memory(cn_shuffle_writer *w, cn_map_status *st, const char *data, const char *index,
+                           int64_t *off, cn_error *err)
+{
+    int np = w->o.nparts;
+    int64_t pos = 0;
+    w->enc.len = 0;
+    for (int p = 0; p < np; p++) {
+        off[p] = (int64_t)w->enc.len;
+        if (write_buffered_partition(w, p, -1, NULL, &pos, err)) return -1;
+    }
+    off[np] = (int64_t)w->enc.len;
+    int64_t len = off[np];
+    if (!mem_reserve(len, w->o.mem_output_limit)) return 0;
+    cn_shuffle_mem *m = cn_xcalloc(1, sizeof *m);
+    m->refs = 1;
+    m->len = len;
+    m->data = w->enc.buf; /* steal the encoder's buffer */
+    if (!m->data) m->data = cn_xmalloc(1);
+    cn_writer_init(&w->enc);
+    fill_status(w, st, data, index, off);
+    st->mem = m;
+    return 1;
+}
+
 int cn_shuffle_writer_close(cn_shuffle_writer *w, cn_map_status *st, cn_error *err)
 {
     int np = w->o.nparts;
@@ -268,12 +353,32 @@ int cn_shuffle_writer_close(cn_shuffle_writer *w, cn_map_status *st, cn_error *e
     snprintf(tindex, sizeof tindex, "%s.%d.%p.tmp", index, (int)getpid(), (void *)w);
     int64_t *off = cn_xcalloc((size_t)np + 1, sizeof(int64_t));
     uint8_t *copybuf = w->runs.n ? cn_xmalloc(FLUSH_BYTES) : NULL;
+    int mem = 0;
+    if (w->o.mem_output_limit > 0 && w->runs.n == 0) {
+        mem = close_to_memory(w, st, data, index, off, err);
+        if (mem < 0) {
+            free(off);
+            free_writer(w, true);
+            return -1;
+        }
+        if (mem > 0) {
+            free(off);
+            free_writer(w, true);
+            return 0;
+        }
+    }
     int rc = 0, fd = open(tdata, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) {
         rc = io_fail(err, "cannot create", tdata);
         goto fail;
     }
     int64_t pos = 0;
+    if (mem == 0 && w->o.mem_output_limit > 0 && w->runs.n == 0) {
+        /* already encoded by close_to_memory (over the limit): one write */
+        rc = cn_file_write_all(fd, w->enc.buf, w->enc.len, tdata, err);
+        pos = off[np];
+        np = 0; /* skip the partition loop below */
+    }
     for (int p = 0; p < np && !rc; p++) {
         off[p] = pos;
         for (int r = 0; r < w->runs.n && !rc; r++) {
@@ -283,6 +388,7 @@ int cn_shuffle_writer_close(cn_shuffle_writer *w, cn_map_status *st, cn_error *e
         }
         if (!rc) rc = write_buffered_partition(w, p, fd, tdata, &pos, err);
     }
+    np = w->o.nparts;
     off[np] = pos;
     if (close(fd) != 0 && !rc) rc = io_fail(err, "cannot close", tdata);
     if (rc) goto fail;
@@ -305,22 +411,7 @@ int cn_shuffle_writer_close(cn_shuffle_writer *w, cn_map_status *st, cn_error *e
         unlink(data);
         goto fail;
     }
-    memset(st, 0, sizeof *st);
-    st->shuffle_id = w->o.shuffle_id;
-    st->map_id = w->o.map_id;
-    st->nparts = np;
-    st->data_path = cn_xstrdup(data);
-    st->index_path = cn_xstrdup(index);
-    st->bytes = cn_xcalloc((size_t)np, sizeof(int64_t));
-    st->records = cn_xcalloc((size_t)np, sizeof(int64_t));
-    for (int p = 0; p < np; p++) {
-        st->bytes[p] = off[p + 1] - off[p];
-        st->records[p] = w->records[p];
-        st->total_records += w->records[p];
-    }
-    st->total_bytes = off[np];
-    st->spill_bytes = w->spill_bytes;
-    st->spills = w->runs.n;
+    fill_status(w, st, data, index, off);
     free(off);
     free(copybuf);
     free_writer(w, true);

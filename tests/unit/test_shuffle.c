@@ -229,12 +229,15 @@ static bool row_ok(const cn_batch *b, int i)
 #define NMAPS 3
 #define NPARTS 37
 #define ROWS_PER_MAP 20000
+static int64_t mem_output_limit; /* write_map's opts.mem_output_limit */
 
 static int write_map(const char *dir, int shuffle, int map, int64_t budget, cn_memory_manager *mm, cn_map_status *st,
                      cn_error *err)
 {
     cn_arena *a = cn_arena_new("map", NULL);
-    cn_shuffle_writer_opts o = {dir, shuffle, map, NPARTS, 4, row_types, CN_CODEC_LZ4, budget, mm};
+    cn_shuffle_writer_opts o = {.dir = dir, .shuffle_id = shuffle, .map_id = map, .nparts = NPARTS, .ncols = 4,
+                                .types = row_types, .codec = CN_CODEC_LZ4, .mem_budget = budget, .mm = mm,
+                                .mem_output_limit = mem_output_limit};
     cn_shuffle_writer *w = cn_shuffle_writer_new(&o, err);
     cn_partitioner p;
     cn_partitioner_hash(&p, NPARTS);
@@ -347,6 +350,94 @@ static void roundtrip(int64_t budget, cn_memory_manager *mm, bool expect_spills,
 }
 
 TEST(writer_reader_roundtrip_in_memory) { roundtrip(0, NULL, false, unit_failed_); }
+
+/* In-memory map outputs (no files) and ranged inputs from the map statuses; a map over the
+ * process-wide limit falls back to files; every reference is released at the end. */
+TEST(in_memory_outputs_and_ranged_inputs)
+{
+    cn_error err;
+    cn_error_init(&err);
+    char *dir;
+    CHECK_INT(cn_query_dir_create("/tmp/cinder-test-shuffle", 7, &dir, &err), 0);
+    cn_map_output_tracker *t = cn_map_output_tracker_new();
+    CHECK_INT(cn_mot_register_shuffle(t, 5, NMAPS, NPARTS, &err), 0);
+    int64_t one = 0, two = 0;
+    for (int m = 0; m < NMAPS; m++) {
+        cn_map_status st;
+        /* maps 0 and 1 fit the limit, map 2 does not */
+        mem_output_limit = m == 0 ? ((int64_t)64 << 20) : one * 5 / 2;
+        CHECK_INT(write_map(dir, 5, m, 0, NULL, &st, &err), 0);
+        if (m == 0) one = st.total_bytes;
+        if (m == 1) two = st.total_bytes;
+        CHECK((st.mem != NULL) == (m < 2));
+        if (st.mem) CHECK_INT(st.mem->len, st.total_bytes);
+        CHECK_INT(cn_mot_register_map_output(t, &st, &err), 0);
+        cn_map_status_free(&st);
+    }
+    mem_output_limit = 0;
+    CHECK_INT(count_files(dir), 2); /* only map 2's data + index */
+    CHECK_INT(cn_shuffle_mem_held(), one + two);
+    int64_t bytes[NPARTS], recs[NPARTS];
+    CHECK_INT(cn_mot_partition_sizes(t, 5, bytes, recs, &err), 0);
+    int64_t total = 0, idsum = 0;
+    bool ok = true;
+    for (int p = 0; p < NPARTS; p++) {
+        cn_arena *a = cn_arena_new("reduce", NULL);
+        int n;
+        cn_shuffle_input *in;
+        CHECK_INT(cn_mot_get_partition_inputs(t, 5, p, a, &n, &in, &err), 0);
+        CHECK(n <= NMAPS);
+        cn_batch_source it;
+        CHECK_INT(cn_shuffle_reader_open(a, n, in, p, &it, &err), 0);
+        cn_batch *b;
+        int64_t prows = 0;
+        while (it.next(it.state, &b, &err) == 0 && b) {
+            for (int i = 0; i < b->count; i++) {
+                ok = ok && row_ok(b, i);
+                idsum += ((int64_t *)b->cols[0].data)[i];
+            }
+            prows += b->count;
+        }
+        CHECK(!err.set);
+        int64_t rb, rr;
+        cn_shuffle_reader_metrics(&it, &rb, &rr);
+        CHECK_INT(rb, bytes[p]);
+        CHECK_INT(prows, recs[p]);
+        it.close(it.state);
+        total += prows;
+        cn_arena_free(a);
+    }
+    CHECK(ok);
+    CHECK_INT(total, NMAPS * ROWS_PER_MAP * 4 / 5);
+    int64_t expect = 0;
+    for (int64_t id = 0; id < NMAPS * ROWS_PER_MAP; id++)
+        if (id % 1000 % 5 != 4) expect += id;
+    CHECK_INT(idsum, expect);
+    /* a reader keeps its in-memory input alive after the output is removed */
+    {
+        cn_arena *a = cn_arena_new("late", NULL);
+        int n;
+        cn_shuffle_input *in;
+        CHECK_INT(cn_mot_get_partition_inputs(t, 5, 0, a, &n, &in, &err), 0);
+        cn_batch_source it;
+        CHECK_INT(cn_shuffle_reader_open(a, n, in, 0, &it, &err), 0);
+        cn_mot_remove_map_output(t, 5, 0);
+        int64_t rows = 0;
+        cn_batch *b;
+        while (it.next(it.state, &b, &err) == 0 && b) rows += b->count;
+        CHECK(!err.set);
+        CHECK_INT(rows, recs[0]);
+        it.close(it.state);
+        cn_arena_free(a);
+        CHECK_INT(cn_shuffle_mem_held(), two);
+    }
+    cn_mot_unregister_shuffle(t, 5);
+    CHECK_INT(cn_shuffle_mem_held(), 0);
+    CHECK_INT(count_files(dir), 0);
+    cn_map_output_tracker_free(t);
+    CHECK_INT(cn_dir_remove_all(dir), 0);
+    free(dir);
+}
 TEST(writer_reader_roundtrip_with_spills) { roundtrip(64 << 10, NULL, true, unit_failed_); }
 TEST(writer_spills_when_memory_manager_refuses)
 {
@@ -367,7 +458,7 @@ static void put_le64(uint8_t *p, int64_t v)
 static int read_all(const char *data, const char *index, int part, cn_error *err)
 {
     cn_arena *a = cn_arena_new("r", NULL);
-    cn_shuffle_input in = {data, index};
+    cn_shuffle_input in = {.data_path = data, .index_path = index};
     cn_batch_source it;
     int rc = cn_shuffle_reader_open(a, 1, &in, part, &it, err);
     cn_batch *b;
@@ -466,7 +557,9 @@ TEST(tracker_errors_and_replacement)
     CHECK_INT(cn_mot_get_inputs(t, 1, a, &n, &in, &err), -1); /* outputs missing */
     cn_error_clear(&err);
     int64_t bytes[3] = {1, 2, 3}, recs[3] = {4, 5, 6};
-    cn_map_status st = {1, 0, 3, "/tmp/none-a.data", "/tmp/none-a.index", bytes, recs, 6, 15, 0, 0};
+    cn_map_status st = {.shuffle_id = 1, .map_id = 0, .nparts = 3, .data_path = "/tmp/none-a.data",
+                         .index_path = "/tmp/none-a.index", .bytes = bytes, .records = recs, .total_bytes = 6,
+                         .total_records = 15};
     CHECK_INT(cn_mot_register_map_output(t, &st, &err), 0);
     st.map_id = 1;
     CHECK_INT(cn_mot_register_map_output(t, &st, &err), 0);
