@@ -265,3 +265,68 @@ TEST(subqueries)
     CHECK_INT(run(&f, "SELECT a FROM t WHERE a = (SELECT a, d FROM s)"), -1);
     fx_free(&f);
 }
+
+/* Expected names and error classes below come from Spark's golden files
+ * (group-by.sql, count.sql, having.sql, inline-table.sql, predicate-functions.sql,
+ * scalar-subquery-select.sql). */
+TEST(session_flags_and_count_forms)
+{
+    fx f;
+    fx_init(&f);
+    cn_conf_set(f.conf, "spark.sql.groupByAliases", "false", &f.err);
+    CHECK_INT(run(&f, "SELECT a AS k, COUNT(b) FROM testData GROUP BY k"), -1);
+    CHECK_STR(f.err.cls, "UNRESOLVED_COLUMN.WITH_SUGGESTION");
+    CHECK_STR(param(&f, "proposal"), "`a`, `b`");
+    cn_conf_set(f.conf, "spark.sql.legacy.parser.havingWithoutGroupByAsWhere", "true", &f.err);
+    CHECK_INT(run(&f, "SELECT a FROM testData HAVING MAX(a) > 0"), -1);
+    CHECK_STR(f.err.cls, "INVALID_WHERE_CONDITION");
+    CHECK_INT(run(&f, "SELECT a FROM testData HAVING a > 0"), 0);
+    CHECK(strstr(f.explain, "Aggregate") == NULL);
+    CHECK_INT(run(&f, "SELECT count() FROM testData"), -1);
+    CHECK_STR(f.err.cls, "WRONG_NUM_ARGS.WITH_SUGGESTION");
+    CHECK_STR(param(&f, "legacyConfKey"), "\"spark.sql.legacy.allowParameterlessCount\"");
+    CHECK_INT(run(&f, "SELECT count(testData.*) FROM testData"), -1);
+    CHECK_STR(f.err.cls, "_LEGACY_ERROR_TEMP_1021");
+    CHECK_STR(param(&f, "targetString"), "testData");
+    CHECK_INT(run(&f, "SELECT count(DISTINCT *), count(a, b), count(testData.*, testData.*) FROM testData"), 0);
+    CHECK_STR(f.schema, "count(DISTINCT a, b): bigint, count(a, b): bigint, count(a, b, a, b): bigint");
+    /* GROUP BY a constant stays a grouped aggregate (no row for an empty input) */
+    CHECK_INT(run(&f, "SELECT 'foo' FROM testData WHERE a = 0 GROUP BY 1"), 0);
+    CHECK(strstr(f.explain, "Aggregate [foo]") != NULL);
+    fx_free(&f);
+}
+
+TEST(names_literals_and_inline_tables)
+{
+    fx f;
+    fx_init(&f);
+    CHECK_INT(run(&f, "SELECT a BETWEEN 1 AND 2, a NOT BETWEEN 1 AND 2 FROM t"), 0);
+    CHECK_STR(f.schema, "between(a, 1, 2): boolean, (NOT between(a, 1, 2)): boolean");
+    CHECK_INT(run(&f, "SELECT 20E2BD, 1.5E1BD"), 0);
+    CHECK_STR(f.schema, "2000: decimal(4,0), 15: decimal(2,0)");
+    CHECK_INT(run(&f, "SELECT * FROM VALUES ('one', 1 AS one) AS data(a, b)"), 0);
+    CHECK_STR(f.schema, "a: string, b: int");
+    CHECK_INT(run(&f, "SELECT a FROM VALUES ('one', current_timestamp) AS data(a, b)"), 0);
+    CHECK_INT(run(&f, "SELECT a, (SELECT max(d) FROM s WHERE s.a > t.a AND s.d < t.c) FROM t"), 0);
+    CHECK_STR(f.schema, "a: int, scalarsubquery(a, c): bigint");
+    CHECK_INT(run(&f, "SELECT a, (SELECT a) FROM t"), 0);
+    CHECK_STR(f.schema, "a: int, scalarsubquery(a): int");
+    fx_free(&f);
+}
+
+TEST(grouping_sets)
+{
+    fx f;
+    fx_init(&f);
+    /* an Aggregate by the NULLed columns and the grouping id over a UNION ALL of one
+     * Project per set (Spark's Expand) */
+    CHECK_INT(run(&f, "SELECT a, b, count(*) FROM testData GROUP BY CUBE(a, b)"), 0);
+    CHECK_STR(f.schema, "a: int, b: int, count(1): bigint");
+    CHECK(strstr(f.explain, "Union") != NULL);
+    CHECK(strstr(f.explain, "spark_grouping_id") != NULL);
+    CHECK_INT(run(&f, "SELECT a, sum(b) FROM testData GROUP BY ROLLUP(a) HAVING a > 1"), 0);
+    CHECK_INT(run(&f, "SELECT sum(a) AS b FROM testData GROUP BY GROUPING SETS ((b), (a, b)) HAVING b > 10"), 0);
+    CHECK_STR(f.schema, "b: bigint");
+    CHECK_INT(run(&f, "SELECT a, count(*) FROM testData GROUP BY a, CUBE(b)"), 0);
+    fx_free(&f);
+}
