@@ -41,6 +41,9 @@
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "types/datetime.h"
 #include "types/decimal.h"
@@ -172,6 +175,7 @@ struct cn_csv_reader {
     int nschema;
     int ncols;
     int *cols;
+    int need; /* fields to cut per record: past the last requested column, or all */
     int64_t bytes;
 };
 
@@ -230,23 +234,55 @@ static inline void push_plain(cn_csv_reader *r, int *nf, const char *p, const ch
     push_field(r, nf, p, (size_t)(e - p), false);
 }
 
-/* Cut record [p, q) into fields. */
+static int tokenize_quoted(cn_csv_reader *r, const char *p, const char *q);
+
+/* Cut record [p, q) into fields: the first r->need of them (all in the strict modes and
+ * for schema inference; fields past the last requested column are never cut). Fields
+ * before the first quote character cut the same with or without quoting (a quote only
+ * opens a quoted field at a field's start), so the fast path scans 16 bytes at a time
+ * for the separator and the quote and leaves for the quoted tokenizer at the first
+ * quote it meets. */
 static int tokenize(cn_csv_reader *r, const char *p, const char *q)
+{
+    int nf = 0;
+    const int need = r->need;
+    const char sep = r->o.sep, quote = r->o.quote;
+    const char *s = p, *x = p;
+#ifdef __SSE2__
+    const __m128i vs = _mm_set1_epi8(sep), vq = _mm_set1_epi8(quote ? quote : sep);
+    while (q - x >= 16) {
+        __m128i c = _mm_loadu_si128((const __m128i *)(const void *)x);
+        if (CN_UNLIKELY(quote && _mm_movemask_epi8(_mm_cmpeq_epi8(c, vq)))) return tokenize_quoted(r, p, q);
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(c, vs));
+        while (m) {
+            const char *e = x + __builtin_ctz(m);
+            push_plain(r, &nf, s, e);
+            if (nf >= need) return nf;
+            s = e + 1;
+            m &= m - 1;
+        }
+        x += 16;
+    }
+#endif
+    for (; x < q; x++) {
+        if (*x == sep) {
+            push_plain(r, &nf, s, x);
+            if (nf >= need) return nf;
+            s = x + 1;
+        } else if (CN_UNLIKELY(quote && *x == quote)) {
+            return tokenize_quoted(r, p, q);
+        }
+    }
+    push_plain(r, &nf, s, q);
+    return nf;
+}
+
+/* The general tokenizer: quoted fields, doubled and escaped quotes. */
+static int tokenize_quoted(cn_csv_reader *r, const char *p, const char *q)
 {
     int nf = 0;
     const char sep = r->o.sep, quote = r->o.quote, esc = r->o.escape;
     const char *s = p;
-    if (!quote || !memchr(p, quote, (size_t)(q - p))) {
-        /* fields are short: a byte loop beats a memchr call per field */
-        for (const char *x = p; x < q; x++) {
-            if (*x == sep) {
-                push_plain(r, &nf, s, x);
-                s = x + 1;
-            }
-        }
-        push_plain(r, &nf, s, q);
-        return nf;
-    }
     char *out = r->scratch;
     for (;;) {
         const char *t = s;
@@ -433,6 +469,11 @@ cn_csv_reader *cn_csv_open(const char *path, int64_t start, int64_t length, cons
     r->ncols = ncols;
     r->cols = cn_xmalloc(sizeof(int) * (size_t)(ncols > 0 ? ncols : 1));
     for (int i = 0; i < ncols; i++) r->cols[i] = cols ? cols[i] : i;
+    r->need = INT32_MAX;
+    if (o->mode == CSV_PERMISSIVE && ncols > 0) {
+        r->need = 0;
+        for (int i = 0; i < ncols; i++) r->need = CN_MAX(r->need, r->cols[i] + 1);
+    }
     r->skip_header = o->header && start == 0;
     if (start >= r->fsize) r->done = true;
     if (start > 0 && !r->done) {

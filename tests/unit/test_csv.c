@@ -193,6 +193,23 @@ TEST(quoting_and_nulls)
     CHECK_INT(read_all(p, &o, s, out, sizeof out, &err), 2);
     CHECK_STR(out, "1.5|-0.125|12345678901234567.5|100.0|7;-0.0|0.500|0.0|-0.0015|NULL;");
     o.sep = ',';
+    /* projections that stop cutting fields early: long lines (the 16-byte scan), quotes
+     * before and after the last requested column, short lines padded with NULL */
+    cn_csv_options_default(&o);
+    p = WRITE("wide.csv",
+              "1,aaaaaaaaaaaaaaaaaaaa,bbbbbbbbbbbbbbbbbbbbbbbbbb,3,cccccccccccccccccc,\"x,y\",tail\n"
+              "2,\"q,uo\",bbb,4,\"late, quote\"\n"
+              "3,a,b\n"
+              "4,aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa,b\"c,5,d,e,f,g,h,i\n");
+    s = schema_of(a, "i:int;s:string;t:string;n:int;u:string;v:string;w:string");
+    int cols2[3] = {3, 1, 0};
+    out[0] = 0;
+    CHECK_INT(read_split(p, 0, -1, &o, s, 3, cols2, out, sizeof out, &err), 4);
+    CHECK_STR(out, "3|aaaaaaaaaaaaaaaaaaaa|1;4|q,uo|2;NULL|a|3;5|aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa|4;");
+    int cols3[2] = {5, 2};
+    out[0] = 0;
+    CHECK_INT(read_split(p, 0, -1, &o, s, 2, cols3, out, sizeof out, &err), 4);
+    CHECK_STR(out, "x,y|bbbbbbbbbbbbbbbbbbbbbbbbbb;NULL|bbb;NULL|b;e|b\"c;");
     cn_arena_free(a);
 }
 
