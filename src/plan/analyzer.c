@@ -861,6 +861,30 @@ static int order_by(az *z, const cn_ast *q, az_select_out *so, cn_lplan *body, a
     return 0;
 }
 
+/* Spark's AnsiTypeCoercion.findWiderTypeForTwo for set operations: after the tightest
+ * and decimal rules, a STRING meets an integral type as BIGINT, a fractional one as
+ * DOUBLE, a date or timestamp as that type (the strings are cast, and fail at run time
+ * with [CAST_INVALID_INPUT] when they do not parse). */
+static cn_type setop_wider(cn_type a, cn_type b, bool *ok)
+{
+    cn_type t = cn_type_wider(a, b, ok);
+    if (*ok) return t;
+    cn_type other = a.kind == CN_STRING ? b : a;
+    if ((a.kind == CN_STRING) == (b.kind == CN_STRING)) return t;
+    switch (other.kind) {
+    case CN_TINYINT:
+    case CN_SMALLINT:
+    case CN_INT:
+    case CN_BIGINT: *ok = true; return cn_type_of(CN_BIGINT);
+    case CN_FLOAT:
+    case CN_DOUBLE:
+    case CN_DECIMAL: *ok = true; return cn_type_of(CN_DOUBLE);
+    case CN_DATE:
+    case CN_TIMESTAMP: *ok = true; return other;
+    default: return t;
+    }
+}
+
 static int setop(az *z, const cn_ast *n, az_scope *outer, cn_lplan **out)
 {
     cn_lplan *l, *r;
@@ -876,7 +900,7 @@ static int setop(az *z, const cn_ast *n, az_scope *outer, cn_lplan **out)
     for (int i = 0; i < nc; i++) {
         bool ok = true;
         wt[i] = cn_type_eq(l->out[i].type, r->out[i].type) ? l->out[i].type
-                                                              : cn_type_wider(l->out[i].type, r->out[i].type, &ok);
+                                                              : setop_wider(l->out[i].type, r->out[i].type, &ok);
         if (!ok) {
             char b1[64], b2[64];
             return az_error_at(z, n, "INCOMPATIBLE_COLUMN_TYPE", "operator", opname, "columnOrdinalNumber",

@@ -807,8 +807,18 @@ static int resolve_func(az *z, az_ectx *ec, const cn_ast *n, cn_expr **out)
             return az_error_at(z, n, "NESTED_AGGREGATE_FUNCTION", NULL);
         }
         bool is_count = !strcmp(name, "count");
-        if (is_count && !n->u.func.is_star && n->u.func.args.n == 0 &&
-            !az_conf_bool(z, "spark.sql.legacy.allowParameterlessCount", false))
+        bool legacy_count = is_count && !n->u.func.is_star && n->u.func.args.n == 0;
+        if (legacy_count && az_conf_bool(z, "spark.sql.legacy.allowParameterlessCount", false)) {
+            /* legacy count(): counts nothing (0), named count() */
+            cn_expr *nul = cn_expr_lit(z->a, cn_value_null(cn_type_of(CN_NULL))), *e;
+            if (cn_expr_call(z->a, "count", &nul, 1, false, true, &e, z->err) != 0) return -1;
+            e->start = n->start;
+            e->stop = n->stop;
+            ec->found_agg = true;
+            *out = e;
+            return 0;
+        }
+        if (legacy_count)
             return az_error_at(z, n, "WRONG_NUM_ARGS.WITH_SUGGESTION", "functionName", "`count`", "expectedNum",
                                " >= 1", "actualNum", "0", "legacyNum", "0", "legacyConfKey",
                                "\"spark.sql.legacy.allowParameterlessCount\"", "legacyConfValue", "\"true\"", NULL);
@@ -1185,6 +1195,9 @@ static const char *subquery_name(az *z, const cn_expr *e, const char *fn)
 
 const char *az_auto_name(az *z, const cn_ast *n, const cn_expr *e)
 {
+    if (n && n->kind == AST_FUNC && n->u.func.name && !strcasecmp(n->u.func.name, "count") && !n->u.func.is_star &&
+        n->u.func.args.n == 0 && !n->u.func.over)
+        return "count()";
     if (e->kind == CN_EX_COL && n && n->kind == AST_COLUMN) return e->name;
     if (e->kind == CN_EX_SUBQUERY && e->subq) {
         if (e->subq_kind == 0) return subquery_name(z, e, "scalarsubquery");
