@@ -36,39 +36,59 @@ struct cn_session {
     cn_progress *progress;
 };
 
-static int parse_master(const char *m, int *n)
+/* local, local[N], local[*], local[N,F], local[*,F]: N task threads; F attempts per task
+ * (Spark's local mode does not retry unless F is given). */
+static int parse_master(const char *m, int *n, int *max_failures)
 {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     if (cores < 1) cores = 1;
+    *max_failures = 1;
     if (!m || strcmp(m, "local") == 0) {
         *n = 1;
         return 0;
     }
-    if (strcmp(m, "local[*]") == 0) {
+    if (strncmp(m, "local[", 6) != 0) return -1;
+    const char *p = m + 6;
+    char *end;
+    if (*p == '*') {
         *n = (int)cores;
-        return 0;
+        end = (char *)p + 1;
+    } else {
+        long v = strtol(p, &end, 10);
+        if (end == p || v <= 0 || v > 4096) return -1;
+        *n = (int)v;
     }
-    int v, end = 0;
-    if (sscanf(m, "local[%d]%n", &v, &end) == 1 && end > 0 && m[end] == 0 && v > 0) {
-        *n = v;
-        return 0;
+    if (*end == ',') {
+        p = end + 1;
+        long f = strtol(p, &end, 10);
+        if (end == p || f <= 0) return -1;
+        *max_failures = (int)f;
     }
-    return -1;
+    return (end[0] == ']' && end[1] == 0) ? 0 : -1;
 }
 
 cn_session *cn_session_new(const cn_conf *conf, cn_error *err)
 {
     cn_session *s = cn_xcalloc(1, sizeof *s);
     s->conf = conf ? cn_conf_copy(conf) : cn_conf_new();
-    s->initial = cn_conf_copy(s->conf);
+    s->initial = NULL;
     const char *master = cn_conf_get(s->conf, "spark.master");
-    if (parse_master(master, &s->nthreads) != 0) {
+    int max_failures;
+    if (parse_master(master, &s->nthreads, &max_failures) != 0) {
         cn_error_set(err, "INVALID_CONF_VALUE", "confValue", master, "confName", "spark.master", NULL);
         cn_conf_free(s->conf);
         cn_conf_free(s->initial);
         free(s);
         return NULL;
     }
+    /* local mode: task attempts come from local[N,F] unless spark.task.maxFailures is set
+     * explicitly (a Cinder extension: Spark ignores that key in local mode) */
+    if (!cn_conf_is_set(s->conf, "spark.task.maxFailures")) {
+        char buf[16];
+        snprintf(buf, sizeof buf, "%d", max_failures);
+        cn_conf_set(s->conf, "spark.task.maxFailures", buf, err);
+    }
+    s->initial = cn_conf_copy(s->conf);
     s->catalog = cn_catalog_new();
     s->sched = cn_scheduler_new(s->conf, s->nthreads, err);
     if (!s->sched) {

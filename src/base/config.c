@@ -114,6 +114,13 @@ int cn_conf_set(cn_conf *c, const char *key, const char *value, cn_error *err)
     return 0;
 }
 
+bool cn_conf_is_set(const cn_conf *c, const char *key)
+{
+    for (int i = 0; c && i < c->keys.n; i++)
+        if (strcmp(c->keys.v[i], key) == 0) return true;
+    return false;
+}
+
 void cn_conf_unset(cn_conf *c, const char *key)
 {
     for (int i = 0; i < c->keys.n; i++) {

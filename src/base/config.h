@@ -48,6 +48,8 @@ void cn_conf_free(cn_conf *c);
 
 /* Set key=value; a known key's value is validated ([INVALID_CONF_VALUE]). */
 int cn_conf_set(cn_conf *c, const char *key, const char *value, cn_error *err);
+/* Is the key overridden in c (set explicitly, not just its default)? */
+bool cn_conf_is_set(const cn_conf *c, const char *key);
 /* Forget an override: the key reads its default again. */
 void cn_conf_unset(cn_conf *c, const char *key);
 /* Read "k=v" lines (# comments) from a file; missing file is not an error. */

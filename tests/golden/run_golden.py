@@ -116,7 +116,8 @@ def run_file(cinder, inp, res, verbose):
     with open(res, encoding='utf-8') as f:
         expected = parse_blocks(f.read())
     with tempfile.NamedTemporaryFile('w', suffix='.sql', delete=False, encoding='utf-8') as t:
-        t.write(';\n'.join(queries) + ';\n')
+        # a statement may end in a -- comment: the separator goes on its own line
+        t.write('\n;\n'.join(queries) + '\n;\n')
         script = t.name
     cmd = [cinder, 'sql', '--format', 'golden', '--master', 'local[2]',
            '--conf', 'spark.sql.session.timeZone=America/Los_Angeles',
@@ -124,8 +125,12 @@ def run_file(cinder, inp, res, verbose):
     for kv in settings:
         cmd += ['--conf', kv]
     cmd += ['-f', script]
+    env = dict(os.environ)
+    # a sanitizer report must read as a crash, not as the shell's ordinary error status 1
+    env['ASAN_OPTIONS'] = (env.get('ASAN_OPTIONS', '') + ':exitcode=86').lstrip(':')
+    env['UBSAN_OPTIONS'] = (env.get('UBSAN_OPTIONS', '') + ':halt_on_error=1:exitcode=86').lstrip(':')
     try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=300, errors='replace')
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=300, errors='replace', env=env)
         out, crashed = p.stdout, p.returncode < 0 or p.returncode > 1
     except subprocess.TimeoutExpired:
         out, crashed = '', True

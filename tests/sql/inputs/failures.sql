@@ -16,8 +16,10 @@ SELECT * FROM permissive ORDER BY b;
 CREATE TEMPORARY VIEW dropmalformed (a INT, b STRING, c DOUBLE) USING csv OPTIONS (path 'tests/sql/data/malformed.csv', mode 'DROPMALFORMED');
 SELECT * FROM dropmalformed ORDER BY a;
 -- Injected task failures (cinder.test.faults): two failed attempts per task are retried
--- (spark.task.maxFailures = 4) and the answer is the same; a task that keeps failing fails
+-- (local mode retries only when asked: local[N,F], or spark.task.maxFailures set explicitly)
+-- and the answer is the same; a task that keeps failing fails
 -- the query with that task's error class, as Spark propagates a task's SparkThrowable.
+SET spark.task.maxFailures=4;
 SET cinder.test.faults=task.fail=2;
 SELECT a % 3 AS k, count(*) AS n FROM range(0, 100) AS t(a) GROUP BY a % 3 ORDER BY k;
 SET cinder.test.faults=task.fail=partition:0,attempts:100,class:DIVIDE_BY_ZERO;
