@@ -20,6 +20,7 @@
 #include "plan/physical.h"
 #include "scheduler/scheduler.h"
 #include "sql/ast.h"
+#include "types/datetime.h"
 #include "types/value.h"
 
 #include <ctype.h>
@@ -88,6 +89,9 @@ cn_session *cn_session_new(const cn_conf *conf, cn_error *err)
         snprintf(buf, sizeof buf, "%d", max_failures);
         cn_conf_set(s->conf, "spark.task.maxFailures", buf, err);
     }
+    /* Spark's session time zone defaults to the machine's zone */
+    if (!cn_conf_is_set(s->conf, "spark.sql.session.timeZone"))
+        cn_conf_set(s->conf, "spark.sql.session.timeZone", cn_tz_default(), err);
     s->initial = cn_conf_copy(s->conf);
     s->catalog = cn_catalog_new();
     s->sched = cn_scheduler_new(s->conf, s->nthreads, err);
@@ -648,6 +652,8 @@ static int run_uncache(cn_session *s, const char *sql, const cn_ast *st, cn_resu
 int cn_session_sql(cn_session *s, const char *sql, cn_result **out, cn_error *err)
 {
     *out = NULL;
+    /* values print and parse in the session time zone */
+    cn_tz_set_default(cn_conf_get(s->conf, "spark.sql.session.timeZone"));
     cn_result *r = result_new();
     cn_ast *st;
     int rc = cn_sql_parse(sql, r->arena, &st, err);

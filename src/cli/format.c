@@ -21,6 +21,23 @@ typedef struct cell_buf {
     int cap;
 } cell_buf;
 
+/* Intervals print as spark-sql and Spark's golden files print them (HiveResult's style),
+ * not as CAST(x AS STRING): day-time "3 00:00:00.000000000", year-month "1-2". */
+static int hive_interval(const cn_vector *v, int row, char *buf, int cap)
+{
+    if (v->type.kind == CN_INTERVAL_YM) {
+        int32_t m = ((const int32_t *)v->data)[row];
+        int64_t am = m < 0 ? -(int64_t)m : m;
+        return snprintf(buf, (size_t)cap, "%s%lld-%lld", m < 0 ? "-" : "", (long long)(am / 12), (long long)(am % 12));
+    }
+    int64_t us = ((const int64_t *)v->data)[row];
+    uint64_t a = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
+    uint64_t secs = a / 1000000, frac = a % 1000000;
+    return snprintf(buf, (size_t)cap, "%s%llu %02llu:%02llu:%02llu.%06llu000", us < 0 ? "-" : "",
+                    (unsigned long long)(secs / 86400), (unsigned long long)(secs / 3600 % 24),
+                    (unsigned long long)(secs / 60 % 60), (unsigned long long)(secs % 60), (unsigned long long)frac);
+}
+
 static const char *cell(const cn_batch *b, int col, int row, cell_buf *cb, int *len)
 {
     const cn_vector *v = &b->cols[col];
@@ -36,6 +53,10 @@ static const char *cell(const cn_batch *b, int col, int row, cell_buf *cb, int *
     if (!cb->s) {
         cb->cap = 128;
         cb->s = cn_xmalloc((size_t)cb->cap);
+    }
+    if (v->type.kind == CN_INTERVAL_DT || v->type.kind == CN_INTERVAL_YM) {
+        *len = hive_interval(v, row, cb->s, cb->cap);
+        return cb->s;
     }
     int n = cn_format_value(v, row, cb->s, cb->cap);
     if (n >= cb->cap) {
