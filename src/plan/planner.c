@@ -633,6 +633,26 @@ static void join_output(planner *p, cn_pplan *n, const cn_lplan *lp)
     n->out = attrs_copy(p, lp->out, lp->nout);
 }
 
+/* coalesce(e, <zero of e's type>) and isnull(e): the hashable form of e in `e <=> x`. */
+static int null_safe_keys(planner *p, cn_expr *e, cn_expr *out[2], cn_error *err)
+{
+    cn_value zero;
+    memset(&zero, 0, sizeof zero);
+    zero.type = e->type;
+    cn_expr *args[2] = {e, cn_expr_lit(p->a, zero)};
+    if (cn_expr_call(p->a, "coalesce", args, 2, false, false, &out[0], err) != 0) return -1;
+    cn_expr *one[1] = {e};
+    return cn_expr_call(p->a, "isnull", one, 1, false, false, &out[1], err);
+}
+
+/* Key arrays hold one entry per conjunct; a null-safe conjunct needs two. */
+static cn_expr **grow_keys(planner *p, cn_expr **k, int n, int nconj)
+{
+    cn_expr **g = cn_arena_alloc(p->a, sizeof(cn_expr *) * (size_t)(2 * nconj + 2));
+    if (n) memcpy(g, k, sizeof(cn_expr *) * (size_t)n);
+    return g;
+}
+
 static cn_pplan *plan_join(planner *p, const cn_lplan *lp, cn_error *err)
 {
     const cn_lplan *L = lp->children[0], *R = lp->children[1];
@@ -647,20 +667,31 @@ static cn_pplan *plan_join(planner *p, const cn_lplan *lp, cn_error *err)
     int nkeys = 0, nrest = 0;
     for (int i = 0; i < nconj; i++) {
         cn_expr *c = conj[i];
-        if (c->kind == CN_EX_CALL && c->func == CN_FN_EQ && c->nargs == 2 && !cn_expr_has_subquery(c)) {
+        bool eq = c->kind == CN_EX_CALL && c->func == CN_FN_EQ, eq_ns = c->kind == CN_EX_CALL && c->func == CN_FN_EQ_NS;
+        if ((eq || eq_ns) && c->nargs == 2 && !cn_expr_has_subquery(c)) {
             cn_expr *a = c->args[0], *b = c->args[1];
             bool a_has_cols = !cn_expr_is_foldable(a), b_has_cols = !cn_expr_is_foldable(b);
-            if (a_has_cols && b_has_cols) {
-                if (refs_only(a, L) && refs_only(b, R)) {
+            if (a_has_cols && b_has_cols && refs_only(a, R) && refs_only(b, L)) {
+                cn_expr *t = a;
+                a = b;
+                b = t;
+            }
+            if (a_has_cols && b_has_cols && refs_only(a, L) && refs_only(b, R)) {
+                if (eq) {
                     lk[nkeys] = a;
                     rk[nkeys++] = b;
                     continue;
                 }
-                if (refs_only(a, R) && refs_only(b, L)) {
-                    lk[nkeys] = b;
-                    rk[nkeys++] = a;
-                    continue;
-                }
+                /* a <=> b: hash on (coalesce(a, default), isnull(a)), as Spark's ExtractEquiJoinKeys */
+                cn_expr *ka[2], *kb[2];
+                if (null_safe_keys(p, a, ka, err) != 0 || null_safe_keys(p, b, kb, err) != 0) return NULL;
+                lk = grow_keys(p, lk, nkeys, nconj);
+                rk = grow_keys(p, rk, nkeys, nconj);
+                lk[nkeys] = ka[0];
+                rk[nkeys++] = kb[0];
+                lk[nkeys] = ka[1];
+                rk[nkeys++] = kb[1];
+                continue;
             }
         }
         rest[nrest++] = c;
