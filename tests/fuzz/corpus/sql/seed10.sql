@@ -1,0 +1,1 @@
+select transform(arr, x -> x + 1), m['k'], s.f, arr[0] from t lateral view explode(arr) e as v /* c /* nested */ */ -- tail

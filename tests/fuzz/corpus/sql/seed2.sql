@@ -1,0 +1,1 @@
+select a, b+1 AS c from t where a > 3 and b like 'x%' group by a having count(*) > 1 order by c desc nulls last limit 10

@@ -1,0 +1,1 @@
+WITH x AS (SELECT * FROM VALUES (1, 'a'), (2, 'b') AS v(i, s)) SELECT /*+ BROADCAST(x) */ i, s FROM x JOIN x y USING (i)

@@ -1,0 +1,1 @@
+CREATE TEMPORARY VIEW v USING csv OPTIONS (path '/tmp/x.csv', header 'true')

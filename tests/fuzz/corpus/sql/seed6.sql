@@ -1,0 +1,1 @@
+select `a``b`, 'it''s', "q", 1.5e10, 12BD, 3L, x'0A', interval 3 days, date '2020-01-01' from t; select 2
