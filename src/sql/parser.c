@@ -28,6 +28,8 @@
 
 cn_token *psr_peek(cn_parser *p, int k)
 {
+    static cn_token eof = {.kind = TK_EOF, .text = "", .start = 0, .stop = 0};
+    if (p->n <= 0 || !p->t) return &eof; /* SET / RESET are parsed before lexing: no tokens */
     int i = p->pos + k;
     if (i >= p->n) i = p->n - 1;
     if (i < 0) i = 0;
@@ -974,9 +976,8 @@ static cn_ast *set_like(cn_parser *p, const char *sql, int from, int to, bool re
         if (ve - vs >= 2 && (sql[vs] == '\'' || sql[vs] == '"' || sql[vs] == '`') && sql[ve - 1] == sql[vs]) vs++, ve--;
         n->u.set.value = cn_arena_strndup(p->a, sql + vs, (size_t)(ve - vs));
     }
-    if (eq >= 0 && reset) {
-        return psr_syntax_error(p);
-    }
+    if (eq >= 0 && reset) /* RESET takes a key only (no tokens here: set_like runs before lexing) */
+        return psr_error_ctx(p, eq, eq, "PARSE_SYNTAX_ERROR", "error", "'='", "hint", "", NULL);
     return n;
 }
 

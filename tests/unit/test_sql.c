@@ -595,6 +595,9 @@ TEST(statements)
     CHECK(s && s->kind == AST_RESET && s->u.set.key == NULL);
     s = parse_ok("reset spark.sql.shuffle.partitions");
     if (s) CHECK_STR(s->u.set.key, "spark.sql.shuffle.partitions");
+    /* RESET with a value is a syntax error, not a NULL token dereference (found by tests/fuzz) */
+    CHECK_STR(parse_err("reset a=b"), "PARSE_SYNTAX_ERROR");
+    CHECK_STR(parse_err("RESET -- c\n x = 1;"), "PARSE_SYNTAX_ERROR");
     s = parse_ok("explain extended select 1");
     CHECK(s && s->kind == AST_EXPLAIN && s->u.explain.mode == EXPLAIN_EXTENDED && s->u.explain.stmt->kind == AST_QUERY_STMT);
     s = parse_ok("explain formatted select 1");
