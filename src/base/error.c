@@ -18,6 +18,7 @@
 #define EXC_ILLEGAL "org.apache.spark.SparkIllegalArgumentException"
 #define EXC_RUNTIME "org.apache.spark.SparkRuntimeException"
 #define EXC_UNSUPPORTED "org.apache.spark.SparkUnsupportedOperationException"
+#define EXC_UPGRADE "org.apache.spark.SparkUpgradeException"
 
 /* X(class, sqlstate, exception, template) */
 #define CN_ERROR_CLASSES(X)                                                                      \
@@ -140,6 +141,13 @@
     X("UNSUPPORTED_TYPED_LITERAL", "0A000", EXC_PARSE,                                         \
       "Literals of the type <unsupportedType> are not supported. Supported types are "          \
       "<supportedTypes>.")                                                                       \
+    X("CANNOT_PARSE_TIMESTAMP", "22007", EXC_DATETIME,                                           \
+      "<message>. Use <func> to tolerate invalid input string and return NULL instead.")         \
+    X("INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_PATTERN_RECOGNITION", "42K0B", EXC_UPGRADE,    \
+      "You may get a different result due to the upgrading to Spark >= 3.0: Fail to recognize "  \
+      "<pattern> pattern in the DateTimeFormatter. 1) You can set <config> to \"LEGACY\" to "     \
+      "restore the behavior before Spark 3.0. 2) You can form a valid datetime pattern with the " \
+      "guide from '<docroot>/sql-ref-datetime-pattern.html'.")                                   \
     X("INVALID_PARAMETER_VALUE.DATETIME_UNIT", "22023", EXC_PARSE,                               \
       "The value of parameter(s) <parameter> in <functionName> is invalid: expects one of the "  \
       "units without quotes YEAR, QUARTER, MONTH, WEEK, DAY, DAYOFYEAR, HOUR, MINUTE, SECOND, "  \

@@ -93,7 +93,7 @@ static const struct { const char *alias; int func; } func_aliases[] = {
     {"try_subtract", CN_FN_SUB},   {"try_multiply", CN_FN_MUL},   {"try_divide", CN_FN_DIV},
     {"try_mod", CN_FN_MOD},        {"dateadd", CN_FN_DATE_ADD},   {"date_diff", CN_FN_DATEDIFF},
     {"curdate", CN_FN_CURRENT_DATE}, {"now", CN_FN_CURRENT_TIMESTAMP}, {"starts_with", CN_FN_STARTSWITH},
-    {"ends_with", CN_FN_ENDSWITH},
+    {"ends_with", CN_FN_ENDSWITH}, {"random", CN_FN_RAND},
 };
 
 static const struct { const char *alias; int agg; } agg_aliases[] = {
@@ -151,11 +151,28 @@ static bool is_logical_name(const char *n)
     return false;
 }
 
+/* Function-style casts (FunctionRegistry's castAlias names). */
+static bool cast_alias(const char *n, cn_type *t)
+{
+    static const struct { const char *name; cn_kind kind; } names[] = {
+        {"boolean", CN_BOOLEAN}, {"tinyint", CN_TINYINT}, {"smallint", CN_SMALLINT}, {"int", CN_INT},
+        {"bigint", CN_BIGINT},   {"float", CN_FLOAT},     {"double", CN_DOUBLE},     {"decimal", CN_DECIMAL},
+        {"date", CN_DATE},       {"timestamp", CN_TIMESTAMP}, {"string", CN_STRING},
+    };
+    for (int i = 0; i < CN_ARRAY_LEN(names); i++)
+        if (!strcmp(n, names[i].name)) {
+            *t = names[i].kind == CN_DECIMAL ? cn_type_decimal(10, 0) : cn_type_of(names[i].kind);
+            return true;
+        }
+    return false;
+}
+
 bool cn_expr_is_scalar_function(const char *name)
 {
     char n[64];
     lower_name(name, n, sizeof n);
-    return func_lookup(n) >= 0 || is_logical_name(n);
+    cn_type t;
+    return func_lookup(n) >= 0 || is_logical_name(n) || cast_alias(n, &t);
 }
 
 /* ---- type helpers ---------------------------------------------------------- */
@@ -465,6 +482,20 @@ static int resolve_arith(cn_arena *a, cn_expr *e, cn_error *err)
             e->func = CN_FN_DATE_ADD;
             return err_input_type(a, err, e, 1, "(\"INT\" or \"SMALLINT\" or \"TINYINT\")");
         }
+        if (l.kind == CN_DATE && (r.kind == CN_NULL || (cn_type_is_numeric(r) && !cn_type_is_integral(r)))) {
+            /* DateAdd/DateSub(date, x): NULL becomes an INT NULL; fractions fail its type check */
+            e->func = f == CN_FN_ADD ? CN_FN_DATE_ADD : CN_FN_DATE_SUB;
+            e->type = cn_type_of(CN_DATE);
+            return want_int(a, err, e, 1);
+        }
+        if (f == CN_FN_ADD && r.kind == CN_DATE && l.kind == CN_NULL) {
+            cn_expr *t = e->args[0];
+            e->args[0] = e->args[1];
+            e->args[1] = t;
+            e->func = CN_FN_DATE_ADD;
+            e->type = cn_type_of(CN_DATE);
+            return want_int(a, err, e, 1);
+        }
         if (l.kind == CN_DATE && cn_type_is_integral(r)) {
             e->func = f == CN_FN_ADD ? CN_FN_DATE_ADD : CN_FN_DATE_SUB;
             e->type = cn_type_of(CN_DATE);
@@ -479,7 +510,8 @@ static int resolve_arith(cn_arena *a, cn_expr *e, cn_error *err)
             return want_int(a, err, e, 1);
         }
         if (f == CN_FN_SUB && (l.kind == CN_DATE || r.kind == CN_DATE) &&
-            (l.kind == CN_DATE || l.kind == CN_STRING) && (r.kind == CN_DATE || r.kind == CN_STRING)) {
+            (l.kind == CN_DATE || l.kind == CN_STRING || l.kind == CN_NULL) &&
+            (r.kind == CN_DATE || r.kind == CN_STRING || r.kind == CN_NULL)) {
             coerce_arg(a, e, 0, cn_type_of(CN_DATE));
             coerce_arg(a, e, 1, cn_type_of(CN_DATE));
             e->func = CN_FN_SUB_DATES;
@@ -627,7 +659,9 @@ static bool arity_ok(int f, int n, const char **expected)
     case CN_FN_GREATEST: case CN_FN_LEAST: lo = 2; hi = 1 << 20; break;
     case CN_FN_ROUND: lo = 1; hi = 2; break;
     case CN_FN_TRIM: case CN_FN_LTRIM: case CN_FN_RTRIM: lo = 1; hi = 2; break;
-    case CN_FN_TO_DATE: lo = 1; hi = 2; break;
+    case CN_FN_TO_DATE: case CN_FN_TO_TIMESTAMP: lo = 1; hi = 2; break;
+    case CN_FN_TIMESTAMPADD: case CN_FN_TIMESTAMPDIFF: lo = hi = 3; break;
+    case CN_FN_RAND: lo = 0; hi = 1; break;
     case CN_FN_CURRENT_DATE: case CN_FN_CURRENT_TIMESTAMP: lo = hi = 0; break;
     default: break;
     }
@@ -821,6 +855,48 @@ static int resolve_scalar(cn_arena *a, cn_expr *e, cn_error *err)
         if (n > 1 && want_string(a, err, e, 1)) return -1;
         e->type = cn_type_of(CN_DATE);
         return 0;
+    case CN_FN_TO_TIMESTAMP:
+        if (args[0]->type.kind != CN_TIMESTAMP && args[0]->type.kind != CN_DATE && want_string(a, err, e, 0)) return -1;
+        if (n > 1 && want_string(a, err, e, 1)) return -1;
+        e->type = cn_type_of(CN_TIMESTAMP);
+        return 0;
+    case CN_FN_TIMESTAMPADD: case CN_FN_TIMESTAMPDIFF:
+        if (args[0]->kind != CN_EX_LIT || args[0]->type.kind != CN_STRING || args[0]->lit.is_null)
+            return err_input_type(a, err, e, 0, "\"STRING\"");
+        if (f == CN_FN_TIMESTAMPADD) {
+            if (!cn_type_is_integral(args[1]->type) && args[1]->type.kind != CN_NULL)
+                return err_input_type(a, err, e, 1, "\"BIGINT\"");
+            coerce_arg(a, e, 1, cn_type_of(CN_BIGINT));
+            if (want_type(a, err, e, 2, cn_type_of(CN_TIMESTAMP))) return -1;
+            e->type = cn_type_of(CN_TIMESTAMP);
+        } else {
+            if (want_type(a, err, e, 1, cn_type_of(CN_TIMESTAMP)) || want_type(a, err, e, 2, cn_type_of(CN_TIMESTAMP)))
+                return -1;
+            e->type = cn_type_of(CN_BIGINT);
+        }
+        return 0;
+    case CN_FN_UNIX_DATE:
+        if (want_date(a, err, e, 0)) return -1;
+        e->type = cn_type_of(CN_INT);
+        return 0;
+    case CN_FN_DATE_FROM_UNIX_DATE:
+        if (want_int(a, err, e, 0)) return -1;
+        e->type = cn_type_of(CN_DATE);
+        return 0;
+    case CN_FN_RAND:
+        if (n > 0) {
+            const cn_expr *s = args[0];
+            if (s->kind != CN_EX_LIT || !(cn_type_is_integral(s->type) || s->type.kind == CN_NULL))
+                return err_input_type(a, err, e, 0, "(\"INT\" or \"BIGINT\")");
+            if (s->type.kind != CN_BIGINT && s->type.kind != CN_INT) coerce_arg(a, e, 0, cn_type_of(CN_BIGINT));
+        }
+        e->type = cn_type_of(CN_DOUBLE);
+        e->nullable = false;
+        return 0;
+    case CN_FN_TYPEOF:
+        e->type = cn_type_of(CN_STRING);
+        e->nullable = false;
+        return 0;
     case CN_FN_CURRENT_DATE:
         e->type = cn_type_of(CN_DATE);
         e->nullable = false;
@@ -994,6 +1070,17 @@ int cn_expr_call(cn_arena *a, const char *name, cn_expr **args, int nargs, bool 
             }
             if (resolve_agg(a, e, err)) return -1;
         } else {
+            cn_type ct;
+            if (cast_alias(n, &ct)) {
+                /* Spark's castAlias: int(x), date(x), decimal(x)... a Cast not tagged as user-written,
+                 * so generated names show only the argument */
+                if (nargs != 1) return err_wrong_args(err, n, nargs, "1");
+                if (cn_expr_cast(a, args[0], ct, false, &e, err)) return -1;
+                e->implicit = true;
+                span(e, args, nargs);
+                *out = e;
+                return 0;
+            }
             int f = func_lookup(n);
             if (nargs == 1 && (!strcmp(n, "-") || !strcmp(n, "+"))) f = n[0] == '-' ? CN_FN_NEG : CN_FN_POS;
             if (f < 0) {
@@ -1157,6 +1244,7 @@ bool cn_expr_is_deterministic(const cn_expr *e)
 {
     if (!e) return true;
     if (e->kind == CN_EX_SUBQUERY) return false;
+    if (e->kind == CN_EX_CALL && e->func == CN_FN_RAND) return false;
     for (int i = 0; i < e->nargs; i++)
         if (!cn_expr_is_deterministic(e->args[i])) return false;
     return true;
@@ -1168,7 +1256,7 @@ bool cn_expr_is_foldable(const cn_expr *e)
     switch (e->kind) {
     case CN_EX_COL: case CN_EX_AGG: case CN_EX_SUBQUERY: case CN_EX_SORT_KEY: return false;
     case CN_EX_CALL:
-        if (e->func == CN_FN_CURRENT_DATE || e->func == CN_FN_CURRENT_TIMESTAMP) return false;
+        if (e->func == CN_FN_CURRENT_DATE || e->func == CN_FN_CURRENT_TIMESTAMP || e->func == CN_FN_RAND) return false;
         break;
     default: break;
     }

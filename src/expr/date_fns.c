@@ -96,34 +96,98 @@ static int32_t trunc_date(int32_t d, int level)
     }
 }
 
-static int format_date_pattern(int64_t local, const cn_str *pat, char *buf, int cap)
+/* TIMESTAMPADD / TIMESTAMPDIFF units */
+enum { U_MICRO, U_MILLI, U_SECOND, U_MINUTE, U_HOUR, U_DAY, U_WEEK, U_MONTH, U_QUARTER, U_YEAR, U_BAD };
+
+static int dt_unit(const cn_str *s)
 {
-    int32_t days = (int32_t)floordiv(local, CN_MICROS_PER_DAY);
-    int64_t tod = local - (int64_t)days * CN_MICROS_PER_DAY;
-    int y, m, d;
-    cn_civil_from_days(days, &y, &m, &d);
-    int hh = (int)(tod / 3600000000LL), mi = (int)(tod / 60000000LL % 60), ss = (int)(tod / 1000000 % 60);
-    const char *p = cn_str_data(pat);
-    int o = 0;
-    for (uint32_t i = 0; i < pat->len && o < cap - 12;) {
-        char c = p[i];
-        uint32_t j = i;
-        while (j < pat->len && p[j] == c) j++;
-        int run = (int)(j - i);
-        switch (c) {
-        case 'y': o += run == 2 ? snprintf(buf + o, (size_t)(cap - o), "%02d", y % 100) : snprintf(buf + o, (size_t)(cap - o), "%04d", y); break;
-        case 'M': o += snprintf(buf + o, (size_t)(cap - o), run >= 2 ? "%02d" : "%d", m); break;
-        case 'd': o += snprintf(buf + o, (size_t)(cap - o), run >= 2 ? "%02d" : "%d", d); break;
-        case 'H': o += snprintf(buf + o, (size_t)(cap - o), run >= 2 ? "%02d" : "%d", hh); break;
-        case 'm': o += snprintf(buf + o, (size_t)(cap - o), run >= 2 ? "%02d" : "%d", mi); break;
-        case 's': o += snprintf(buf + o, (size_t)(cap - o), run >= 2 ? "%02d" : "%d", ss); break;
-        default:
-            for (int k = 0; k < run && o < cap - 1; k++) buf[o++] = c;
-            break;
-        }
-        i = j;
+    static const char *const names[] = {"MICROSECOND", "MILLISECOND", "SECOND", "MINUTE", "HOUR",
+                                        "DAY",         "WEEK",        "MONTH",  "QUARTER", "YEAR"};
+    for (int u = 0; u < U_BAD; u++)
+        if (strlen(names[u]) == s->len && strncasecmp(cn_str_data(s), names[u], s->len) == 0) return u;
+    return U_BAD;
+}
+
+static const int64_t unit_micros[] = {1, 1000, CN_MICROS_PER_SECOND, 60 * CN_MICROS_PER_SECOND,
+                                      3600 * CN_MICROS_PER_SECOND};
+
+/* DateTimeUtils.timestampAdd: sub-day units add to the instant, days/weeks/months to the local
+ * date-time in the session zone. 0 ok, -1 overflow. */
+static int ts_add(int u, int64_t q, int64_t ts, const char *tz, int64_t *out)
+{
+    if (u <= U_HOUR) {
+        int64_t d;
+        if (__builtin_mul_overflow(q, unit_micros[u], &d) || __builtin_add_overflow(ts, d, out)) return -1;
+        return 0;
     }
-    return o;
+    int64_t local = to_local(ts, tz);
+    int64_t days = floordiv(local, CN_MICROS_PER_DAY);
+    int64_t tod = local - days * CN_MICROS_PER_DAY;
+    int64_t nd;
+    if (u == U_DAY || u == U_WEEK) {
+        int64_t k;
+        if (__builtin_mul_overflow(q, u == U_WEEK ? 7 : 1, &k) || __builtin_add_overflow(days, k, &nd)) return -1;
+    } else {
+        int64_t months;
+        if (__builtin_mul_overflow(q, u == U_MONTH ? 1 : u == U_QUARTER ? 3 : 12, &months) || months > INT32_MAX ||
+            months < INT32_MIN)
+            return -1;
+        nd = cn_date_add_months((int32_t)days, (int)months);
+    }
+    if (nd > INT32_MAX / 2 || nd < INT32_MIN / 2) return -1;
+    *out = to_utc(nd * CN_MICROS_PER_DAY + tod, tz);
+    return 0;
+}
+
+/* DateTimeUtils.timestampDiff: ChronoUnit.between on local date-times (truncated toward zero). */
+static int64_t ts_diff(int u, int64_t a, int64_t b, const char *tz)
+{
+    int64_t la = to_local(a, tz), lb = to_local(b, tz);
+    if (u <= U_HOUR) return (lb - la) / unit_micros[u];
+    int64_t da = floordiv(la, CN_MICROS_PER_DAY), db = floordiv(lb, CN_MICROS_PER_DAY);
+    int64_t ta = la - da * CN_MICROS_PER_DAY, tb = lb - db * CN_MICROS_PER_DAY;
+    /* LocalDateTime.until: the end date moves one day toward the start when its time of day
+     * has not reached the start's */
+    if (db > da && tb < ta) db--;
+    else if (db < da && tb > ta) db++;
+    if (u == U_DAY) return db - da;
+    if (u == U_WEEK) return (db - da) / 7;
+    int ya, ma, dda, yb, mb, ddb;
+    cn_civil_from_days((int32_t)da, &ya, &ma, &dda);
+    cn_civil_from_days((int32_t)db, &yb, &mb, &ddb);
+    int64_t p1 = ((int64_t)ya * 12 + ma - 1) * 32 + dda, p2 = ((int64_t)yb * 12 + mb - 1) * 32 + ddb;
+    int64_t months = (p2 - p1) / 32;
+    return u == U_MONTH ? months : u == U_QUARTER ? months / 3 : months / 12;
+}
+
+static int err_parse(cn_error *err, const char *msg, const char *fn)
+{
+    return cn_error_set(err, "CANNOT_PARSE_TIMESTAMP", "func", fn, "message", msg, NULL);
+}
+
+/* to_date / to_timestamp of a string with a pattern: 0 ok, 1 NULL row, -1 error. */
+static int parse_pattern(const cn_str *s, const cn_str *pat, bool is_date, bool ansi, int64_t *local, cn_error *err)
+{
+    const char *p = cn_str_data(pat);
+    if (ex_dt_pattern_legacy_only(p, pat->len)) {
+        char q[256];
+        snprintf(q, sizeof q, "'%.*s'", (int)CN_MIN(pat->len, 250u), p);
+        return cn_error_set(err, "INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_PATTERN_RECOGNITION", "config",
+                            "\"spark.sql.legacy.timeParserPolicy\"", "docroot", "https://spark.apache.org/docs/latest",
+                            "pattern", q, NULL);
+    }
+    char msg[320];
+    int rc = ex_dt_parse(cn_str_data(s), s->len, p, pat->len, local, msg, sizeof msg);
+    if (rc == 0) return 0;
+    if (rc == 2) {
+        char q[256];
+        snprintf(q, sizeof q, "'%.*s'", (int)CN_MIN(pat->len, 250u), p);
+        return cn_error_set(err, "INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_PATTERN_RECOGNITION", "config",
+                            "\"spark.sql.legacy.timeParserPolicy\"", "docroot", "https://spark.apache.org/docs/latest",
+                            "pattern", q, NULL);
+    }
+    if (!ansi) return 1;
+    return err_parse(err, msg, is_date ? "`try_to_date`" : "`try_to_timestamp`");
 }
 
 int ex_date(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ctx, cn_error *err)
@@ -221,6 +285,14 @@ int ex_date(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ctx,
             }
             const cn_str *s = S_AT(A, i);
             int32_t d;
+            if (B) {
+                int64_t local;
+                int rc = parse_pattern(s, S_AT(B, i), true, ctx->ansi, &local, err);
+                if (rc < 0) return -1;
+                if (rc > 0) { cn_vec_set_null(&out->v, i, ctx->arena); continue; }
+                oi[i] = (int32_t)floordiv(local, CN_MICROS_PER_DAY);
+                break;
+            }
             if (cn_parse_date(cn_str_data(s), s->len, &d) != 0) {
                 if (ctx->ansi) return ex_err_cast_input(err, cn_str_data(s), s->len, cn_type_of(CN_STRING), cn_type_of(CN_DATE));
                 cn_vec_set_null(&out->v, i, ctx->arena);
@@ -229,6 +301,43 @@ int ex_date(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ctx,
             oi[i] = d;
             break;
         }
+        case CN_FN_TO_TIMESTAMP: {
+            if (A->v.type.kind == CN_TIMESTAMP) { ol[i] = L_AT(A, i); break; }
+            if (A->v.type.kind == CN_DATE) { ol[i] = to_utc((int64_t)D_AT(A, i) * CN_MICROS_PER_DAY, tz); break; }
+            const cn_str *s = S_AT(A, i);
+            if (B) {
+                int64_t local;
+                int rc = parse_pattern(s, S_AT(B, i), false, ctx->ansi, &local, err);
+                if (rc < 0) return -1;
+                if (rc > 0) { cn_vec_set_null(&out->v, i, ctx->arena); continue; }
+                ol[i] = to_utc(local, tz);
+                break;
+            }
+            if (cn_parse_timestamp(cn_str_data(s), s->len, tz, &ol[i]) != 0) {
+                if (ctx->ansi) return ex_err_cast_input(err, cn_str_data(s), s->len, cn_type_of(CN_STRING), cn_type_of(CN_TIMESTAMP));
+                cn_vec_set_null(&out->v, i, ctx->arena);
+                continue;
+            }
+            break;
+        }
+        case CN_FN_TIMESTAMPADD: {
+            int u = dt_unit(S_AT(A, i));
+            if (u == U_BAD) return cn_error_set(err, "INTERNAL_ERROR", "message", "bad timestampadd unit", NULL);
+            if (ts_add(u, L_AT(B, i), L_AT(args[2], i), tz, &ol[i])) {
+                if (ctx->ansi) return ex_err_overflow(err, "long overflow", "try_add");
+                cn_vec_set_null(&out->v, i, ctx->arena);
+                continue;
+            }
+            break;
+        }
+        case CN_FN_TIMESTAMPDIFF: {
+            int u = dt_unit(S_AT(A, i));
+            if (u == U_BAD) return cn_error_set(err, "INTERNAL_ERROR", "message", "bad timestampdiff unit", NULL);
+            ol[i] = ts_diff(u, L_AT(B, i), L_AT(args[2], i), tz);
+            break;
+        }
+        case CN_FN_UNIX_DATE: oi[i] = D_AT(A, i); break;
+        case CN_FN_DATE_FROM_UNIX_DATE: oi[i] = D_AT(A, i); break;
         case CN_FN_CURRENT_DATE: oi[i] = (int32_t)floordiv(to_local(ctx->now_micros, tz), CN_MICROS_PER_DAY); break;
         case CN_FN_CURRENT_TIMESTAMP: ol[i] = ctx->now_micros; break;
         case CN_FN_MAKE_DATE: {
@@ -290,7 +399,8 @@ int ex_date(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ctx,
         }
         case CN_FN_DATE_FORMAT: {
             char buf[256];
-            int len = format_date_pattern(to_local(L_AT(A, i), tz), S_AT(B, i), buf, sizeof buf);
+            const cn_str *pat = S_AT(B, i);
+            int len = ex_dt_format(to_local(L_AT(A, i), tz), cn_str_data(pat), pat->len, buf, sizeof buf);
             cn_str s = cn_str_view(buf, (uint32_t)len);
             ((cn_str *)out->v.data)[i] = cn_str_copy(ctx->arena, s);
             break;

@@ -375,6 +375,8 @@ static int eval_call(const cn_expr *e, const cn_batch *in, int n, ev *out, cn_ev
         return eval_branches(e, conds, vals, 2, in, n, out, ctx, err);
     }
     case CN_FN_NULLIF: return eval_nullif(e, in, n, out, ctx, err);
+    case CN_FN_RAND:
+    case CN_FN_TYPEOF: return ex_misc(e, in, n, out, ctx, err);
     default: break;
     }
     ev stack[4];

@@ -74,7 +74,10 @@ typedef enum cn_expr_kind {
     X(NEXT_DAY, "next_day") X(DATE_FORMAT, "date_format")                             \
     X(BETWEEN, "between") X(SUB_DATES, "-dates") X(WEEKOFYEAR, "weekofyear")           \
     X(WEEKDAY, "weekday") X(LN, "ln") X(EXP, "exp") X(LOG10, "log10") X(SIGN, "sign")   \
-    X(REVERSE, "reverse") X(REPEAT, "repeat") X(ASCII, "ascii")
+    X(REVERSE, "reverse") X(REPEAT, "repeat") X(ASCII, "ascii")                      \
+    X(TIMESTAMPADD, "timestampadd") X(TIMESTAMPDIFF, "timestampdiff")                  \
+    X(TO_TIMESTAMP, "to_timestamp") X(UNIX_DATE, "unix_date")                          \
+    X(DATE_FROM_UNIX_DATE, "date_from_unix_date") X(RAND, "rand") X(TYPEOF, "typeof")
 
 typedef enum cn_func {
 #define X(id, name) CN_FN_##id,
@@ -125,6 +128,9 @@ struct cn_expr {
     int subq_kind;  /* 0 scalar, 1 exists, 2 in (args hold the left values) */
     int64_t subq_id;
     int start, stop; /* SQL text range, -1 if none (for error contexts) */
+    /* rand(): generator state, seeded on the first batch a task evaluates (not serialized) */
+    bool rng_init;
+    int64_t rng_state;
 };
 
 /* A sort key: ORDER BY expr [ASC|DESC] [NULLS FIRST|LAST] (Spark: ASC -> NULLS FIRST, DESC -> NULLS LAST). */
@@ -189,6 +195,7 @@ typedef struct cn_eval_ctx {
     const char *timezone;   /* session time zone */
     bool ansi;              /* spark.sql.ansi.enabled */
     int64_t now_micros;     /* current_timestamp() of the query */
+    int partition_index;    /* the task's partition (rand(seed) draws from seed + partition) */
 } cn_eval_ctx;
 
 int cn_expr_eval(const cn_expr *e, const cn_batch *in, cn_vector *out, cn_eval_ctx *ctx, cn_error *err);

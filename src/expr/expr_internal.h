@@ -52,6 +52,9 @@ int ex_compare(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *c
 int ex_hash(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ctx, cn_error *err);    /* compare.c */
 int ex_string(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ctx, cn_error *err);  /* string_fns.c */
 int ex_date(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ctx, cn_error *err);    /* date_fns.c */
+/* rand() / typeof() (misc_fns.c); evaluated by the dispatcher before its arguments. */
+int ex_misc(const cn_expr *e, const cn_batch *in, int n, ev *out, cn_eval_ctx *ctx, cn_error *err);
+double ex_rand_next(uint64_t *state);
 /* LIKE with a literal pattern, matching every row (cst pattern required for the fast path). */
 int ex_like(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ctx, cn_error *err);
 /* CAST kernel (cast.c): in has type `from`, out gets type `to`. */
@@ -73,6 +76,15 @@ int ex_err_cast_input(cn_error *err, const char *s, size_t len, cn_type from, cn
 bool ex_mul_div_pow10(cn_i128 a, cn_i128 b, int k, cn_i128 *out);
 /* round(a * 10^k / b) HALF_UP (b != 0); false on overflow. */
 bool ex_scale_div(cn_i128 a, int k, cn_i128 b, cn_i128 *out);
+
+/* ---- dt_pattern.c: Spark datetime patterns ---- */
+/* Format local wall-clock micros with a pattern; returns the length written (NUL-terminated). */
+int ex_dt_format(int64_t local_micros, const char *pat, size_t pn, char *buf, int cap);
+/* Parse text with a pattern into local wall-clock micros: 0 ok, 1 no match / invalid value
+ * (java.time's message in msg), 2 unsupported pattern letter. */
+int ex_dt_parse(const char *s, size_t n, const char *pat, size_t pn, int64_t *local_micros, char *msg, int cap);
+/* Patterns only the legacy parser knew (5 x G/M/L/E/Q/q): Spark's DATETIME_PATTERN_RECOGNITION. */
+bool ex_dt_pattern_legacy_only(const char *pat, size_t pn);
 
 /* ---- construct.c ---- */
 /* Consistency check of a CALL node read from bytes (arity, coerced argument types). */

@@ -810,3 +810,64 @@ TEST(hash_matches_spark)
     CHECK_STR(eval1(call("hash", 1, LI(1))), "-559580957");
     teardown();
 }
+
+/* Expected values from Spark's golden files (date.sql.out, predicate-functions.sql.out,
+ * group-by.sql.out) and the Spark SQL function docs; session zone America/Los_Angeles. */
+TEST(datetime_functions_and_rand)
+{
+    setup();
+    CTX.timezone = "America/Los_Angeles";
+    cn_tz_set_default("America/Los_Angeles");
+    cn_value ts;
+    memset(&ts, 0, sizeof ts);
+    ts.type = cn_type_of(CN_TIMESTAMP);
+    CHECK(cn_parse_timestamp("2022-02-25 01:02:03.123", 23, "America/Los_Angeles", &ts.v.i) == 0);
+    cn_expr *e = call("timestampadd", 3, L(vstr("MICROSECOND")), LI(1001), L(ts));
+    CHECK_STR(tname(e->type), "timestamp");
+    CHECK_STR(eval1(e), "2022-02-25 01:02:03.124001");
+    CHECK_STR(eval1(call("timestampadd", 3, L(vstr("MINUTE")), LI(-100), L(vdate("2022-02-25")))), "2022-02-24 22:20:00");
+    CHECK_STR(eval1(call("timestampadd", 3, L(vstr("DAY")), LI(367), L(vdate("2022-02-25")))), "2023-02-27 00:00:00");
+    CHECK_STR(eval1(call("timestampadd", 3, L(vstr("QUARTER")), LI(5), L(vdate("2022-02-25")))), "2023-05-25 00:00:00");
+    CHECK_STR(sql(call("timestampadd", 3, L(vstr("YEAR")), LI(1), L(vdate("2022-02-25")))),
+              "timestampadd(YEAR, 1, DATE '2022-02-25')");
+    e = call("timestampdiff", 3, L(vstr("QUARTER")), L(vdate("2022-02-25")), L(vdate("2023-05-25")));
+    CHECK_STR(tname(e->type), "bigint");
+    CHECK_STR(eval1(e), "5");
+    cn_value t2 = ts;
+    CHECK(cn_parse_timestamp("2022-01-25 01:02:03", 19, "America/Los_Angeles", &t2.v.i) == 0);
+    CHECK_STR(eval1(call("timestampdiff", 3, L(vstr("MONTH")), L(ts), L(t2))), "-1"); /* .123 later start */
+    CHECK_STR(eval1(call("timestampdiff", 3, L(vstr("MILLISECOND")), L(ts), L(ts))), "0");
+    /* to_date / to_timestamp with patterns */
+    CHECK_STR(eval1(call("to_date", 2, L(vstr("16")), L(vstr("dd")))), "1970-01-16");
+    CHECK_STR(eval1(call("to_date", 2, L(vstr("02-29")), L(vstr("MM-dd")))), "CANNOT_PARSE_TIMESTAMP");
+    CHECK_STR(eval1(call("to_date", 2, L(vstr("26/October/2015")), L(vstr("dd/MMMMM/yyyy")))),
+              "INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_PATTERN_RECOGNITION");
+    CHECK_STR(eval1(call("to_timestamp", 2, L(vstr("2016-12-31 10:30 PM")), L(vstr("yyyy-MM-dd hh:mm a")))),
+              "2016-12-31 22:30:00");
+    CHECK_STR(eval1(call("to_timestamp", 1, L(vstr("2017-03-01 00:00:01")))), "2017-03-01 00:00:01");
+    CHECK_STR(eval1(call("date_format", 2, L(vdate("2016-04-08")), L(vstr("EEEE, MMM d yyyy")))), "Friday, Apr 8 2016");
+    CHECK_STR(eval1(call("unix_date", 1, L(vdate("2020-12-04")))), "18600");
+    CHECK_STR(eval1(call("date_from_unix_date", 1, LI(1000))), "1972-09-27");
+    /* date +/- NULL and fractions (date.sql.out) */
+    cn_expr *nul = L(cn_value_null(cn_type_of(CN_NULL)));
+    CHECK_STR(sql(call("-", 2, L(vdate("2001-09-28")), nul)), "date_sub(DATE '2001-09-28', NULL)");
+    CHECK_STR(sql(call("+", 2, nul, L(vdate("2011-11-11")))), "date_add(DATE '2011-11-11', NULL)");
+    CHECK_STR(tname(call("-", 2, nul, L(vdate("2019-10-06")))->type), "interval day");
+    cn_expr *args[2] = {L(vdate("2011-11-11")), L(vdbl(10.0))};
+    cn_error err;
+    CHECK_STR(err_of_call("+", 2, args, &err), "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE");
+    CHECK_STR(cn_error_param(&err, "sqlExpr"), "\"date_add(DATE '2011-11-11', 10.0)\"");
+    cn_error_clear(&err);
+    /* function-style casts hide the cast in names (unix_date(DATE('1970-01-01')) -> unix_date(1970-01-01)) */
+    e = call("unix_date", 1, call("date", 1, L(vstr("1970-01-01"))));
+    CHECK_STR(sql(e), "unix_date(1970-01-01)");
+    CHECK_STR(eval1(e), "0");
+    CHECK_STR(tname(call("+", 2, call("decimal", 1, LI(1)), call("decimal", 1, LI(1)))->type), "decimal(11,0)");
+    /* rand(0) on partition 0: Spark's first draw (group-by.sql.out) */
+    e = call("rand", 1, LI(0));
+    CHECK(!cn_expr_is_foldable(e) && !cn_expr_is_deterministic(e));
+    CHECK_STR(eval1(e), "0.7604953758285915");
+    CHECK_STR(eval1(call("typeof", 1, L(vstr("foo")))), "string");
+    cn_tz_set_default("UTC");
+    teardown();
+}
