@@ -957,8 +957,9 @@ static int resolve_agg(cn_arena *a, cn_expr *e, cn_error *err)
             return err_input_type(a, err, e, 0, "(\"NUMERIC\" or \"ANSI INTERVAL\")");
         break;
     case CN_AGG_BOOL_AND: case CN_AGG_BOOL_OR:
-        if (x.kind != CN_BOOLEAN && x.kind != CN_NULL) return err_input_type(a, err, e, 0, "\"BOOLEAN\"");
-        if (x.kind == CN_NULL) coerce_arg(a, e, 0, cn_type_of(CN_BOOLEAN));
+        if (x.kind != CN_BOOLEAN && x.kind != CN_NULL && x.kind != CN_STRING)
+            return err_input_type(a, err, e, 0, "\"BOOLEAN\"");
+        if (x.kind != CN_BOOLEAN) coerce_arg(a, e, 0, cn_type_of(CN_BOOLEAN));
         x = cn_type_of(CN_BOOLEAN);
         break;
     case CN_AGG_STDDEV_SAMP: case CN_AGG_VAR_SAMP:

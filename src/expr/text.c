@@ -17,6 +17,32 @@
 
 #include <stdio.h>
 
+/* java.math.BigDecimal.toString switches to scientific notation when the adjusted exponent
+ * is below -6 (Spark's Decimal.toString): 123.0E-28BD -> "1.230E-26". */
+static bool decimal_sci(const cn_value *v, char *buf, size_t cap)
+{
+    cn_i128 x = cn_value_decimal(v);
+    bool neg = x < 0;
+    unsigned __int128 u = neg ? (unsigned __int128)0 - (unsigned __int128)x : (unsigned __int128)x;
+    char dig[48];
+    int nd = 0;
+    do {
+        dig[nd++] = (char)('0' + (int)(u % 10));
+        u /= 10;
+    } while (u);
+    int adjusted = -(int)v->type.scale + (nd - 1);
+    if (adjusted >= -6) return false;
+    size_t o = 0;
+    if (neg) buf[o++] = '-';
+    buf[o++] = dig[nd - 1];
+    if (nd > 1) {
+        buf[o++] = '.';
+        for (int i = nd - 2; i >= 0; i--) buf[o++] = dig[i];
+    }
+    snprintf(buf + o, cap - o, "E%d", adjusted);
+    return true;
+}
+
 static void lit_text(const cn_value *v, cn_strbuf *sb, bool explain)
 {
     if (v->is_null) {
@@ -44,6 +70,10 @@ static void lit_text(const cn_value *v, cn_strbuf *sb, bool explain)
         return;
     }
     char buf[128];
+    if (v->type.kind == CN_DECIMAL && decimal_sci(v, buf, sizeof buf)) {
+        cn_sb_puts(sb, buf);
+        return;
+    }
     int n = cn_format_value(&vec, 0, buf, sizeof buf);
     if (n < 0) n = 0;
     if (n >= (int)sizeof buf) n = (int)sizeof buf - 1;

@@ -868,6 +868,10 @@ TEST(datetime_functions_and_rand)
     CHECK(!cn_expr_is_foldable(e) && !cn_expr_is_deterministic(e));
     CHECK_STR(eval1(e), "0.7604953758285915");
     CHECK_STR(eval1(call("typeof", 1, L(vstr("foo")))), "string");
+    /* literals.sql.out: 123.0E-28BD is named 1.230E-26 (BigDecimal.toString); every('true') */
+    CHECK_STR(sql(L(vdec(29, 29, 1230))), "1.230E-26");
+    CHECK_STR(sql(L(vdec(5, 2, 12308))), "123.08");
+    CHECK_STR(sql(call("every", 1, L(vstr("true")))), "every(true)");
     cn_tz_set_default("UTC");
     teardown();
 }
