@@ -523,16 +523,52 @@ static int arith_interval(const cn_expr *e, const ev *A, const ev *B, int n, ev 
 
 /* ---- unary ---------------------------------------------------------------------------- */
 
-static double round_half_up(double x, int s)
+/* Spark rounds a double as BigDecimal(java.lang.Double.toString(x)).setScale(s, HALF_UP):
+ * on the shortest decimal digits that read back as x (floats: Float.toString), not on the
+ * binary value, so round(2.675, 2) = 2.68. */
+static double round_half_up(double x, int s, bool is_float)
 {
     if (isnan(x) || isinf(x)) return x;
-    double m = pow(10.0, s);
-    double y = x * m;
-    if (isinf(y)) return x;
-    double t = trunc(y), frac = fabs(y - t);
-    double r = t;
-    if (frac > 0.5 - 1e-9) r = t + (y < 0 ? -1 : 1);
-    return r / m;
+    if (x == 0) return 0.0;
+    char e[48];
+    int maxp = is_float ? 9 : 17;
+    for (int prec = 1; prec <= maxp; prec++) {
+        snprintf(e, sizeof e, "%.*e", prec - 1, x);
+        if (is_float ? strtof(e, NULL) == (float)x : strtod(e, NULL) == x) break;
+    }
+    /* e = [-]d[.ddd]e[+-]XX : value = 0.d1d2... x 10^(ex + 1) */
+    const char *p = e;
+    bool neg = *p == '-';
+    if (neg) p++;
+    char dig[24];
+    int nd = 0;
+    for (; *p && *p != 'e'; p++)
+        if (*p != '.') dig[nd++] = *p;
+    int ex = atoi(p + 1);
+    int keep = ex + 1 + s; /* digits left of the rounding position */
+    if (keep >= nd) return x;
+    if (keep < 0) return 0.0; /* BigDecimal has no negative zero */
+    bool up = dig[keep] >= '5';
+    /* the kept digits as an integer, times 10^-s */
+    char out[64];
+    int o = 0;
+    if (neg) out[o++] = '-';
+    if (keep == 0) out[o++] = '0';
+    for (int i = 0; i < keep; i++) out[o++] = dig[i];
+    out[o] = 0;
+    if (up) {
+        int i = o - 1;
+        while (i >= (neg ? 1 : 0) && out[i] == '9') out[i--] = '0';
+        if (i >= (neg ? 1 : 0)) out[i]++;
+        else {
+            memmove(out + (neg ? 2 : 1), out + (neg ? 1 : 0), (size_t)(o - (neg ? 1 : 0)) + 1);
+            out[neg ? 1 : 0] = '1';
+            o++;
+        }
+    }
+    snprintf(out + o, sizeof out - (size_t)o, "e%d", -s);
+    double r = is_float ? (double)strtof(out, NULL) : strtod(out, NULL);
+    return r == 0 ? 0.0 : r;
 }
 
 static int unary(const cn_expr *e, const ev *A, int n, ev *out, cn_eval_ctx *ctx, cn_error *err)
@@ -607,7 +643,7 @@ static int unary(const cn_expr *e, const ev *A, int n, ev *out, cn_eval_ctx *ctx
             } else if (it.kind == CN_FLOAT || it.kind == CN_DOUBLE) {
                 double x = ev_get_f64(&A->v, r);
                 if (f == CN_FN_ROUND) {
-                    double y = round_half_up(x, scale_arg);
+                    double y = round_half_up(x, scale_arg, it.kind == CN_FLOAT);
                     if (ot.kind == CN_FLOAT) ((float *)out->v.data)[i] = (float)y;
                     else ((double *)out->v.data)[i] = y;
                 } else {

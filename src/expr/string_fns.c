@@ -14,7 +14,10 @@
 #include "expr/expr_internal.h"
 
 #include <ctype.h>
+#include <locale.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <wctype.h>
 
 /* ---- UTF-8 helpers ------------------------------------------------------------ */
 
@@ -37,6 +40,68 @@ static size_t utf8_offset(const char *s, size_t n, int64_t k)
         k--;
     }
     return i;
+}
+
+/* Decode one code point at s[*i] (invalid bytes pass through as themselves: -1 - byte). */
+static int32_t utf8_next(const unsigned char *s, size_t n, size_t *i)
+{
+    unsigned char c = s[*i];
+    int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (len == 0 || *i + (size_t)len > n) { (*i)++; return -1 - c; }
+    int32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+    for (int k = 1; k < len; k++) {
+        if (!cont_byte(s[*i + (size_t)k])) { (*i)++; return -1 - c; }
+        cp = (cp << 6) | (s[*i + (size_t)k] & 0x3F);
+    }
+    *i += (size_t)len;
+    return cp;
+}
+
+static size_t utf8_put(char *o, int32_t cp)
+{
+    if (cp < 0) { o[0] = (char)(-1 - cp); return 1; }
+    if (cp < 0x80) { o[0] = (char)cp; return 1; }
+    if (cp < 0x800) { o[0] = (char)(0xC0 | (cp >> 6)); o[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12)); o[1] = (char)(0x80 | ((cp >> 6) & 0x3F)); o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18)); o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Unicode simple case mapping from the C.UTF-8 locale's tables (a private locale object: the
+ * process locale is untouched); ASCII only when the system has no such locale. */
+static locale_t case_locale;
+static pthread_once_t case_once = PTHREAD_ONCE_INIT;
+static void case_init(void)
+{
+    case_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    if (!case_locale) case_locale = newlocale(LC_CTYPE_MASK, "C.utf8", (locale_t)0);
+}
+
+/* upper/lower as Java's String.toUpperCase/toLowerCase (ASCII fast path; U+00DF -> "SS"). */
+static size_t change_case(const char *p, size_t len, bool upper, char *buf)
+{
+    size_t o = 0, i = 0;
+    bool ascii = true;
+    for (size_t k = 0; k < len; k++)
+        if ((unsigned char)p[k] >= 0x80) { ascii = false; break; }
+    if (ascii) {
+        for (size_t k = 0; k < len; k++) buf[k] = (char)(upper ? toupper((unsigned char)p[k]) : tolower((unsigned char)p[k]));
+        return len;
+    }
+    pthread_once(&case_once, case_init);
+    while (i < len) {
+        int32_t cp = utf8_next((const unsigned char *)p, len, &i);
+        if (cp >= 0x80 && upper && cp == 0xDF) { buf[o++] = 'S'; buf[o++] = 'S'; continue; }
+        if (!upper && cp == 0x130) { buf[o++] = 'i'; o += utf8_put(buf + o, 0x307); continue; }
+        if (cp >= 0 && cp < 0x80) cp = upper ? toupper(cp) : tolower(cp);
+        else if (cp >= 0 && case_locale) cp = (int32_t)(upper ? towupper_l((wint_t)cp, case_locale) : towlower_l((wint_t)cp, case_locale));
+        o += utf8_put(buf + o, cp);
+    }
+    return o;
 }
 
 static cn_str mkstr(cn_arena *a, const char *p, size_t len)
@@ -336,12 +401,8 @@ int ex_string(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ct
         }
         case CN_FN_UPPER:
         case CN_FN_LOWER: {
-            char *buf = cn_arena_alloc(a, len + 1);
-            for (size_t k = 0; k < len; k++) {
-                unsigned char c = (unsigned char)p[k];
-                buf[k] = (char)(c < 0x80 ? (f == CN_FN_UPPER ? toupper(c) : tolower(c)) : c);
-            }
-            so[i] = mkstr(a, buf, len);
+            char *buf = cn_arena_alloc(a, len * 2 + 4);
+            so[i] = mkstr(a, buf, change_case(p, len, f == CN_FN_UPPER, buf));
             break;
         }
         case CN_FN_REVERSE: {

@@ -875,3 +875,21 @@ TEST(datetime_functions_and_rand)
     cn_tz_set_default("UTC");
     teardown();
 }
+
+/* Java semantics: String.toUpperCase/toLowerCase on Unicode, and Spark's round(double) as
+ * BigDecimal(Double.toString(x)).setScale(s, HALF_UP). */
+TEST(unicode_case_and_java_round)
+{
+    setup();
+    CHECK_STR(eval1(call("upper", 1, L(vstr("straße ñandú αβγ привет")))), "STRASSE ÑANDÚ ΑΒΓ ПРИВЕТ");
+    CHECK_STR(eval1(call("lower", 1, L(vstr("ÀÉÎ ПРИВЕТ ΣΩ")))), "àéî привет σω");
+    CHECK_STR(eval1(call("upper", 1, L(vstr("abc")))), "ABC");
+    CHECK_STR(eval1(call("round", 2, L(vdbl(2.675)), LI(2))), "2.68");  /* binary 2.67499.. */
+    CHECK_STR(eval1(call("round", 2, L(vdbl(1.005)), LI(2))), "1.01");
+    CHECK_STR(eval1(call("round", 1, L(vdbl(2.5)))), "3.0");
+    CHECK_STR(eval1(call("round", 1, L(vdbl(-2.5)))), "-3.0");
+    CHECK_STR(eval1(call("round", 1, L(vdbl(-0.4)))), "0.0");
+    CHECK_STR(eval1(call("round", 2, L(vdbl(12345.6)), LI(-2))), "12300.0");
+    CHECK_STR(eval1(call("round", 2, L(vdbl(999.96)), LI(1))), "1000.0");
+    teardown();
+}
