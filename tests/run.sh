@@ -67,6 +67,10 @@ if [ "$WHAT" = all ] || [ "$WHAT" = tpch ]; then
         tests/tpch/check.sh >"$log" 2>&1
         grep -vE '^PASS' "$log"
         count "$log"
+        echo "== TPC-H, cached tables (CACHE TABLE first)"
+        CACHED=1 tests/tpch/check.sh >"$log" 2>&1
+        grep -vE '^PASS' "$log"
+        count "$log"
     else
         echo "  tests/tpch/check.sh missing"; failed=$((failed + 1))
     fi

@@ -210,6 +210,7 @@ static int table_relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **ou
         if (v->cache) {
             cn_lplan *c = cn_lplan_new(z->a, LP_CACHED, 0);
             c->cache = v->cache;
+            c->view = v; /* the planner reads the cache's partition count and size from the view */
             if (v->source) {
                 cn_lplan *s = scan_of_view(z, v, qual);
                 c->nout = s->nout;
