@@ -72,7 +72,6 @@ static void flatten(opt *o, jgraph *g, cn_lplan *p)
     add_rel(o, g, p);
 }
 
-static double size_of(const cn_lplan *p) { return p->est_bytes >= 0 ? p->est_bytes : 1e30; }
 
 static int reorder_rec(opt *o, cn_lplan **pp, bool *changed);
 
@@ -114,33 +113,29 @@ static int reorder_group(opt *o, cn_lplan **pp, bool *changed)
             if (!found) usable[c] = false; /* an outer reference: keep above */
         }
     }
-    /* start: the largest relation */
+    /* Spark's ReorderJoin: keep the FROM order, but each next relation is the first one (in
+     * that order) connected to those already joined by an equality; failing that, by any
+     * predicate; only when nothing connects, a cross join with the next in order. The
+     * physical planner then builds on the smaller side of each join. */
     int start = 0;
-    for (int i = 1; i < g.nrel; i++)
-        if (size_of(g.rel[i]) > size_of(g.rel[start])) start = i;
     uint64_t have = 1ull << start;
     joined[start] = true;
     cn_lplan *cur = g.rel[start];
     for (int step = 1; step < g.nrel; step++) {
-        /* prefer a relation connected by an equality (an equi-join), then one connected by
-         * any predicate (a theta join), and only then a cross join */
         int best = -1;
         for (int pass = 0; pass < 2 && best < 0; pass++)
-            for (int i = 0; i < g.nrel; i++) {
+            for (int i = 0; i < g.nrel && best < 0; i++) {
                 if (joined[i]) continue;
-                bool conn = false;
-                for (int c = 0; c < g.nconj && !conn; c++)
+                for (int c = 0; c < g.nconj; c++)
                     if (usable[c] && !used[c] && (touch[c] & (1ull << i)) && (touch[c] & have) &&
                         (touch[c] & ~(have | (1ull << i))) == 0 &&
-                        (pass == 1 || (g.conj[c]->kind == CN_EX_CALL && g.conj[c]->func == CN_FN_EQ)))
-                        conn = true;
-                if (conn && (best < 0 || size_of(g.rel[i]) < size_of(g.rel[best]))) best = i;
+                        (pass == 1 || (g.conj[c]->kind == CN_EX_CALL && g.conj[c]->func == CN_FN_EQ))) {
+                        best = i;
+                        break;
+                    }
             }
-        if (best < 0) {
-            /* no connected relation: the smallest remaining (cross join) */
-            for (int i = 0; i < g.nrel; i++)
-                if (!joined[i] && (best < 0 || size_of(g.rel[i]) < size_of(g.rel[best]))) best = i;
-        }
+        for (int i = 0; i < g.nrel && best < 0; i++)
+            if (!joined[i]) best = i;
         uint64_t now = have | (1ull << best);
         cn_expr **cv = cn_arena_alloc(o->a, sizeof(cn_expr *) * (size_t)(g.nconj + 1));
         int nc = 0;
