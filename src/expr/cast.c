@@ -32,11 +32,29 @@ bool ex_can_cast(cn_type from, cn_type to)
     case CN_DATE: return to.kind == CN_TIMESTAMP || to.kind == CN_DATE;
     case CN_TIMESTAMP: return to.kind == CN_DATE || tnum;
     case CN_INTERVAL_DT:
-    case CN_INTERVAL_YM: return (is_interval(to) && to.kind == from.kind) || cn_type_is_integral(to) || to.kind == CN_DECIMAL;
+    case CN_INTERVAL_YM:
+        /* ANSI intervals cast to integral/decimal only with a single field */
+        if (is_interval(to)) return to.kind == from.kind;
+        return (cn_type_is_integral(to) || to.kind == CN_DECIMAL) && from.scale2 <= from.scale;
     default: break;
     }
-    if (fnum) return tnum || to.kind == CN_BOOLEAN || to.kind == CN_TIMESTAMP || (cn_type_is_integral(from) && is_interval(to));
+    if (fnum)
+        return tnum || to.kind == CN_BOOLEAN || to.kind == CN_TIMESTAMP ||
+               ((cn_type_is_integral(from) || from.kind == CN_DECIMAL) && is_interval(to));
     return false;
+}
+
+/* Micros (DT) or months (YM) of one unit of an interval type's end field. */
+static int64_t iv_unit(cn_type t)
+{
+    int end = t.scale2 > t.scale ? t.scale2 : t.scale;
+    if (t.kind == CN_INTERVAL_YM) return end == CN_IV_YEAR ? 12 : 1;
+    switch (end) {
+    case CN_IV_DAY: return CN_MICROS_PER_DAY;
+    case CN_IV_HOUR: return 3600 * CN_MICROS_PER_SECOND;
+    case CN_IV_MINUTE: return 60 * CN_MICROS_PER_SECOND;
+    default: return CN_MICROS_PER_SECOND;
+    }
 }
 
 int ex_err_cast_input(cn_error *err, const char *s, size_t len, cn_type from, cn_type to)
@@ -158,7 +176,7 @@ int ex_cast(const ev *in, cn_type from, cn_type to, bool try_, int n, ev *out, c
                 rc = cn_parse_as(p, x->len, to, &v, ctx->arena);
             }
             if (rc != 0 || v.is_null) {
-                if (rc != 0 && !try_) return ex_err_cast_input(err, p, x->len, from, to);
+                if (rc != 0 && !try_ && ctx->ansi) return ex_err_cast_input(err, p, x->len, from, to);
                 cn_vec_set_null(o, i, ctx->arena);
                 continue;
             }
@@ -236,7 +254,34 @@ int ex_cast(const ev *in, cn_type from, cn_type to, bool try_, int n, ev *out, c
                     if (!int_fits(big, (cn_kind)to.kind)) bad = 1;
                 }
             }
-        } else if (from.kind == CN_DECIMAL || is_interval(from)) {
+        } else if (is_interval(from) && is_interval(to)) {
+            big = ev_get_i128(s, r);
+        } else if (is_interval(from)) {
+            /* IntervalUtils.*IntervalToLong / ToDecimal: whole units of the end field (truncated);
+             * a SECOND interval becomes a decimal with 6 fraction digits */
+            cn_i128 x = ev_get_i128(s, r);
+            int64_t unit = iv_unit(from);
+            bool secs = from.kind == CN_INTERVAL_DT && unit == CN_MICROS_PER_SECOND;
+            if (to.kind == CN_DECIMAL) {
+                cn_i128 v = secs ? x : x / unit;
+                if (!cn_decimal_rescale(v, secs ? 6 : 0, to.scale, &big) || !cn_decimal_fits(big, to.precision)) bad = 2;
+            } else {
+                big = x / unit;
+                if (!int_fits(big, (cn_kind)to.kind)) bad = 1;
+            }
+        } else if (is_interval(to)) {
+            /* integral * unit (exact); decimal * unit rounded HALF_UP */
+            cn_i128 x = ev_get_i128(s, r);
+            int64_t unit = iv_unit(to);
+            if (from.kind == CN_DECIMAL) {
+                cn_i128 y;
+                if (!ex_mul_div_pow10(x, unit, from.scale, &y)) bad = 1;
+                else big = y;
+            } else {
+                big = x * unit;
+            }
+            if (!bad && !int_fits(big, to.kind == CN_INTERVAL_YM ? CN_INT : CN_BIGINT)) bad = 1;
+        } else if (from.kind == CN_DECIMAL) {
             cn_i128 x = ev_get_i128(s, r);
             int fs = from.kind == CN_DECIMAL ? from.scale : 0;
             if (to.kind == CN_DECIMAL) {
@@ -260,7 +305,20 @@ int ex_cast(const ev *in, cn_type from, cn_type to, bool try_, int n, ev *out, c
             return cn_error_set(err, "INTERNAL_ERROR", "message", msg, NULL);
         }
         if (bad) {
-            if (!try_) {
+            if (!try_ && !ctx->ansi && bad == 1 && cn_type_is_integral(to)) {
+                /* legacy (non-ANSI) casts wrap as the JVM's narrowing conversions do: integral
+                 * values keep their low bits; doubles saturate to int (long for BIGINT), NaN -> 0 */
+                if (from.kind == CN_FLOAT || from.kind == CN_DOUBLE) {
+                    double d = ev_get_f64(s, r);
+                    if (to.kind == CN_BIGINT)
+                        big = isnan(d) ? 0 : d >= 9.2233720368547758e18 ? INT64_MAX : d <= -9.2233720368547758e18 ? INT64_MIN : (int64_t)d;
+                    else
+                        big = isnan(d) ? 0 : d >= 2147483647.0 ? INT32_MAX : d <= -2147483648.0 ? INT32_MIN : (int32_t)d;
+                }
+                ev_put_i128(o, i, big);
+                continue;
+            }
+            if (!try_ && (ctx->ansi || (bad == 1 && is_interval(to)))) {
                 if (bad == 1) return err_cast_overflow(err, s, r, from, to);
                 cn_i128 shown = from.kind == CN_DECIMAL ? ev_get_i128(s, r) : big;
                 int sc = from.kind == CN_DECIMAL ? from.scale : 0;

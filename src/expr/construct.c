@@ -520,6 +520,19 @@ static int resolve_arith(cn_arena *a, cn_expr *e, cn_error *err)
             e->type = t;
             return 0;
         }
+        if (f == CN_FN_SUB && (l.kind == CN_TIMESTAMP || r.kind == CN_TIMESTAMP) &&
+            (l.kind == CN_TIMESTAMP || l.kind == CN_DATE || l.kind == CN_STRING || l.kind == CN_NULL) &&
+            (r.kind == CN_TIMESTAMP || r.kind == CN_DATE || r.kind == CN_STRING || r.kind == CN_NULL)) {
+            /* SubtractTimestamps: DAY TO SECOND interval between local date-times */
+            coerce_arg(a, e, 0, cn_type_of(CN_TIMESTAMP));
+            coerce_arg(a, e, 1, cn_type_of(CN_TIMESTAMP));
+            e->func = CN_FN_SUB_TIMESTAMPS;
+            cn_type t = cn_type_of(CN_INTERVAL_DT);
+            t.scale = CN_IV_DAY;
+            t.scale2 = CN_IV_SECOND;
+            e->type = t;
+            return 0;
+        }
         if (is_interval(l) && cn_type_eq(l, r)) {
             e->type = l;
             return 0;
@@ -648,7 +661,7 @@ static bool arity_ok(int f, int n, const char **expected)
     case CN_FN_NULLIF: case CN_FN_NVL: case CN_FN_POWER: case CN_FN_DATE_ADD: case CN_FN_DATE_SUB:
     case CN_FN_DATEDIFF: case CN_FN_ADD_MONTHS: case CN_FN_DATE_ADD_INTERVAL: case CN_FN_DATE_SUB_INTERVAL:
     case CN_FN_TS_ADD_INTERVAL: case CN_FN_DATE_TRUNC: case CN_FN_TRUNC: case CN_FN_NEXT_DAY:
-    case CN_FN_DATE_FORMAT: case CN_FN_SUB_DATES: case CN_FN_REPEAT:
+    case CN_FN_DATE_FORMAT: case CN_FN_SUB_DATES: case CN_FN_REPEAT: case CN_FN_SUB_TIMESTAMPS:
         lo = hi = 2; break;
     case CN_FN_SUBSTRING: lo = 2; hi = 3; break;
     case CN_FN_REPLACE: lo = 2; hi = 3; break;
@@ -836,6 +849,15 @@ static int resolve_scalar(cn_arena *a, cn_expr *e, cn_error *err)
         if (want_date(a, err, e, 0) || want_date(a, err, e, 1)) return -1;
         cn_type it = cn_type_of(CN_INTERVAL_DT);
         it.scale = it.scale2 = CN_IV_DAY;
+        e->type = it;
+        return 0;
+    }
+    case CN_FN_SUB_TIMESTAMPS: {
+        if (want_type(a, err, e, 0, cn_type_of(CN_TIMESTAMP)) || want_type(a, err, e, 1, cn_type_of(CN_TIMESTAMP)))
+            return -1;
+        cn_type it = cn_type_of(CN_INTERVAL_DT);
+        it.scale = CN_IV_DAY;
+        it.scale2 = CN_IV_SECOND;
         e->type = it;
         return 0;
     }

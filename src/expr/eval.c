@@ -452,7 +452,7 @@ int ev_eval(const cn_expr *e, const cn_batch *in, ev *out, cn_eval_ctx *ctx, cn_
             return 0;
         }
         int m = x.cst ? 1 : n;
-        if (ex_cast(&x, x.v.type, e->type, e->try_ || !ctx->ansi, m, out, ctx, err)) return -1;
+        if (ex_cast(&x, x.v.type, e->type, e->try_, m, out, ctx, err)) return -1;
         out->cst = x.cst;
         return 0;
     }

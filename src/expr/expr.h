@@ -77,7 +77,8 @@ typedef enum cn_expr_kind {
     X(REVERSE, "reverse") X(REPEAT, "repeat") X(ASCII, "ascii")                      \
     X(TIMESTAMPADD, "timestampadd") X(TIMESTAMPDIFF, "timestampdiff")                  \
     X(TO_TIMESTAMP, "to_timestamp") X(UNIX_DATE, "unix_date")                          \
-    X(DATE_FROM_UNIX_DATE, "date_from_unix_date") X(RAND, "rand") X(TYPEOF, "typeof")
+    X(DATE_FROM_UNIX_DATE, "date_from_unix_date") X(RAND, "rand") X(TYPEOF, "typeof")    \
+    X(SUB_TIMESTAMPS, "-timestamps")
 
 typedef enum cn_func {
 #define X(id, name) CN_FN_##id,

@@ -102,6 +102,7 @@ static const char *binop_symbol(int f)
     case CN_FN_GE: return ">=";
     case CN_FN_EQ_NS: return "<=>";
     case CN_FN_SUB_DATES: return "-";
+    case CN_FN_SUB_TIMESTAMPS: return "-";
     default: return NULL;
     }
 }

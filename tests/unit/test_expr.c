@@ -893,3 +893,61 @@ TEST(unicode_case_and_java_round)
     CHECK_STR(eval1(call("round", 2, L(vdbl(999.96)), LI(1))), "1000.0");
     teardown();
 }
+
+/* timestamp - timestamp (SubtractTimestamps -> interval day to second), ANSI interval <-> numeric
+ * casts (single-field intervals, end-field units), and legacy (non-ANSI) casts that wrap like the
+ * JVM: CAST(300 AS TINYINT) = 44, doubles saturate to int then narrow, NaN -> 0. */
+TEST(interval_casts_and_legacy_wrap)
+{
+    setup();
+    cn_value t1, t2;
+    memset(&t1, 0, sizeof t1);
+    t1.type = cn_type_of(CN_TIMESTAMP);
+    t2 = t1;
+    CHECK(cn_parse_timestamp("2022-01-02 12:00:00.5", 21, "UTC", &t1.v.i) == 0);
+    CHECK(cn_parse_timestamp("2022-01-01 00:00:00", 19, "UTC", &t2.v.i) == 0);
+    cn_expr *e = call("-", 2, L(t1), L(t2));
+    CHECK_STR(tname(e->type), "interval day to second");
+    CHECK_STR(eval1(e), "INTERVAL '1 12:00:00.5' DAY TO SECOND");
+    cn_type iday = cn_type_of(CN_INTERVAL_DT), isec = cn_type_of(CN_INTERVAL_DT), ihour = cn_type_of(CN_INTERVAL_DT);
+    iday.scale = iday.scale2 = CN_IV_DAY;
+    isec.scale = isec.scale2 = CN_IV_SECOND;
+    ihour.scale = ihour.scale2 = CN_IV_HOUR;
+    cn_value d3;
+    memset(&d3, 0, sizeof d3);
+    d3.type = iday;
+    d3.v.i = 3 * CN_MICROS_PER_DAY;
+    CHECK_STR(cast1(L(d3), cn_type_of(CN_INT), false), "3");
+    CHECK_STR(cast1(LI(3), iday, false), "INTERVAL '3' DAY");
+    {
+        cn_expr *c;
+        cn_error err;
+        cn_error_init(&err);
+        CHECK(cn_expr_cast(A, L(vdec(2, 1, 25)), ihour, false, &c, &err) == 0); /* 2.5 hours */
+        cn_value v;
+        CHECK(cn_expr_eval_const(c, &CTX, &v, &err) == 0);
+        CHECK(v.v.i == 9000LL * CN_MICROS_PER_SECOND);
+        cn_error_clear(&err);
+    }
+    cn_value s;
+    memset(&s, 0, sizeof s);
+    s.type = isec;
+    s.v.i = -90500000;
+    CHECK_STR(cast1(L(s), cn_type_of(CN_INT), false), "-90");
+    CHECK_STR(cast1(L(s), cn_type_decimal(10, 2), false), "-90.50");
+    cn_type dt = e->type;
+    CHECK(!ex_can_cast(dt, cn_type_of(CN_INT)));
+    /* legacy wrap */
+    CTX.ansi = false;
+    CHECK_STR(cast1(LI(300), cn_type_of(CN_TINYINT), false), "44");
+    CHECK_STR(cast1(L(vint(CN_BIGINT, 3000000000LL)), cn_type_of(CN_INT), false), "-1294967296");
+    CHECK_STR(cast1(L(vdbl(1e20)), cn_type_of(CN_INT), false), "2147483647");
+    CHECK_STR(cast1(L(vdbl(-1e10)), cn_type_of(CN_SMALLINT), false), "0");
+    CHECK_STR(cast1(L(vdbl(NAN)), cn_type_of(CN_INT), false), "0");
+    CHECK_STR(cast1(L(vstr("abc")), cn_type_of(CN_INT), false), "NULL");
+    CHECK_STR(cast1(L(vdec(5, 2, 12345)), cn_type_decimal(3, 1), false), "NULL");
+    CTX.ansi = true;
+    CHECK_STR(cast1(LI(300), cn_type_of(CN_TINYINT), false), "CAST_OVERFLOW");
+    CHECK_STR(cast1(LI(300), cn_type_of(CN_TINYINT), true), "NULL");
+    teardown();
+}
