@@ -34,21 +34,6 @@ static void orders(cn_strbuf *sb, const cn_sort_order *o, int n)
     }
 }
 
-/* Named output: "expr AS name#id" unless the expression is that very attribute. */
-static void named_list(cn_strbuf *sb, cn_expr *const *e, const cn_attr *out, int n)
-{
-    for (int i = 0; i < n; i++) {
-        if (i) cn_sb_puts(sb, ", ");
-        if (e[i]->kind == CN_EX_COL && e[i]->id == out[i].id) {
-            cn_attr_explain(sb, &out[i]);
-        } else {
-            cn_expr_explain(e[i], sb);
-            cn_sb_puts(sb, " AS ");
-            cn_attr_explain(sb, &out[i]);
-        }
-    }
-}
-
 static void type_simple(cn_strbuf *sb, cn_type t)
 {
     char buf[64];
@@ -154,7 +139,7 @@ static void node_string(cn_strbuf *sb, const cn_pplan *p, const cn_pplan *parent
         break;
     case PP_PROJECT:
         cn_sb_puts(sb, "Project [");
-        named_list(sb, p->exprs, p->out, p->nexprs);
+        cn_named_explain(sb, p->exprs, p->out, p->nexprs);
         cn_sb_putc(sb, ']');
         break;
     case PP_HASH_AGG:
@@ -176,7 +161,7 @@ static void node_string(cn_strbuf *sb, const cn_pplan *p, const cn_pplan *parent
         orders(sb, p->orders, p->norders);
         cn_sb_puts(sb, "], output=[");
         if (p->nexprs) {
-            named_list(sb, p->exprs, p->out, p->nexprs);
+            cn_named_explain(sb, p->exprs, p->out, p->nexprs);
         } else {
             for (int i = 0; i < p->nout; i++) {
                 if (i) cn_sb_putc(sb, ',');

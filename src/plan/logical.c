@@ -164,10 +164,9 @@ void cn_attrs_explain(cn_strbuf *sb, const cn_attr *a, int n, const char *sep)
     cn_sb_putc(sb, ']');
 }
 
-/* "expr AS name#id" unless the expression is that very attribute. */
-static void named(cn_strbuf *sb, cn_expr *const *e, const cn_attr *out, int n)
+/* "expr AS name#id, ..." (no brackets); an expression that is that very attribute prints bare. */
+void cn_named_explain(cn_strbuf *sb, cn_expr *const *e, const cn_attr *out, int n)
 {
-    cn_sb_putc(sb, '[');
     for (int i = 0; i < n; i++) {
         if (i) cn_sb_puts(sb, ", ");
         if (e[i]->kind == CN_EX_COL && e[i]->id == out[i].id) {
@@ -178,6 +177,12 @@ static void named(cn_strbuf *sb, cn_expr *const *e, const cn_attr *out, int n)
             cn_attr_explain(sb, &out[i]);
         }
     }
+}
+
+static void named(cn_strbuf *sb, cn_expr *const *e, const cn_attr *out, int n)
+{
+    cn_sb_putc(sb, '[');
+    cn_named_explain(sb, e, out, n);
     cn_sb_putc(sb, ']');
 }
 

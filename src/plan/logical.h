@@ -100,6 +100,8 @@ void cn_lplan_explain(const cn_lplan *p, cn_strbuf *sb);
 const char *cn_join_type_name(cn_join_type t);
 void cn_attr_explain(cn_strbuf *sb, const cn_attr *a);
 void cn_attrs_explain(cn_strbuf *sb, const cn_attr *a, int n, const char *sep);
+/* "expr AS name#id, ..." for computed outputs; an output that is its own attribute prints bare. */
+void cn_named_explain(cn_strbuf *sb, cn_expr *const *e, const cn_attr *out, int n);
 /* Next unique attribute id (process-wide, thread-safe). */
 int64_t cn_next_attr_id(void);
 
