@@ -33,6 +33,16 @@ cn_ast *psr_window_spec(cn_parser *p);
 
 cn_ast *psr_expr(cn_parser *p) { return expr_prec(p, 1); }
 
+/* expr_prec(p, min) at token pos gave e, ending where the parser is now: a reading
+ * that backs up and parses the same expression again takes it from here. */
+static void remember(cn_parser *p, int pos, int min, cn_ast *e)
+{
+    p->memo = e;
+    p->memo_pos = pos;
+    p->memo_min = min;
+    p->memo_end = p->pos;
+}
+
 static char *upper_dup(cn_parser *p, const char *s, int n)
 {
     char *r = cn_arena_strndup(p->a, s, (size_t)n);
@@ -719,6 +729,7 @@ static cn_ast *special_call(cn_parser *p, cn_token *t, bool *handled)
             return func2(p, "substring", start, s, a, b);
         }
         if (p->failed) return NULL;
+        remember(p, save + 2, 1, s); /* the generic call reuses the first argument */
         p->pos = save;
         *handled = false;
         return NULL;
@@ -745,6 +756,7 @@ static cn_ast *special_call(cn_parser *p, cn_token *t, bool *handled)
             if (!psr_expect_op(p, ")")) return NULL;
             return func2(p, fname, start, chars, NULL, NULL);
         }
+        remember(p, save + 2, 1, chars);
         p->pos = save;
         *handled = false;
         return NULL;
@@ -759,6 +771,7 @@ static cn_ast *special_call(cn_parser *p, cn_token *t, bool *handled)
             return func2(p, "position", start, a, b, NULL);
         }
         if (p->failed) return NULL;
+        remember(p, save + 2, 5, a);
         p->pos = save;
         *handled = false;
         return NULL;
@@ -789,18 +802,21 @@ static cn_ast *paren_expr(cn_parser *p)
          * an expression: try the subquery reading and back up if it fails */
         bool certain = psr_query_start(p, 1);
         int save = p->pos;
-        p->pos++;
-        cn_ast *q = psr_query(p);
-        if (q && psr_expect_op(p, ")")) {
-            cn_ast *n = cn_ast_new(p->a, AST_SCALAR_SUBQUERY, start, psr_prev_stop(p));
-            n->u.sub.query = q;
-            return n;
+        if (certain || !psr_subq_failed(p, save)) {
+            p->pos++;
+            cn_ast *q = psr_query(p);
+            if (q && psr_expect_op(p, ")")) {
+                cn_ast *n = cn_ast_new(p->a, AST_SCALAR_SUBQUERY, start, psr_prev_stop(p));
+                n->u.sub.query = q;
+                return n;
+            }
+            if (certain || p->depth >= CN_SQL_MAX_DEPTH - 2) return NULL;
+            if (strcmp(p->err->cls, "FAILED_TO_PARSE_TOO_COMPLEX") == 0) return NULL;
+            psr_set_subq_failed(p, save); /* the expression reading below will not retry it */
+            p->pos = save;
+            p->failed = false;
+            cn_error_clear(p->err);
         }
-        if (certain || p->depth >= CN_SQL_MAX_DEPTH - 2) return NULL;
-        if (strcmp(p->err->cls, "FAILED_TO_PARSE_TOO_COMPLEX") == 0) return NULL;
-        p->pos = save;
-        p->failed = false;
-        cn_error_clear(p->err);
     }
     p->pos++;
     cn_ast *e = named_expr(p);
@@ -1112,10 +1128,28 @@ static cn_ast *predicate(cn_parser *p, cn_ast *left)
 
 static cn_ast *expr_prec(cn_parser *p, int min)
 {
+    cn_token *t = psr_peek(p, 0);
+    bool not_prefix = psr_is_kw(t, "NOT") || (t->kind == TK_OP && t->len == 1 && t->text[0] == '!');
+    cn_ast *memo = NULL;
+    if (p->memo && p->memo_pos == p->pos && !p->failed) {
+        if (p->memo_min == min) {
+            cn_ast *e = p->memo;
+            p->memo = NULL;
+            p->pos = p->memo_end;
+            return e;
+        }
+        /* a higher-precedence reading from the same token is the start of this one: the
+         * loop below continues it with the lower-precedence operators (not after a NOT
+         * prefix, which only low-precedence readings take) */
+        if (p->memo_min > min && p->memo_min >= 5 && !not_prefix) memo = p->memo;
+    }
     if (!psr_enter(p)) return NULL;
     cn_ast *left;
-    cn_token *t = psr_peek(p, 0);
-    if (min <= 3 && (psr_is_kw(t, "NOT") || (t->kind == TK_OP && t->len == 1 && t->text[0] == '!'))) {
+    if (memo) {
+        left = memo;
+        p->memo = NULL;
+        p->pos = p->memo_end;
+    } else if (min <= 3 && not_prefix) {
         p->pos++;
         cn_ast *arg = expr_prec(p, 3);
         left = NULL;

@@ -119,7 +119,7 @@ void *psr_error_ctx(cn_parser *p, int start, int stop, const char *cls, ...)
 bool psr_enter(cn_parser *p)
 {
     if (p->failed) return false;
-    if (++p->depth > CN_SQL_MAX_DEPTH) {
+    if (++p->depth > CN_SQL_MAX_DEPTH || (p->max_steps > 0 && ++p->steps > p->max_steps)) {
         p->failed = true;
         cn_error_set(p->err, "FAILED_TO_PARSE_TOO_COMPLEX", NULL);
         return false;
@@ -128,6 +128,15 @@ bool psr_enter(cn_parser *p)
 }
 
 void psr_leave(cn_parser *p) { p->depth--; }
+
+bool psr_subq_failed(cn_parser *p, int pos) { return p->subq_failed && pos >= 0 && pos < p->n && p->subq_failed[pos]; }
+
+void psr_set_subq_failed(cn_parser *p, int pos)
+{
+    if (pos < 0 || pos >= p->n) return;
+    if (!p->subq_failed) p->subq_failed = cn_arena_calloc(p->a, (size_t)p->n);
+    p->subq_failed[pos] = 1;
+}
 
 bool psr_is_ident(const cn_token *t) { return t->kind == TK_IDENT || t->kind == TK_QIDENT; }
 
@@ -329,10 +338,12 @@ static cn_ast *relation_primary(cn_parser *p)
         if (psr_query_start(p, 1)) {
             r = subquery_relation(p);
         } else if (psr_op_at(p, 1, "(")) {
-            /* ((select ...) union ...) t  or  ((a join b) join c): try the query reading first */
+            /* ((select ...) union ...) t  or  ((a join b) join c): try the query reading first
+             * (once per '(': a failed reading is remembered, see cn_parser) */
             int save = p->pos;
-            r = subquery_relation(p);
-            if (!r) {
+            r = psr_subq_failed(p, save) ? NULL : subquery_relation(p);
+            if (!r && strcmp(p->err->cls, "FAILED_TO_PARSE_TOO_COMPLEX") != 0) {
+                psr_set_subq_failed(p, save);
                 p->pos = save;
                 p->failed = false;
                 cn_error_clear(p->err);
@@ -447,6 +458,8 @@ static bool parse_hints(cn_parser *p, cn_ast *sel, const cn_token *ht)
 {
     cn_parser sub = *p;
     sub.depth = p->depth;
+    sub.subq_failed = NULL; /* positions of the main token array */
+    sub.memo = NULL;
     if (cn_sql_lex(p->sql, ht->hstart, ht->hstop + 1, p->a, &sub.t, &sub.n, p->err) != 0) {
         p->failed = true;
         return false;
@@ -1119,6 +1132,7 @@ int cn_sql_parse(const char *sql, cn_arena *a, cn_ast **out, cn_error *err)
     p.t[n] = p.t[p.n - 1];
     p.t[n].start = p.t[n].stop = p.t[n - 1].stop + 1;
     p.n = n + 1;
+    p.max_steps = CN_SQL_MAX_STEPS_BASE + CN_SQL_MAX_STEPS_PER_TOKEN * p.n;
 
     cn_ast *s = statement(&p);
     if (s && psr_peek(&p, 0)->kind != TK_EOF) psr_syntax_error(&p);

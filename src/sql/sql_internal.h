@@ -42,6 +42,13 @@ int cn_sql_lex(const char *sql, int from, int to, cn_arena *a, cn_token **toks, 
                cn_error *err);
 
 #define CN_SQL_MAX_DEPTH 1000
+/* Parser steps (psr_enter calls) allowed per statement: base + per token. */
+#ifndef CN_SQL_MAX_STEPS_BASE
+#define CN_SQL_MAX_STEPS_BASE 20000
+#endif
+#ifndef CN_SQL_MAX_STEPS_PER_TOKEN
+#define CN_SQL_MAX_STEPS_PER_TOKEN 100
+#endif
 
 typedef struct cn_parser {
     const char *sql;
@@ -51,6 +58,16 @@ typedef struct cn_parser {
     int n, pos;
     int depth;
     bool failed;
+    /* Backtracking is bounded: psr_enter counts steps against max_steps
+     * (FAILED_TO_PARSE_TOO_COMPLEX beyond it), a '(' whose subquery reading failed
+     * is not tried as a subquery again (subq_failed[token]), and an expression parsed
+     * before backing up is reused by the second reading (memo: expr_prec(min) at
+     * token memo_pos ends at memo_end). Without these, nested parentheses,
+     * substring(...) or trim(...) took time exponential in their depth. */
+    int steps, max_steps;
+    uint8_t *subq_failed;
+    cn_ast *memo;
+    int memo_pos, memo_min, memo_end;
 } cn_parser;
 
 /* ---- token helpers (parser.c) ---- */
@@ -72,6 +89,9 @@ void *psr_syntax_error_at(cn_parser *p, const cn_token *t);
 void *psr_error_ctx(cn_parser *p, int start, int stop, const char *cls, ...);
 bool psr_enter(cn_parser *p); /* depth guard: false (error set) when too deep */
 void psr_leave(cn_parser *p);
+/* Whether the subquery reading of the '(' at token pos failed before / remember that it did. */
+bool psr_subq_failed(cn_parser *p, int pos);
+void psr_set_subq_failed(cn_parser *p, int pos);
 /* An identifier (plain or quoted) -> arena string, or NULL + syntax error. */
 char *psr_ident(cn_parser *p);
 bool psr_is_ident(const cn_token *t);

@@ -916,6 +916,41 @@ static const char *const FUZZ_SEEDS[] = {
     "explain formatted select (a, b) not in (select 1, 2), a::int, -(-(1)), ~a | b ^ c & d || e",
 };
 
+/* "select " + open x n + core + close x n */
+static char *nested(const char *open, const char *core, const char *close, int n)
+{
+    size_t len = strlen("select ") + (strlen(open) + strlen(close)) * (size_t)n + strlen(core) + 1;
+    char *s = malloc(len);
+    strcpy(s, "select ");
+    for (int i = 0; i < n; i++) strcat(s, open);
+    strcat(s, core);
+    for (int i = 0; i < n; i++) strcat(s, close);
+    return s;
+}
+
+/* Backtracking readings (parenthesised subquery or expression, substring/trim/position
+ * with or without FROM/IN) took time and memory exponential in the nesting depth
+ * (found by tests/fuzz): 30 levels must parse at once, hostile input must stop early. */
+TEST(nesting_is_not_exponential)
+{
+    static const char *const ok[][3] = {
+        {"substring(", "a", ", 1)"}, {"trim(", "a", ")"}, {"position(", "a", ", b)"},
+        {"substring(", "a", " from 1)"}, {"((", "select 1", ") + 1)"}, {"position(", "a", " + 1 in b)"},
+    };
+    for (int i = 0; i < CN_ARRAY_LEN(ok); i++) {
+        char *s = nested(ok[i][0], ok[i][1], ok[i][2], 30);
+        CHECK(parse_ok(s) != NULL);
+        free(s);
+    }
+    char *s = nested("(select case when(", "1", "", 60);
+    CHECK_STR(parse_err(s), "PARSE_SYNTAX_ERROR");
+    free(s);
+    s = nested("position(", "a", ", b)", 30);
+    cn_ast *q = parse_ok(s);
+    CHECK(q && q->kind == AST_QUERY_STMT);
+    free(s);
+}
+
 TEST(fuzz)
 {
     unsigned seed = 12345;

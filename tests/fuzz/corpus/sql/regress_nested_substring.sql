@@ -1,0 +1,1 @@
+select substring(substring(substring(substring(substring(substring(substring(substring(substring(substring(substring(substring(substring(substring(substring(substring(substring(substring(substring(substring(substring(substring(substring(substring(a, 1), 1), 1), 1), 1), 1), 1), 1), 1), 1), 1), 1), 1), 1), 1), 1), 1), 1), 1), 1), 1), 1), 1), 1)
