@@ -12,7 +12,10 @@
  *   FIRST/LAST/ANY  {16-byte value; u8 set; u8 null}      partial: (value, valueSet)
  *   BOOL_AND/OR     {u8 value; u8 has}                    partial: (value)
  *   VAR/STDDEV_SAMP {double n, avg, m2}                   partial: (n, avg, m2) — Welford, merged
- *                                                         with Chan's parallel formula
+ *   VAR/STDDEV_POP                                        with Chan's parallel formula
+ *   SKEWNESS/KURTOSIS {double n, avg, m2, m3, m4}         partial: one STRING of those 40 bytes
+ *                                                         (Spark's CentralMomentAgg update/merge
+ *                                                         expressions, in their evaluation order)
  * Integral SUM overflow is [ARITHMETIC_OVERFLOW] in ANSI mode (wraps when
  * legacy); decimal SUM/AVG that exceed the result precision fail in ANSI
  * mode and give NULL otherwise. Strings kept by MIN/MAX/FIRST/LAST are
@@ -91,10 +94,19 @@ int cn_agg_prepare(cn_agg *a, int func, cn_type in, bool is_star, cn_error *err)
         break;
     case CN_AGG_STDDEV_SAMP:
     case CN_AGG_VAR_SAMP:
+    case CN_AGG_STDDEV_POP:
+    case CN_AGG_VAR_POP:
         a->out_type = T(CN_DOUBLE);
         a->nstate = 3;
         a->state_types[0] = a->state_types[1] = a->state_types[2] = T(CN_DOUBLE);
         a->state_size = 24;
+        break;
+    case CN_AGG_SKEWNESS:
+    case CN_AGG_KURTOSIS:
+        a->out_type = T(CN_DOUBLE);
+        a->nstate = 1;
+        a->state_types[0] = T(CN_STRING);
+        a->state_size = 40;
         break;
     default:
         return cn_error_set(err, "INTERNAL_ERROR", "message", "unknown aggregate function", NULL);
@@ -202,18 +214,50 @@ static void cell_emit(cn_vector *out, int row, const char *cell, cn_arena *arena
 
 static void welford_merge(char *s, double nb, double ab, double m2b)
 {
+    /* CentralMomentAgg.mergeExpressions (order 2), no shortcut for empty sides: Spark merges
+     * into a zero buffer too, and the rounding of avg1 + deltaN * n2 shows in the last bit */
     double na = ldd(s), aa = ldd(s + 8), m2a = ldd(s + 16);
-    if (nb == 0) return;
-    if (na == 0) {
-        std_(s, nb);
-        std_(s + 8, ab);
-        std_(s + 16, m2b);
-        return;
-    }
     double n = na + nb, delta = ab - aa;
+    double deltaN = n == 0.0 ? 0.0 : delta / n;
     std_(s, n);
-    std_(s + 8, aa + delta * nb / n);
-    std_(s + 16, m2a + m2b + delta * delta * na * nb / n);
+    std_(s + 8, aa + deltaN * nb);
+    std_(s + 16, m2a + m2b + delta * deltaN * na * nb);
+}
+
+/* CentralMomentAgg (order 4): update with one value and merge two states, with Spark's
+ * expressions evaluated in the same order so results agree to the last bit. */
+static void moments_update(char *s, double x)
+{
+    double n = ldd(s), avg = ldd(s + 8), m2 = ldd(s + 16), m3 = ldd(s + 24), m4 = ldd(s + 32);
+    double newN = n + 1.0, delta = x - avg, deltaN = delta / newN;
+    double newAvg = avg + deltaN;
+    double newM2 = m2 + delta * (delta - deltaN);
+    double delta2 = delta * delta, deltaN2 = deltaN * deltaN;
+    double newM3 = m3 - 3.0 * deltaN * newM2 + delta * (delta2 - deltaN2);
+    double newM4 = m4 - 4.0 * deltaN * newM3 - 6.0 * deltaN2 * newM2 + delta * (delta * delta2 - deltaN * deltaN2);
+    std_(s, newN);
+    std_(s + 8, newAvg);
+    std_(s + 16, newM2);
+    std_(s + 24, newM3);
+    std_(s + 32, newM4);
+}
+
+static void moments_merge(char *s, const char *o)
+{
+    double n1 = ldd(s), avg1 = ldd(s + 8), m2_1 = ldd(s + 16), m3_1 = ldd(s + 24), m4_1 = ldd(s + 32);
+    double n2 = ldd(o), avg2 = ldd(o + 8), m2_2 = ldd(o + 16), m3_2 = ldd(o + 24), m4_2 = ldd(o + 32);
+    double newN = n1 + n2, delta = avg2 - avg1;
+    double deltaN = newN == 0.0 ? 0.0 : delta / newN;
+    double newAvg = avg1 + deltaN * n2;
+    double newM2 = m2_1 + m2_2 + delta * deltaN * n1 * n2;
+    double newM3 = m3_1 + m3_2 + deltaN * deltaN * delta * n1 * n2 * (n1 - n2) + 3.0 * deltaN * (n1 * m2_2 - n2 * m2_1);
+    double newM4 = m4_1 + m4_2 + deltaN * deltaN * deltaN * delta * n1 * n2 * (n1 * n1 - n1 * n2 + n2 * n2) +
+                   6.0 * deltaN * deltaN * (n1 * n1 * m2_2 + n2 * n2 * m2_1) + 4.0 * deltaN * (n1 * m3_2 - n2 * m3_1);
+    std_(s, newN);
+    std_(s + 8, newAvg);
+    std_(s + 16, newM2);
+    std_(s + 24, newM3);
+    std_(s + 32, newM4);
 }
 
 /* ---- update ---------------------------------------------------------------------- */
@@ -353,17 +397,23 @@ int cn_agg_update(const cn_agg *a, char **states, int offset, const cn_vector *i
         }
         return 0;
     }
+    case CN_AGG_SKEWNESS:
+    case CN_AGG_KURTOSIS:
+        for (int i = 0; i < n; i++)
+            if (cn_vec_valid(in, i)) moments_update(states[i] + offset, ev_get_f64(in, i));
+        return 0;
     case CN_AGG_STDDEV_SAMP:
     case CN_AGG_VAR_SAMP:
+    case CN_AGG_STDDEV_POP:
+    case CN_AGG_VAR_POP:
         for (int i = 0; i < n; i++) {
             if (!cn_vec_valid(in, i)) continue;
             char *s = states[i] + offset;
             double x = ev_get_f64(in, i);
-            double cnt = ldd(s) + 1, avg = ldd(s + 8), delta = x - avg;
-            avg += delta / cnt;
+            double cnt = ldd(s) + 1.0, avg = ldd(s + 8), delta = x - avg, deltaN = delta / cnt;
             std_(s, cnt);
-            std_(s + 8, avg);
-            std_(s + 16, ldd(s + 16) + delta * (x - avg));
+            std_(s + 8, avg + deltaN);
+            std_(s + 16, ldd(s + 16) + delta * (delta - deltaN));
         }
         return 0;
     default:
@@ -504,8 +554,19 @@ int cn_agg_merge(const cn_agg *a, char **states, int offset, const cn_vector *co
         }
         return 0;
     }
+    case CN_AGG_SKEWNESS:
+    case CN_AGG_KURTOSIS:
+        for (int i = 0; i < n; i++) {
+            if (!cn_vec_valid(c0, i)) continue;
+            const cn_str *b = &((const cn_str *)c0->data)[i];
+            if (b->len != 40) return cn_error_set(err, "INTERNAL_ERROR", "message", "corrupt moments state", NULL);
+            moments_merge(states[i] + offset, cn_str_data(b));
+        }
+        return 0;
     case CN_AGG_STDDEV_SAMP:
     case CN_AGG_VAR_SAMP:
+    case CN_AGG_STDDEV_POP:
+    case CN_AGG_VAR_POP:
         for (int i = 0; i < n; i++) {
             if (!cn_vec_valid(&cols[0], i)) continue;
             welford_merge(states[i] + offset, ((const double *)cols[0].data)[i], ((const double *)cols[1].data)[i],
@@ -565,7 +626,13 @@ void cn_agg_emit_partial(const cn_agg *a, char **states, int offset, int n, cn_v
             break;
         case CN_AGG_STDDEV_SAMP:
         case CN_AGG_VAR_SAMP:
+        case CN_AGG_STDDEV_POP:
+        case CN_AGG_VAR_POP:
             for (int k = 0; k < 3; k++) ((double *)out[k].data)[r] = ldd(s + 8 * k);
+            break;
+        case CN_AGG_SKEWNESS:
+        case CN_AGG_KURTOSIS:
+            ((cn_str *)out[0].data)[r] = cn_str_copy(arena, cn_str_view(s, 40));
             break;
         default: break;
         }
@@ -636,6 +703,29 @@ int cn_agg_finalize(const cn_agg *a, char **states, int offset, int n, cn_vector
             }
             double var = m2 / (cnt - 1);
             ((double *)out->data)[r] = a->func == CN_AGG_VAR_SAMP ? var : sqrt(var);
+            break;
+        }
+        case CN_AGG_STDDEV_POP:
+        case CN_AGG_VAR_POP: {
+            double cnt = ldd(s), m2 = ldd(s + 16);
+            if (cnt == 0) {
+                cn_vec_set_null(out, r, arena);
+                break;
+            }
+            double var = m2 / cnt;
+            ((double *)out->data)[r] = a->func == CN_AGG_VAR_POP ? var : sqrt(var);
+            break;
+        }
+        case CN_AGG_SKEWNESS:
+        case CN_AGG_KURTOSIS: {
+            /* n = 0 -> NULL; m2 = 0 -> NULL (spark.sql.legacy.statisticalAggregate=false) */
+            double cnt = ldd(s), m2 = ldd(s + 16), m3 = ldd(s + 24), m4 = ldd(s + 32);
+            if (cnt == 0.0 || m2 == 0.0) {
+                cn_vec_set_null(out, r, arena);
+                break;
+            }
+            ((double *)out->data)[r] = a->func == CN_AGG_SKEWNESS ? sqrt(cnt) * m3 / sqrt(m2 * m2 * m2)
+                                                                   : cnt * m4 / (m2 * m2) - 3.0;
             break;
         }
         default:

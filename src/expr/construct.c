@@ -984,7 +984,8 @@ static int resolve_agg(cn_arena *a, cn_expr *e, cn_error *err)
         if (x.kind != CN_BOOLEAN) coerce_arg(a, e, 0, cn_type_of(CN_BOOLEAN));
         x = cn_type_of(CN_BOOLEAN);
         break;
-    case CN_AGG_STDDEV_SAMP: case CN_AGG_VAR_SAMP:
+    case CN_AGG_STDDEV_SAMP: case CN_AGG_VAR_SAMP: case CN_AGG_STDDEV_POP: case CN_AGG_VAR_POP:
+    case CN_AGG_SKEWNESS: case CN_AGG_KURTOSIS:
         if (want_numeric_double(a, err, e, 0)) return -1;
         x = cn_type_of(CN_DOUBLE);
         break;
@@ -1002,7 +1003,8 @@ static int resolve_agg(cn_arena *a, cn_expr *e, cn_error *err)
         if (x.kind == CN_DECIMAL) e->type = cn_decimal_avg_type(x);
         else if (!is_interval(x)) e->type = cn_type_of(CN_DOUBLE);
         break;
-    case CN_AGG_STDDEV_SAMP: case CN_AGG_VAR_SAMP: e->type = cn_type_of(CN_DOUBLE); break;
+    case CN_AGG_STDDEV_SAMP: case CN_AGG_VAR_SAMP: case CN_AGG_STDDEV_POP: case CN_AGG_VAR_POP:
+    case CN_AGG_SKEWNESS: case CN_AGG_KURTOSIS: e->type = cn_type_of(CN_DOUBLE); break;
     default: break;
     }
     e->nullable = true;

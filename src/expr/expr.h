@@ -92,7 +92,8 @@ typedef enum cn_func {
     X(SUM, "sum") X(COUNT, "count") X(AVG, "avg") X(MIN, "min") X(MAX, "max")          \
     X(FIRST, "first") X(LAST, "last") X(ANY_VALUE, "any_value")                       \
     X(BOOL_AND, "bool_and") X(BOOL_OR, "bool_or") X(STDDEV_SAMP, "stddev_samp")        \
-    X(VAR_SAMP, "var_samp")
+    X(VAR_SAMP, "var_samp") X(STDDEV_POP, "stddev_pop") X(VAR_POP, "var_pop")          \
+    X(SKEWNESS, "skewness") X(KURTOSIS, "kurtosis")
 
 typedef enum cn_agg_func {
 #define X(id, name) CN_AGG_##id,

@@ -951,3 +951,25 @@ TEST(interval_casts_and_legacy_wrap)
     CHECK_STR(cast1(LI(300), cn_type_of(CN_TINYINT), true), "NULL");
     teardown();
 }
+
+/* skewness/kurtosis/variance as Spark's CentralMomentAgg: group-by.sql.out's testData column a
+ * (1,1,2,2 | 3,3,3 in Spark's two local partitions, partial states merged in order) gives
+ * -0.2723801058145729, -1.5069204152249134, 0.8095238095238094, 0.8997354108424372. */
+TEST(central_moments)
+{
+    setup();
+    /* agg_run's split puts even rows in partition 0 and odd rows in partition 1 */
+    cn_value xs[7] = {vdbl(1), vdbl(3), vdbl(1), vdbl(3), vdbl(2), vdbl(3), vdbl(2)};
+    CHECK_STR(agg_run(CN_AGG_SKEWNESS, cn_type_of(CN_DOUBLE), xs, 7, true), "-0.2723801058145729");
+    CHECK_STR(agg_run(CN_AGG_KURTOSIS, cn_type_of(CN_DOUBLE), xs, 7, true), "-1.5069204152249134");
+    CHECK_STR(agg_run(CN_AGG_VAR_SAMP, cn_type_of(CN_DOUBLE), xs, 7, true), "0.8095238095238094");
+    CHECK_STR(agg_run(CN_AGG_STDDEV_SAMP, cn_type_of(CN_DOUBLE), xs, 7, true), "0.8997354108424372");
+    cn_value ds[4] = {vdbl(1), vdbl(2), vdbl(3), vdbl(4)};
+    CHECK_STR(agg_run(CN_AGG_VAR_POP, cn_type_of(CN_DOUBLE), ds, 4, false), "1.25");
+    CHECK_STR(agg_run(CN_AGG_STDDEV_POP, cn_type_of(CN_DOUBLE), ds, 4, true), "1.118033988749895");
+    cn_value same[2] = {vdbl(5), vdbl(5)};
+    CHECK_STR(agg_run(CN_AGG_SKEWNESS, cn_type_of(CN_DOUBLE), same, 2, false), "NULL"); /* m2 = 0 */
+    CHECK_STR(agg_run(CN_AGG_KURTOSIS, cn_type_of(CN_DOUBLE), same, 0, false), "NULL");
+    CHECK_STR(sql(call("kurtosis", 1, LI(1))), "kurtosis(1)");
+    teardown();
+}
