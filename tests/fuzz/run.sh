@@ -10,9 +10,14 @@
 # tests/fuzz/build/artifacts/<target>/. SECONDS=0 only replays the seed corpus
 # (a quick regression check). Exit status 1 if any target failed.
 #
+# `run.sh --seeds` regenerates the binary seeds (block, shuffle, plan, codec) with
+# tests/fuzz/gen_seeds.c from the real encoders instead of fuzzing.
+#
 # Installs nothing: without clang and its fuzzer runtime it prints the apt command.
 # Not part of `make test`. See tests/fuzz/README.md.
 set -u
+GEN=0
+if [ "${1:-}" = "--seeds" ]; then GEN=1; shift; fi
 SECS=${1:-60}
 [ $# -gt 0 ] && shift
 cd "$(dirname "$0")/../.." || exit 2
@@ -42,6 +47,15 @@ OPT="-O1 -g -fsanitize=fuzzer-no-link $SAN -w"
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 echo "fuzz: building the library ($B/libcinder.a)"
 nice make -s -j2 CC="$CC" BUILD="$B" OPT="$OPT" "$B/libcinder.a" || exit 2
+
+if [ "$GEN" = 1 ]; then
+    # regenerate the binary seeds from the real encoders (tests/fuzz/gen_seeds.c)
+    "$CC" -std=gnu11 -O1 -g -fsanitize=fuzzer-no-link $SAN -Wall -Wextra -Wno-unused-parameter -Isrc -I$FZ \
+        -Wl,--wrap=cn_pplan_write -Wl,--wrap=cn_expr_write -o "$B/gen_seeds" "$FZ/gen_seeds.c" "$B/libcinder.a" \
+        -llz4 -lzstd -lm -pthread || exit 2
+    ASAN_OPTIONS=detect_leaks=0 "$B/gen_seeds" "$FZ/corpus" || exit 2
+    exit 0
+fi
 
 if [ $# -gt 0 ]; then
     TARGETS="$*"
