@@ -1,5 +1,8 @@
 /*
  * codec.c — varints and length-prefixed bytes with bounds-checked reading.
+ * A read that runs past the end (or a varint longer than 64 bits) marks the
+ * reader failed and returns zero / NULL, never a partial value; once failed,
+ * every later read fails too (tests/fuzz/fuzz_codec.c checks these rules).
  */
 #include "base/codec.h"
 #include "base/arena.h"
@@ -108,6 +111,7 @@ uint64_t cn_get_uvar(cn_reader *r)
             return 0;
         }
         uint8_t b = *r->p++;
+        if (shift == 63 && b > 1) break; /* more than 64 bits */
         v |= (uint64_t)(b & 0x7f) << shift;
         if (!(b & 0x80)) return v;
     }
@@ -130,9 +134,11 @@ uint32_t cn_get_u32(cn_reader *r)
 
 uint64_t cn_get_u64(cn_reader *r)
 {
-    uint64_t lo = cn_get_u32(r);
-    uint64_t hi = cn_get_u32(r);
-    return lo | hi << 32;
+    const uint8_t *b = cn_get_raw(r, 8); /* all or nothing: a truncated value reads as 0 */
+    if (!b) return 0;
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) v = v << 8 | b[i];
+    return v;
 }
 
 double cn_get_f64(cn_reader *r)

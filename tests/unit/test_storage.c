@@ -329,6 +329,25 @@ TEST(block_hostile_payload_with_valid_checksum)
     cn_arena_free(a);
 }
 
+/* base/codec.h readers: a truncated value reads as 0 (cn_get_u64 returned its low half),
+ * a varint longer than 64 bits fails (found by tests/fuzz codec). */
+TEST(codec_reader_partial_values)
+{
+    uint8_t buf[11] = {1, 2, 3, 4, 5};
+    cn_reader r;
+    cn_reader_init(&r, buf, 5);
+    CHECK(cn_get_u64(&r) == 0 && r.failed);
+    cn_reader_init(&r, buf, 5);
+    CHECK(cn_get_f64(&r) == 0.0 && r.failed);
+    memset(buf, 0xff, 9);
+    buf[9] = 0x01; /* 2^64 - 1 */
+    cn_reader_init(&r, buf, 10);
+    CHECK(cn_get_uvar(&r) == UINT64_MAX && !r.failed);
+    buf[9] = 0x02; /* 65 bits */
+    cn_reader_init(&r, buf, 10);
+    CHECK(cn_get_uvar(&r) == 0 && r.failed);
+}
+
 TEST(codec_names)
 {
     cn_codec_kind k;
