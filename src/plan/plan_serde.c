@@ -10,15 +10,18 @@
  * Optional expressions carry a presence byte.
  *
  * Reading is bounds-checked throughout: counts are limited by the bytes
- * left (every element takes at least one byte), enums and types are range
- * checked, and nesting depth is capped, so a truncated or corrupt buffer is
- * an [INTERNAL_ERROR] "corrupt physical plan", never a crash.
+ * left (every element takes at least one byte; the two kinds of element
+ * that take none, rows of a zero-column relation and range bounds without
+ * keys, are capped or rejected), enums and types are range checked, and
+ * nesting depth is capped, so a truncated or corrupt buffer is an
+ * [INTERNAL_ERROR] "corrupt physical plan", never a crash.
  */
 #include "base/codec.h"
 #include "plan/physical.h"
 
 #define PLAN_SERDE_VERSION 1
 #define PLAN_MAX_DEPTH 256
+#define PLAN_MAX_EMPTY_ROWS (1 << 22) /* rows of a zero-column local relation */
 
 /* ------------------------------------------------------------ writing */
 
@@ -94,8 +97,8 @@ static void put_partitioning(cn_writer *w, const cn_partitioning *pt)
     else cn_put_uvar(w, 0);
     if (pt->kind == PART_RANGE) put_orders(w, pt->nkeys, pt->orders);
     else cn_put_uvar(w, 0);
-    int nb = pt->bounds ? pt->nbounds : 0;
     int nk = pt->kind == PART_RANGE ? pt->nkeys : 0;
+    int nb = pt->bounds && nk > 0 ? pt->nbounds : 0;
     cn_put_uvar(w, (uint64_t)nb);
     cn_put_uvar(w, (uint64_t)nk);
     for (int i = 0; i < nb; i++)
@@ -155,7 +158,7 @@ static void put_node(cn_writer *w, const cn_pplan *p)
         }
     }
     cn_put_u8(w, p->cols ? 1 : 0);
-    cn_put_uvar(w, (uint64_t)(p->ncols > 0 ? p->ncols : 0));
+    cn_put_uvar(w, (uint64_t)(p->cols && p->ncols > 0 ? p->ncols : 0)); /* ncols only counts cols */
     for (int i = 0; p->cols && i < p->ncols; i++) cn_put_svar(w, p->cols[i]);
     cn_put_uvar(w, (uint64_t)(p->splits ? p->nsplits : 0));
     for (int i = 0; p->splits && i < p->nsplits; i++) {
@@ -357,7 +360,7 @@ static int get_partitioning(rd *d, cn_partitioning *pt)
     }
     int nb, nk;
     if (get_count(d, &nb) != 0 || get_count(d, &nk) != 0) return -1;
-    if (nb > 0 && nk != pt->nkeys) return corrupt(d, "range bounds do not match the keys");
+    if (nb > 0 && (nk != pt->nkeys || nk == 0)) return corrupt(d, "range bounds do not match the keys");
     pt->nbounds = nb;
     if (nb > 0) {
         pt->bounds = cn_arena_alloc(d->a, sizeof(cn_value *) * (size_t)nb);
@@ -448,7 +451,15 @@ static int get_node(rd *d, cn_pplan **out)
     }
     uint8_t has_cols = cn_get_u8(d->r);
     if (d->r->failed || has_cols > 1) return corrupt(d, "bad column tag");
-    if (get_count(d, &p->ncols) != 0) return -1;
+    if (!has_cols) {
+        /* no column list: the count means nothing (older writers sent it anyway) and,
+         * taking no bytes per column, is not bounded by the bytes left */
+        (void)cn_get_uvar(d->r);
+        if (d->r->failed) return corrupt(d, "truncated");
+        p->ncols = 0;
+    } else if (get_count(d, &p->ncols) != 0) {
+        return -1;
+    }
     if (has_cols) {
         p->cols = cn_arena_calloc(d->a, sizeof(int) * (size_t)(p->ncols + 1));
         for (int i = 0; i < p->ncols; i++) {
@@ -467,15 +478,25 @@ static int get_node(rd *d, cn_pplan **out)
         p->splits[i].length = cn_get_svar(d->r);
         if (p->splits[i].start < 0 || p->splits[i].length < 0) return corrupt(d, "bad split");
     }
-    if (get_count(d, &p->nrows) != 0) return -1;
-    if (p->nrows > 0 && p->nout == 0) {
-        /* rows without columns (SELECT 1 without FROM): nothing to read per row */
-    }
-    p->rows = cn_arena_calloc(d->a, sizeof(cn_value *) * (size_t)(p->nrows + 1));
-    for (int r = 0; r < p->nrows; r++) {
-        p->rows[r] = cn_arena_calloc(d->a, sizeof(cn_value) * (size_t)(p->nout + 1));
-        for (int c = 0; c < p->nout; c++)
-            if (get_value(d, &p->rows[r][c]) != 0) return -1;
+    if (p->nout == 0) {
+        /* rows without columns (SELECT 1 without FROM, count(*) over VALUES with every
+         * column pruned) take no bytes, so their count is not bounded by the bytes left:
+         * bound it by what a plan can hold, and share one empty row */
+        uint64_t n = cn_get_uvar(d->r);
+        if (d->r->failed) return corrupt(d, "truncated");
+        if (n > PLAN_MAX_EMPTY_ROWS) return corrupt(d, "row count out of range");
+        p->nrows = (int)n;
+        p->rows = cn_arena_alloc(d->a, sizeof(cn_value *) * (size_t)(p->nrows + 1));
+        cn_value *empty = cn_arena_calloc(d->a, sizeof(cn_value));
+        for (int r = 0; r <= p->nrows; r++) p->rows[r] = empty;
+    } else {
+        if (get_count(d, &p->nrows) != 0) return -1;
+        p->rows = cn_arena_calloc(d->a, sizeof(cn_value *) * (size_t)(p->nrows + 1));
+        for (int r = 0; r < p->nrows; r++) {
+            p->rows[r] = cn_arena_calloc(d->a, sizeof(cn_value) * (size_t)(p->nout + 1));
+            for (int c = 0; c < p->nout; c++)
+                if (get_value(d, &p->rows[r][c]) != 0) return -1;
+        }
     }
     p->cache_id = cn_get_svar(d->r);
     if (get_int(d, &p->shuffle_id) != 0 || get_int(d, &p->broadcast_id) != 0 || get_int(d, &p->plan_id) != 0)

@@ -312,6 +312,31 @@ TEST(plan_serde_roundtrip)
     cn_arena_free(a);
 }
 
+/* Elements that take no bytes (rows of a zero-column relation, a column count without a
+ * column list) were bounded by the bytes left, so a plan the reader accepted could fail
+ * to read back once written (found by tests/fuzz plan). */
+TEST(plan_serde_zero_width_counts)
+{
+    cn_arena *a = cn_arena_new("t", NULL);
+    cn_pplan *p = cn_pplan_new(a, PP_LOCAL_SCAN);
+    p->nrows = 1000; /* count(*) over VALUES with every column pruned */
+    p->rows = cn_arena_calloc(a, sizeof(cn_value *) * 1000);
+    p->ncols = 5;    /* no cols: meaningless, not written */
+    cn_writer w;
+    cn_writer_init(&w);
+    cn_pplan_write(&w, p);
+    cn_reader r;
+    cn_reader_init(&r, w.buf, w.len);
+    cn_pplan *q = NULL;
+    cn_error err;
+    cn_error_init(&err);
+    CHECK_INT(cn_pplan_read(&r, a, &q, &err), 0);
+    CHECK(q && q->nrows == 1000 && q->nout == 0 && q->rows && q->rows[999] && q->ncols == 0);
+    cn_error_clear(&err);
+    cn_writer_free(&w);
+    cn_arena_free(a);
+}
+
 TEST(plan_serde_corrupt_bytes)
 {
     cn_arena *a = cn_arena_new("t", NULL);
