@@ -386,6 +386,10 @@ int cn_block_decode_stored(const cn_block_header *h, const void *stored, cn_aren
         int got = LZ4_decompress_safe(stored, (char *)raw, (int)h->stored_len, (int)h->raw_len);
         if (got < 0 || (uint32_t)got != h->raw_len) return corrupt(err, "lz4 decompression failed");
     } else {
+        /* zstd frames record their content size (ZSTD_compress writes it): check it against
+         * the header before allocating, so a tiny hostile frame cannot claim 1 GiB */
+        unsigned long long csize = ZSTD_getFrameContentSize(stored, h->stored_len);
+        if (csize != (unsigned long long)h->raw_len) return corrupt(err, "zstd frame size does not match the header");
         raw = cn_arena_alloc(a, h->raw_len);
         size_t got = ZSTD_decompress(raw, h->raw_len, stored, h->stored_len);
         if (ZSTD_isError(got) || got != h->raw_len) return corrupt(err, "zstd decompression failed");

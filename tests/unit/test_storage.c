@@ -329,6 +329,31 @@ TEST(block_hostile_payload_with_valid_checksum)
     cn_arena_free(a);
 }
 
+/* A zstd frame whose header claims a raw length its zstd frame does not hold was
+ * decoded into an allocation of that length (1 GiB from a few bytes; found by tests/fuzz
+ * block): the frame's content size must match the header before anything is allocated. */
+TEST(block_zstd_claimed_length_checked_before_allocating)
+{
+    cn_arena *a = cn_arena_new("t", NULL);
+    cn_batch *b = make_batch(a, 40);
+    cn_writer w;
+    cn_writer_init(&w);
+    cn_error err;
+    cn_error_init(&err);
+    CHECK_INT(cn_block_encode(b, CN_CODEC_ZSTD, &w, &err), 0);
+    CHECK(w.buf[1] == CN_CODEC_ZSTD);
+    uint32_t huge = (uint32_t)1 << 30;
+    for (int k = 0; k < 4; k++) w.buf[4 + k] = (uint8_t)(huge >> (8 * k));
+    reseal(w.buf, w.len - CN_BLOCK_HEADER_SIZE);
+    cn_batch *out;
+    CHECK_INT(cn_block_decode(w.buf, w.len, a, &out, NULL, &err), -1);
+    CHECK(cn_arena_bytes(a) < ((size_t)64 << 20));
+    CHECK_STR(err.cls, "INTERNAL_ERROR");
+    cn_error_clear(&err);
+    cn_writer_free(&w);
+    cn_arena_free(a);
+}
+
 /* base/codec.h readers: a truncated value reads as 0 (cn_get_u64 returned its low half),
  * a varint longer than 64 bits fails (found by tests/fuzz codec). */
 TEST(codec_reader_partial_values)
