@@ -430,7 +430,9 @@ static void prune_rec(opt *o, cn_lplan **pp, idset *req)
         }
         return;
     }
-    case LP_SCAN: {
+    case LP_SCAN:
+    case LP_CACHED: {
+        /* a cached relation's columns are in its cached order; cols NULL = all of them */
         int m = 0;
         for (int i = 0; i < p->nout; i++)
             if (ids_has(req, p->out[i].id)) m++;
@@ -440,7 +442,7 @@ static void prune_rec(opt *o, cn_lplan **pp, idset *req)
         int k = 0;
         for (int i = 0; i < p->nout; i++)
             if (ids_has(req, p->out[i].id)) {
-                cols[k] = p->cols[i];
+                cols[k] = p->cols ? p->cols[i] : i;
                 out[k++] = p->out[i];
             }
         if (k == 0 && p->nout > 0) {
@@ -448,7 +450,7 @@ static void prune_rec(opt *o, cn_lplan **pp, idset *req)
             int best = 0;
             for (int i = 1; i < p->nout; i++)
                 if (cn_type_width(p->out[i].type) < cn_type_width(p->out[best].type)) best = i;
-            cols[0] = p->cols[best];
+            cols[0] = p->cols ? p->cols[best] : best;
             out[0] = p->out[best];
             k = 1;
         }
@@ -480,7 +482,6 @@ static void prune_rec(opt *o, cn_lplan **pp, idset *req)
         p->out = out;
         return;
     }
-    case LP_CACHED: return;
     }
 }
 

@@ -254,7 +254,19 @@ void opt_stats(opt *o, cn_lplan *p)
         p->est_rows = p->nrows;
         p->est_bytes = p->nrows * w;
         break;
-    case LP_CACHED: break;
+    case LP_CACHED: {
+        /* the cached size, scaled by the share of the columns read (Spark's Project estimate) */
+        const cn_view *v = p->view;
+        double full = 0;
+        if (v && v->source && v->source->schema)
+            for (int i = 0; i < v->source->schema->n; i++) full += type_size(v->source->schema->fields[i].type);
+        else if (v && v->plan)
+            full = row_width(((const cn_lplan *)v->plan)->out, ((const cn_lplan *)v->plan)->nout);
+        if (!v || v->cache_bytes <= 0 || full <= 0) break;
+        p->est_bytes = ceil((double)v->cache_bytes * CN_MIN(1.0, w / full));
+        p->est_rows = ceil((double)v->cache_bytes / full);
+        break;
+    }
     case LP_FILTER:
     case LP_SORT:
         p->est_rows = c->est_rows;
