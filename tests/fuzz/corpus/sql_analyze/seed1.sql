@@ -1,0 +1,1 @@
+SELECT k, upper(s), d * 2, dt + 1, m / 3 FROM t WHERE k > 1 AND s LIKE 'a%'

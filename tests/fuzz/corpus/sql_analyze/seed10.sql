@@ -1,0 +1,1 @@
+SELECT substring(s, 1, 2), concat(s, '-', k), length(s), dt - DATE'2020-01-01', date_add(dt, k), year(ts) FROM t JOIN u USING (k)

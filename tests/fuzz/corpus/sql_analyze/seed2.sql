@@ -1,0 +1,1 @@
+SELECT s, count(*), sum(d), avg(k), max(dt), count(DISTINCT m) FROM t GROUP BY s HAVING count(*) > 0 ORDER BY s

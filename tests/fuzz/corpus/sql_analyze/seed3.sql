@@ -1,0 +1,1 @@
+SELECT t.k, u.v, sum(u.v) OVER (PARTITION BY t.s ORDER BY u.ts) FROM t LEFT JOIN u ON t.k = u.k

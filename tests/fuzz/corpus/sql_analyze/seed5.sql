@@ -1,0 +1,1 @@
+SELECT (SELECT max(v) FROM u WHERE u.k = t.k), CASE WHEN d > 0 THEN 'p' ELSE 'n' END FROM t

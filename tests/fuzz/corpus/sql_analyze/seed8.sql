@@ -1,0 +1,1 @@
+SELECT cast(s AS int), try_cast(s AS date), 1/0, coalesce(d, m), nvl(ts, current_timestamp()) FROM t, u

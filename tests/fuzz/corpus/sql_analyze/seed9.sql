@@ -1,0 +1,1 @@
+SELECT k, s, grouping_id() FROM t GROUP BY ROLLUP(k, s)
