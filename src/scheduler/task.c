@@ -620,6 +620,7 @@ void cn_task_run(const cn_exec_env *env, const void *hdr, size_t hdr_len, const 
     t->eval.timezone = env->conf ? cn_conf_get(env->conf, "spark.sql.session.timeZone") : "UTC";
     if (!t->eval.timezone) t->eval.timezone = "UTC";
     t->eval.ansi = env->conf ? cn_conf_get_bool(env->conf, "spark.sql.ansi.enabled") : true;
+    t->eval.partition_index = t->partition; /* rand(seed) draws from seed + partition, as Spark */
     t->eval.now_micros = k.h.now_micros;
     t->cancelled = env->kill;
     t->open_shuffle = open_shuffle;
