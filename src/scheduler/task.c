@@ -413,16 +413,17 @@ static int eval_keys(const cn_partitioning *pt, const cn_batch *b, cn_vector *ke
     return 0;
 }
 
-/* Map outputs stay in memory (no files) up to this many bytes process-wide, unless the
- * query injects shuffle-output loss (those tests need files to delete). */
-#define SHUFFLE_MEM_LIMIT ((int64_t)256 << 20)
-
+/* Map outputs are files under spark.local.dir, as Spark writes them. With
+ * cinder.shuffle.localMemoryBytes > 0 (local mode only) they stay in memory up to that many
+ * bytes process-wide instead, unless the query injects shuffle-output loss (those tests need
+ * files to delete). */
 static int64_t shuffle_mem_limit(const task *k)
 {
     const cn_faults *f = k->env->faults;
     for (int i = 0; f && i < f->n; i++)
         if (f->f[i].kind == FAULT_SHUFFLE_LOSE) return 0;
-    return SHUFFLE_MEM_LIMIT;
+    int64_t limit = k->env->conf ? cn_conf_get_int(k->env->conf, "cinder.shuffle.localMemoryBytes") : 0;
+    return limit > 0 ? limit : 0;
 }
 
 static int sink_shuffle(task *k, const cn_pplan *x, cn_op *root, cn_error *err)
