@@ -81,7 +81,7 @@ void cn_put_str(cn_writer *w, const char *s)
 void cn_reader_init(cn_reader *r, const void *buf, size_t len)
 {
     r->p = buf;
-    r->end = (const uint8_t *)buf + len;
+    r->end = buf ? (const uint8_t *)buf + len : r->p; /* an empty writer's NULL buffer: no arithmetic on NULL */
     r->failed = false;
 }
 
