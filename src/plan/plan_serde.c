@@ -268,7 +268,7 @@ static int get_value(rd *d, cn_value *v)
         const char *p = cn_get_bytes(d->r, &n);
         if (!p && n) return corrupt(d, "bad string");
         if (n > UINT32_MAX) return corrupt(d, "string too long");
-        char *copy = cn_arena_memdup(d->a, p ? p : "", n ? n : 1);
+        char *copy = cn_arena_memdup(d->a, n ? p : "", n ? n : 1); /* p may be the buffer's end when n == 0 */
         v->v.s = cn_str_view(copy, (uint32_t)n);
         break;
     }
