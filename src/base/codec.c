@@ -92,7 +92,7 @@ const void *cn_get_raw(cn_reader *r, size_t n)
         return NULL;
     }
     const void *p = r->p;
-    r->p += n;
+    if (n) r->p += n; /* the buffer of an empty reader may be NULL */
     return p;
 }
 
