@@ -286,7 +286,16 @@ int ex_date(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ctx,
             ol[i] = r;
             break;
         }
-        case CN_FN_SUB_DATES: ol[i] = ((int64_t)D_AT(A, i) - D_AT(B, i)) * CN_MICROS_PER_DAY; break;
+        case CN_FN_SUB_DATES: {
+            int64_t r;
+            if (__builtin_mul_overflow((int64_t)D_AT(A, i) - D_AT(B, i), CN_MICROS_PER_DAY, &r)) {
+                if (ctx->ansi) return ex_err_overflow(err, "long overflow", "try_subtract");
+                cn_vec_set_null(&out->v, i, ctx->arena);
+                continue;
+            }
+            ol[i] = r;
+            break;
+        }
         case CN_FN_TO_DATE: {
             if (A->v.type.kind == CN_DATE) { oi[i] = D_AT(A, i); break; }
             if (A->v.type.kind == CN_TIMESTAMP) {

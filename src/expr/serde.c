@@ -134,7 +134,7 @@ static int get_value(cn_reader *r, cn_arena *a, cn_value *v, cn_error *err)
         size_t n = 0;
         const void *p = cn_get_bytes(r, &n);
         if (!p || n > UINT32_MAX) return corrupt(err, "string literal");
-        v->v.s = cn_str_view(cn_arena_memdup(a, p, n ? n : 1), (uint32_t)n);
+        v->v.s = cn_str_view(cn_arena_memdup(a, n ? p : "", n ? n : 1), (uint32_t)n);
         break;
     }
     }

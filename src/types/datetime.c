@@ -205,11 +205,16 @@ int cn_parse_timestamp(const char *s, size_t len, const char *tz, int64_t *micro
             if (zlen == 0) return -1;
         }
     }
-    int64_t local = ((int64_t)cn_days_from_civil(y, m, d) * 86400 + hh * 3600 + mi * 60 + ss) * CN_MICROS_PER_SECOND + frac;
+    int64_t local, secs;
+    /* far years overflow 64-bit microseconds: malformed, not undefined */
+    if (__builtin_mul_overflow((int64_t)cn_days_from_civil(y, m, d), 86400, &secs) ||
+        __builtin_add_overflow(secs, (int64_t)hh * 3600 + mi * 60 + ss, &secs) ||
+        __builtin_mul_overflow(secs, CN_MICROS_PER_SECOND, &local) || __builtin_add_overflow(local, frac, &local))
+        return -1;
     if (zone) {
         int64_t off;
         if (zone_fixed_offset(zone, zlen, &off) == 0) {
-            *micros = local - off * CN_MICROS_PER_SECOND;
+            if (__builtin_sub_overflow(local, off * CN_MICROS_PER_SECOND, micros)) return -1;
             return 0;
         }
         char name[80];
