@@ -35,6 +35,12 @@ typedef enum { CN_CONF_BOOL, CN_CONF_INT, CN_CONF_BYTES, CN_CONF_STRING } cn_con
     X("spark.master", CN_CONF_STRING, "local[*]", "Where to run: local[N] or local[*].")          \
     X("spark.executor.memory", CN_CONF_BYTES, "1073741824", "Memory of one executor.")           \
     X("spark.sql.adaptive.enabled", CN_CONF_BOOL, "false", "Adaptive query execution.")          \
+    X("spark.sql.adaptive.coalescePartitions.enabled", CN_CONF_BOOL, "true",                     \
+      "With adaptive execution: merge adjacent small shuffle partitions after the map stages.")  \
+    X("spark.sql.adaptive.advisoryPartitionSizeInBytes", CN_CONF_BYTES, "67108864",              \
+      "Advisory size of a shuffle partition after coalescing.")                                  \
+    X("spark.sql.adaptive.coalescePartitions.minPartitionSize", CN_CONF_BYTES, "1048576",        \
+      "Smallest size of a shuffle partition after coalescing.")                                  \
     X("spark.sql.crossJoin.enabled", CN_CONF_BOOL, "true", "Allow cartesian products.")          \
     X("spark.sql.caseSensitive", CN_CONF_BOOL, "false", "Case-sensitive name resolution.")       \
     X("spark.sql.legacy.timeParserPolicy", CN_CONF_STRING, "EXCEPTION", "Datetime parsing policy.") \

@@ -93,6 +93,8 @@ struct stage {
     const uint8_t *frag_bytes;
     size_t frag_len;
     cn_writer *outs;          /* RESULT/SAMPLE: per partition */
+    int *rstart;              /* coalesced (AQE): partition p reads reduce partitions
+                                 rstart[p]..rstart[p+1]-1 of every shuffle read; NULL = p alone */
     int64_t *rows;
     cn_task_metrics sum;
     uint64_t submitted_ns;
@@ -111,6 +113,8 @@ typedef struct query {
     int64_t now_micros;
     int max_failures;
     int64_t max_result;
+    bool coalesce;            /* spark.sql.adaptive.enabled && ...coalescePartitions.enabled */
+    int64_t advisory_bytes, min_part_bytes;
     cn_job_stats stats;
 } query;
 
@@ -178,6 +182,8 @@ static const char *stage_name(const stage *st)
 
 /* ---------------------------------------------------------- cutting */
 
+static void stage_alloc_parts(cn_arena *a, stage *st);
+
 static stage *stage_new(job *j, stage_kind kind, cn_pplan *frag, int nparts, stage **parents, int nparents)
 {
     cn_arena *a = j->q->arena;
@@ -190,6 +196,13 @@ static stage *stage_new(job *j, stage_kind kind, cn_pplan *frag, int nparts, sta
     if (nparents) memcpy(st->parents, parents, sizeof(stage *) * (size_t)nparents);
     st->nparents = nparents;
     st->attempt = -1;
+    stage_alloc_parts(a, st);
+    cn_vec_push(j->stages, st);
+    return st;
+}
+
+static void stage_alloc_parts(cn_arena *a, stage *st)
+{
     size_t n = (size_t)st->nparts + 1;
     st->done = cn_arena_calloc(a, n * sizeof(bool));
     st->queued = cn_arena_calloc(a, n * sizeof(bool));
@@ -197,12 +210,10 @@ static stage *stage_new(job *j, stage_kind kind, cn_pplan *frag, int nparts, sta
     st->attempts = cn_arena_calloc(a, n * sizeof(int));
     st->running = cn_arena_calloc(a, n * sizeof(int));
     st->rows = cn_arena_calloc(a, n * sizeof(int64_t));
-    if (kind != ST_MAP) {
+    if (st->kind != ST_MAP) {
         st->outs = cn_arena_calloc(a, n * sizeof(cn_writer));
         for (size_t i = 0; i < n; i++) cn_writer_init(&st->outs[i]);
     }
-    cn_vec_push(j->stages, st);
-    return st;
 }
 
 typedef CN_VEC(stage *) stage_vec;
@@ -504,9 +515,120 @@ static void stage_completed(job *j, stage *st)
     }
 }
 
+/* ------------------------------------------- adaptive coalescing */
+
+typedef CN_VEC(int) int_vec;
+
+/* Collect the shuffle ids read by fragment p; false if a leaf is neither a shuffle read
+ * nor a broadcast read, or a union maps partitions to its inputs. */
+static bool frag_shuffle_leaves(const cn_pplan *p, int_vec *ids)
+{
+    switch (p->kind) {
+    case PP_SHUFFLE_READ: cn_vec_push(*ids, p->shuffle_id); return true;
+    case PP_BROADCAST_READ: return true;
+    case PP_UNION:
+    case PP_EXCHANGE:
+    case PP_BROADCAST_EXCHANGE: return false;
+    default: break;
+    }
+    if (p->nchildren == 0) return false;
+    for (int i = 0; i < p->nchildren; i++)
+        if (!frag_shuffle_leaves(p->children[i], ids)) return false;
+    return true;
+}
+
+/* Spark's ShufflePartitionsUtil.coalescePartitions (no skew): walk the reduce partitions
+ * (sizes summed over the shuffles read), start a new group when the next partition would
+ * push the current one past target, and fold a group into the previous one when either
+ * is small (< 20% of target) or both together stay under 120% of target. Writes the
+ * group starts into starts[] (starts[0] = 0) and returns their count. */
+int cn_sched_coalesce_groups(const int64_t *sizes, int n, int64_t target, int *starts)
+{
+    int ng = 0;
+    starts[ng++] = 0;
+    int64_t cur = 0, last = -1;
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && cur + sizes[i] > target) {
+            /* tryMergePartitions */
+            if (last > -1 && ((double)(cur + last) < target * 1.2 || (double)cur < target * 0.2 ||
+                              (double)last < target * 0.2)) {
+                ng--;
+                last += cur;
+            } else {
+                last = cur;
+            }
+            starts[ng++] = i;
+            cur = sizes[i];
+        } else {
+            cur += sizes[i];
+        }
+    }
+    if (last > -1 && ((double)(cur + last) < target * 1.2 || (double)cur < target * 0.2 ||
+                      (double)last < target * 0.2))
+        ng--;
+    return ng;
+}
+
+/* Before a stage's first attempt: when every leaf reads a shuffle of the stage's partition
+ * count (or a broadcast), merge adjacent reduce partitions by the map output sizes. */
+static int coalesce_stage(job *j, stage *st, cn_error *err)
+{
+    query *q = j->q;
+    if (!q->coalesce || st->nparts <= 1) return 0;
+    if (st->kind == ST_RESULT && j->sink == SINK_CACHE) return 0; /* the cache keeps the planned partitions */
+    const cn_pplan *root = st->kind == ST_RESULT ? st->frag : st->frag->children[0];
+    int_vec ids = {0};
+    int rc = 0;
+    int n = st->nparts;
+    if (!frag_shuffle_leaves(root, &ids) || ids.n == 0) goto out;
+    for (int i = 0; i < ids.n; i++)
+        if (cn_mot_num_reduces(q->mot, ids.v[i]) != n) goto out;
+    int64_t *sizes = cn_arena_calloc(q->arena, sizeof(int64_t) * (size_t)n * 2);
+    int64_t *one = sizes + n, total = 0;
+    for (int i = 0; i < ids.n; i++) {
+        if (cn_mot_partition_sizes(q->mot, ids.v[i], one, NULL, err) != 0) {
+            rc = -1;
+            goto out;
+        }
+        for (int p = 0; p < n; p++) sizes[p] += one[p];
+    }
+    for (int p = 0; p < n; p++) total += sizes[p];
+    /* parallelismFirst: at least spark.default.parallelism (local[N]: N) partitions when the
+     * data allows, each at most the advisory size and at least minPartitionSize */
+    int par = q->s->nthreads > 0 ? q->s->nthreads : 1;
+    int64_t target = (total + par - 1) / par;
+    if (q->advisory_bytes > 0 && target > q->advisory_bytes) target = q->advisory_bytes;
+    if (target < q->min_part_bytes) target = q->min_part_bytes;
+    if (target < 1) target = 1;
+    int *starts = cn_arena_calloc(q->arena, sizeof(int) * (size_t)(n + 1));
+    int ng = cn_sched_coalesce_groups(sizes, n, target, starts);
+    if (ng >= n || ng < 1) goto out;
+    starts[ng] = n;
+    if (st->kind == ST_MAP && cn_mot_set_num_maps(q->mot, st->frag->shuffle_id, ng, err) != 0) {
+        rc = -1;
+        goto out;
+    }
+    st->nparts = ng;
+    st->rstart = starts;
+    stage_alloc_parts(q->arena, st);
+out:
+    cn_vec_free(ids);
+    return rc;
+}
+
 static void submit_stage(job *j, stage *st)
 {
     query *q = j->q;
+    if (st->attempt < 0) {
+        cn_error e;
+        cn_error_init(&e);
+        if (coalesce_stage(j, st, &e) != 0) {
+            job_fail(j, &e);
+            cn_error_clear(&e);
+            return;
+        }
+        cn_error_clear(&e);
+    }
     st->attempt++;
     st->state = S_RUNNING;
     st->submitted_ns = cn_now_ns();
@@ -576,6 +698,10 @@ static void launch_tasks(job *j)
         h.partition = e.part;
         h.attempt = l->attempt;
         h.now_micros = q->now_micros;
+        if (st->rstart) {
+            h.reduce_start = st->rstart[e.part];
+            h.reduce_end = st->rstart[e.part + 1];
+        }
         if (st->kind == ST_MAP) h.sink = SINK_SHUFFLE;
         else if (st->kind == ST_SAMPLE) {
             h.sink = SINK_SAMPLE;
@@ -847,6 +973,10 @@ static int query_begin(cn_scheduler *s, const cn_conf *conf, query *q, cn_error 
     q->bstore = cn_broadcast_store_new();
     q->max_failures = (int)cn_conf_get_int(conf, "spark.task.maxFailures");
     if (q->max_failures < 1) q->max_failures = 1;
+    q->coalesce = cn_conf_get_bool(conf, "spark.sql.adaptive.enabled") &&
+                  cn_conf_get_bool(conf, "spark.sql.adaptive.coalescePartitions.enabled");
+    q->advisory_bytes = cn_conf_get_int(conf, "spark.sql.adaptive.advisoryPartitionSizeInBytes");
+    q->min_part_bytes = cn_conf_get_int(conf, "spark.sql.adaptive.coalescePartitions.minPartitionSize");
     q->max_result = cn_conf_get_int(conf, "spark.driver.maxResultSize");
     struct timeval tv;
     gettimeofday(&tv, NULL);

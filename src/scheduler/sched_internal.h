@@ -67,6 +67,10 @@ typedef struct cn_task_header {
     int sample_size;       /* SINK_SAMPLE: rows kept per partition */
     int64_t cache_id;      /* SINK_CACHE */
     int64_t now_micros;    /* current_timestamp() of the query */
+    /* Adaptive coalescing: when reduce_end > reduce_start, every shuffle read of the
+     * task reads reduce partitions reduce_start..reduce_end-1 (in order) instead of
+     * `partition`, which is then the index of the coalesced partition. */
+    int reduce_start, reduce_end;
 } cn_task_header;
 
 void cn_task_header_write(cn_writer *w, const cn_task_header *h);
@@ -100,6 +104,11 @@ typedef struct cn_task_result {
 void cn_task_run(const cn_exec_env *env, const void *hdr, size_t hdr_len, const void *frag, size_t frag_len,
                  cn_task_result *res);
 void cn_task_result_free(cn_task_result *res);
+
+/* Adaptive coalescing (dag.c): group adjacent reduce partitions of sizes[0..n) toward
+ * target bytes as Spark's ShufflePartitionsUtil does; starts[] (n+1 entries) receives the
+ * first partition of each group; returns the number of groups. */
+int cn_sched_coalesce_groups(const int64_t *sizes, int n, int64_t target, int *starts);
 
 /* Shared cache store of the process (caches outlive jobs and schedulers' jobs). */
 cn_cache_store *cn_sched_cache_store(void);

@@ -31,7 +31,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#define TASK_HEADER_VERSION 1
+#define TASK_HEADER_VERSION 2
 
 /* ------------------------------------------------------------- header */
 
@@ -47,6 +47,8 @@ void cn_task_header_write(cn_writer *w, const cn_task_header *h)
     cn_put_svar(w, h->sample_size);
     cn_put_svar(w, h->cache_id);
     cn_put_svar(w, h->now_micros);
+    cn_put_svar(w, h->reduce_start);
+    cn_put_svar(w, h->reduce_end);
 }
 
 int cn_task_header_read(cn_reader *r, cn_task_header *h, cn_error *err)
@@ -62,11 +64,14 @@ int cn_task_header_read(cn_reader *r, cn_task_header *h, cn_error *err)
     h->sample_size = (int)cn_get_svar(r);
     h->cache_id = cn_get_svar(r);
     h->now_micros = cn_get_svar(r);
+    int64_t rs = cn_get_svar(r), re = cn_get_svar(r);
     if (cn_reader_check(r, "task header", err) != 0) return -1;
     if (v != TASK_HEADER_VERSION || sink > SINK_CACHE || h->partition < 0 || h->sample_size < 0 ||
-        h->sample_size > 1000000)
+        h->sample_size > 1000000 || rs < 0 || re < 0 || rs > INT32_MAX || re > INT32_MAX || (re && re <= rs))
         return cn_error_setf_detail(err, "INTERNAL_ERROR", "corrupt task header");
     h->sink = (cn_sink_kind)sink;
+    h->reduce_start = (int)rs;
+    h->reduce_end = (int)re;
     return 0;
 }
 
@@ -94,25 +99,30 @@ void cn_task_result_free(cn_task_result *res)
 typedef struct shuffle_src {
     task *k;
     int shuffle_id;
+    int next_part, end_part; /* reduce partitions still to open: next_part..end_part-1 */
     cn_batch_source src;
+    bool open;               /* src is an open reader */
     bool closed;
 } shuffle_src;
 
-static int shuffle_next(void *state, cn_batch **out, cn_error *err)
+/* Open the reader of reduce partition s->next_part (and advance it). */
+static int open_part(shuffle_src *s, cn_arena *a, cn_error *err)
 {
-    shuffle_src *s = state;
-    if (s->src.next(s->src.state, out, err) != 0) {
-        s->k->res->fetch_failed = s->shuffle_id;
+    int n = 0;
+    cn_shuffle_input *inputs = NULL;
+    int part = s->next_part++;
+    if (cn_mot_get_partition_inputs(s->k->env->mot, s->shuffle_id, part, a, &n, &inputs, err) != 0 ||
+        cn_shuffle_reader_open(a, n, inputs, part, &s->src, err) != 0)
         return -1;
-    }
+    s->open = true;
     return 0;
 }
 
-static void shuffle_close(void *state)
+/* Close the current reader, adding its metrics to the task's. */
+static void close_part(shuffle_src *s)
 {
-    shuffle_src *s = state;
-    if (s->closed) return;
-    s->closed = true;
+    if (!s->open) return;
+    s->open = false;
     int64_t bytes = 0, records = 0;
     cn_shuffle_reader_metrics(&s->src, &bytes, &records);
     s->k->shuffle_read_bytes += bytes;
@@ -120,16 +130,52 @@ static void shuffle_close(void *state)
     if (s->src.close) s->src.close(s->src.state);
 }
 
+static int shuffle_next(void *state, cn_batch **out, cn_error *err)
+{
+    shuffle_src *s = state;
+    for (;;) {
+        if (s->open) {
+            if (s->src.next(s->src.state, out, err) != 0) {
+                s->k->res->fetch_failed = s->shuffle_id;
+                return -1;
+            }
+            if (*out) return 0;
+            close_part(s);
+        }
+        if (s->next_part >= s->end_part) {
+            *out = NULL;
+            return 0;
+        }
+        if (open_part(s, s->k->ctx.arena, err) != 0) {
+            s->k->res->fetch_failed = s->shuffle_id;
+            return -1;
+        }
+    }
+}
+
+static void shuffle_close(void *state)
+{
+    shuffle_src *s = state;
+    if (s->closed) return;
+    s->closed = true;
+    close_part(s);
+}
+
+/* A coalesced task (header reduce range) reads its whole range of reduce partitions,
+ * one reader after the other, whatever `part` says. */
 static int open_shuffle(cn_task_ctx *t, int shuffle_id, int part, cn_batch_iter *it, cn_error *err)
 {
     task *k = t->ud;
-    int n = 0;
-    cn_shuffle_input *inputs = NULL;
     shuffle_src *s = cn_arena_calloc(t->arena, sizeof *s);
     s->k = k;
     s->shuffle_id = shuffle_id;
-    if (cn_mot_get_partition_inputs(k->env->mot, shuffle_id, part, t->arena, &n, &inputs, err) != 0 ||
-        cn_shuffle_reader_open(t->arena, n, inputs, part, &s->src, err) != 0) {
+    s->next_part = part;
+    s->end_part = part + 1;
+    if (k->h.reduce_end > k->h.reduce_start) {
+        s->next_part = k->h.reduce_start;
+        s->end_part = k->h.reduce_end;
+    }
+    if (open_part(s, t->arena, err) != 0) {
         k->res->fetch_failed = shuffle_id;
         return -1;
     }

@@ -206,6 +206,10 @@ int cn_mot_get_partition_inputs(cn_map_output_tracker *t, int shuffle_id, int pa
 int cn_mot_partition_sizes(cn_map_output_tracker *t, int shuffle_id, int64_t *bytes, int64_t *records,
                            cn_error *err);
 int cn_mot_num_reduces(cn_map_output_tracker *t, int shuffle_id);
+/* Change the map count of a shuffle before any of its maps registered output (adaptive
+ * coalescing of the map stage's own partitions). [INTERNAL_ERROR] if the shuffle is unknown,
+ * nmaps < 0, or an output is already registered. */
+int cn_mot_set_num_maps(cn_map_output_tracker *t, int shuffle_id, int nmaps, cn_error *err);
 /* Forget the shuffle and delete its files. */
 void cn_mot_unregister_shuffle(cn_map_output_tracker *t, int shuffle_id);
 

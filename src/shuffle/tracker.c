@@ -241,6 +241,29 @@ int cn_mot_num_reduces(cn_map_output_tracker *t, int shuffle_id)
     return n;
 }
 
+int cn_mot_set_num_maps(cn_map_output_tracker *t, int shuffle_id, int nmaps, cn_error *err)
+{
+    if (nmaps < 0) return cn_error_set(err, "INTERNAL_ERROR", "message", "set map count: negative", NULL);
+    pthread_mutex_lock(&t->mu);
+    shuffle_entry *e = find(t, shuffle_id, NULL);
+    if (!e) {
+        pthread_mutex_unlock(&t->mu);
+        return unknown(err, shuffle_id);
+    }
+    for (int i = 0; i < e->nmaps; i++)
+        if (e->maps[i].data_path) {
+            pthread_mutex_unlock(&t->mu);
+            return cn_error_set(err, "INTERNAL_ERROR", "message", "set map count: outputs already registered",
+                                NULL);
+        }
+    for (int i = 0; i < e->nmaps; i++) cn_map_status_free(&e->maps[i]);
+    free(e->maps);
+    e->nmaps = nmaps;
+    e->maps = cn_xcalloc((size_t)(nmaps ? nmaps : 1), sizeof(cn_map_status));
+    pthread_mutex_unlock(&t->mu);
+    return 0;
+}
+
 void cn_mot_unregister_shuffle(cn_map_output_tracker *t, int shuffle_id)
 {
     pthread_mutex_lock(&t->mu);

@@ -3,8 +3,10 @@
  * physical plan serialization (round trip and corrupt bytes), fault syntax,
  * the worker pool, stage cutting with shuffles (round robin, hash, range with
  * sampling), broadcasts, caching, retries and injected failures, fetch
- * failure resubmission, the result size bound, cancellation, listener event
- * order, and cleanup of shuffle files.
+ * failure resubmission, adaptive coalescing of shuffle partitions (grouping
+ * rule, aggregate and co-partitioned join stages, with fetch failures), the
+ * result size bound, cancellation, listener event order, and cleanup of
+ * shuffle files.
  */
 #include "base/codec.h"
 #include "scheduler/sched_internal.h"
@@ -439,7 +441,7 @@ TEST(pool_runs_and_joins)
 
 TEST(task_header_roundtrip)
 {
-    cn_task_header h = {3, 7, 1, 12, 2, SINK_SAMPLE, 60, 99, 1700000000000000LL}, g;
+    cn_task_header h = {3, 7, 1, 12, 2, SINK_SAMPLE, 60, 99, 1700000000000000LL, 40, 45}, g;
     cn_writer w;
     cn_writer_init(&w);
     cn_task_header_write(&w, &h);
@@ -449,7 +451,7 @@ TEST(task_header_roundtrip)
     cn_error_init(&err);
     CHECK_INT(cn_task_header_read(&r, &g, &err), 0);
     CHECK(g.stage_id == 7 && g.partition == 12 && g.sink == SINK_SAMPLE && g.sample_size == 60 &&
-          g.now_micros == h.now_micros);
+          g.now_micros == h.now_micros && g.reduce_start == 40 && g.reduce_end == 45);
     cn_reader_init(&r, w.buf, w.len - 1);
     CHECK_INT(cn_task_header_read(&r, &g, &err), -1);
     cn_error_clear(&err);
@@ -696,6 +698,260 @@ TEST(fetch_failure_resubmits_parent)
     cn_scheduler_free(s);
     cn_conf_free(c);
     cn_arena_free(a);
+}
+
+/* ------------------------------------------------ adaptive coalescing */
+
+static cn_conf *aqe_conf(const char *faults, const char *min_size, const char *advisory)
+{
+    cn_conf *c = conf_new(faults);
+    cn_error e;
+    cn_error_init(&e);
+    cn_conf_set(c, "spark.sql.adaptive.enabled", "true", &e);
+    cn_conf_set(c, "spark.sql.adaptive.coalescePartitions.enabled", "true", &e);
+    if (min_size) cn_conf_set(c, "spark.sql.adaptive.coalescePartitions.minPartitionSize", min_size, &e);
+    if (advisory) cn_conf_set(c, "spark.sql.adaptive.advisoryPartitionSizeInBytes", advisory, &e);
+    cn_error_clear(&e);
+    return c;
+}
+
+TEST(coalesce_groups_rule)
+{
+    /* Spark's ShufflePartitionsUtil, target 100 (expected groups worked out by hand) */
+    int st[16];
+    /* every partition fits one group */
+    int64_t a[5] = {10, 0, 20, 30, 5};
+    CHECK_INT(cn_sched_coalesce_groups(a, 5, 100, st), 1);
+    CHECK_INT(st[0], 0);
+    /* 60|50 split (60+50 > 100; neither small, 110 >= 120? no: 110 < 120 -> merged) */
+    int64_t b[2] = {60, 50};
+    CHECK_INT(cn_sched_coalesce_groups(b, 2, 100, st), 1);
+    /* 70|70|70: each pair 140 >= 120, none < 20 -> three groups */
+    int64_t c[3] = {70, 70, 70};
+    CHECK_INT(cn_sched_coalesce_groups(c, 3, 100, st), 3);
+    CHECK(st[0] == 0 && st[1] == 1 && st[2] == 2);
+    /* 50,40 | 90 | 15: the small trailing 15 folds into the previous group */
+    int64_t d[4] = {50, 40, 90, 15};
+    CHECK_INT(cn_sched_coalesce_groups(d, 4, 100, st), 2);
+    CHECK(st[0] == 0 && st[1] == 2);
+    /* all empty: one group */
+    int64_t z[6] = {0};
+    CHECK_INT(cn_sched_coalesce_groups(z, 6, 100, st), 1);
+}
+
+/* GROUP BY k, count(*) over child (input k bigint, s string): output (k, cnt) */
+static cn_pplan *count_by_key(cn_arena *a, cn_pplan *child)
+{
+    cn_pplan *agg = cn_pplan_new(a, PP_HASH_AGG);
+    agg->nchildren = 1;
+    agg->children[0] = child;
+    agg->agg_mode = AGG_COMPLETE;
+    agg->nkeys = 1;
+    agg->keys = cn_arena_calloc(a, sizeof(cn_expr *));
+    agg->keys[0] = col(a, 0, T_BIGINT);
+    agg->naggs = 1;
+    agg->aggs = cn_arena_calloc(a, sizeof(cn_agg));
+    cn_error e;
+    cn_error_init(&e);
+    cn_agg_prepare(&agg->aggs[0], CN_AGG_COUNT, T_BIGINT, true, &e);
+    cn_error_clear(&e);
+    agg->agg_args = cn_arena_calloc(a, sizeof(cn_expr *));
+    agg->nexprs = 2;
+    agg->exprs = cn_arena_calloc(a, sizeof(cn_expr *) * 2);
+    agg->exprs[0] = col(a, 0, T_BIGINT);
+    agg->exprs[1] = col(a, 1, T_BIGINT);
+    cn_type types[2] = {T_BIGINT, T_BIGINT};
+    agg->nout = 2;
+    agg->out = attrs(a, 2, types);
+    agg->nparts = child->nparts;
+    return agg;
+}
+
+typedef struct counted_keys {
+    int64_t groups, key_sum, count_sum, count_max;
+} counted_keys;
+
+static int run_counts(cn_scheduler *s, cn_conf *c, cn_pplan *p, counted_keys *out, cn_error *err)
+{
+    cn_arena *oa = cn_arena_new("out", NULL);
+    cn_batch **bs;
+    int nb;
+    memset(out, 0, sizeof *out);
+    int rc = cn_scheduler_collect(s, c, p, oa, &bs, &nb, err);
+    for (int i = 0; rc == 0 && i < nb; i++) {
+        const cn_batch *b = bs[i];
+        const int64_t *k = b->cols[0].data, *n = b->cols[1].data;
+        for (int r = 0; r < cn_batch_live(b); r++) {
+            int row = cn_batch_row(b, r);
+            out->groups++;
+            out->key_sum += k[row];
+            out->count_sum += n[row];
+            if (n[row] > out->count_max) out->count_max = n[row];
+        }
+    }
+    cn_arena_free(oa);
+    return rc;
+}
+
+static void print_err(cn_error *err)
+{
+    if (!err->set) return;
+    char m[512];
+    fprintf(stderr, "  %s\n", cn_error_message(err, m, sizeof m));
+}
+
+TEST(coalesce_aggregate_stage)
+{
+    cn_error err;
+    cn_error_init(&err);
+    cn_arena *a = cn_arena_new("plan", NULL);
+    /* every key of 0..1999 twice: 4 map partitions of 1000 rows */
+    cn_pplan *in = union_of(a, 2, (cn_pplan *[]){scattered(a, 2, 1000), scattered(a, 2, 1000)});
+    cn_pplan *plan = count_by_key(a, exchange(a, in, PART_HASH, 50));
+    counted_keys off, on;
+    cn_job_stats st;
+    /* off (the default): 4 map tasks + 50 reduce tasks */
+    cn_conf *c = conf_new(NULL);
+    cn_scheduler *s = cn_scheduler_new(c, 2, &err);
+    CHECK_INT(run_counts(s, c, plan, &off, &err), 0);
+    cn_scheduler_last_stats(s, &st);
+    CHECK_INT(st.tasks_run, 4 + 50);
+    cn_scheduler_free(s);
+    cn_conf_free(c);
+    CHECK_INT(off.groups, 2000);
+    CHECK_INT(off.key_sum, 1999LL * 2000 / 2);
+    CHECK_INT(off.count_sum, 4000);
+    CHECK_INT(off.count_max, 2);
+    /* on: a few KB of shuffle data, target 1 MiB -> one reduce task, same answer */
+    c = aqe_conf(NULL, NULL, NULL);
+    s = cn_scheduler_new(c, 2, &err);
+    CHECK_INT(run_counts(s, c, plan, &on, &err), 0);
+    print_err(&err);
+    cn_scheduler_last_stats(s, &st);
+    CHECK_INT(st.tasks_run, 4 + 1);
+    CHECK(memcmp(&on, &off, sizeof on) == 0);
+    cn_scheduler_free(s);
+    cn_conf_free(c);
+    /* small targets: several groups (fewer than 50), same answer */
+    c = aqe_conf(NULL, "2000", "4000");
+    s = cn_scheduler_new(c, 2, &err);
+    CHECK_INT(run_counts(s, c, plan, &on, &err), 0);
+    print_err(&err);
+    cn_scheduler_last_stats(s, &st);
+    CHECK(st.tasks_run > 4 + 2 && st.tasks_run < 4 + 50);
+    CHECK(memcmp(&on, &off, sizeof on) == 0);
+    /* coalescePartitions.enabled=false wins over adaptive.enabled */
+    cn_conf_set(c, "spark.sql.adaptive.coalescePartitions.enabled", "false", &err);
+    CHECK_INT(run_counts(s, c, plan, &on, &err), 0);
+    cn_scheduler_last_stats(s, &st);
+    CHECK_INT(st.tasks_run, 4 + 50);
+    cn_scheduler_free(s);
+    cn_conf_free(c);
+    /* a global sort (range exchange): order preserved across coalesced partitions */
+    c = aqe_conf(NULL, "2000", "4000");
+    s = cn_scheduler_new(c, 2, &err);
+    collected r;
+    CHECK_INT(run(s, c, sort_node(a, exchange(a, scattered(a, 4, 2500), PART_RANGE, 40)), &r, &err), 0);
+    CHECK_INT(r.nrows, 10000);
+    CHECK_INT(r.sum, 9999LL * 10000 / 2);
+    CHECK(r.sorted);
+    CHECK(r.strings_ok);
+    cn_scheduler_free(s);
+    cn_conf_free(c);
+    cn_arena_free(a);
+    CHECK_INT(dir_entries(test_dir), 0);
+}
+
+/* inner shuffled hash join of left and right on k, both hash-exchanged into n partitions */
+static cn_pplan *shuffled_join(cn_arena *a, cn_pplan *left, cn_pplan *right, int n)
+{
+    cn_pplan *j = cn_pplan_new(a, PP_HASH_JOIN);
+    j->nchildren = 2;
+    j->children[0] = exchange(a, left, PART_HASH, n);
+    j->children[1] = exchange(a, right, PART_HASH, n);
+    j->join_type = JOIN_INNER;
+    j->build_right = 1;
+    j->njoin_keys = 1;
+    j->left_keys = cn_arena_calloc(a, sizeof(cn_expr *));
+    j->right_keys = cn_arena_calloc(a, sizeof(cn_expr *));
+    j->left_keys[0] = col(a, 0, T_BIGINT);
+    j->right_keys[0] = col(a, 0, T_BIGINT);
+    j->nout = 4;
+    j->out = cn_arena_calloc(a, sizeof(cn_attr) * 4);
+    for (int i = 0; i < 4; i++) j->out[i] = (i < 2 ? left : right)->out[i % 2];
+    j->nparts = n;
+    return j;
+}
+
+TEST(coalesce_join_both_sides)
+{
+    cn_error err;
+    cn_error_init(&err);
+    cn_arena *a = cn_arena_new("plan", NULL);
+    /* left: keys 0..2999 (3 partitions); right: even keys 0..998 (1 partition) */
+    cn_pplan *plan = shuffled_join(a, scattered(a, 3, 1000), local_scan(a, 500, 0, 2, 1000), 50);
+    cn_job_stats st;
+    collected r;
+    cn_conf *c = aqe_conf(NULL, "3000", "6000");
+    cn_scheduler *s = cn_scheduler_new(c, 2, &err);
+    CHECK_INT(run(s, c, plan, &r, &err), 0);
+    print_err(&err);
+    CHECK_INT(r.nrows, 500);
+    CHECK_INT(r.sum, 2 * (499LL * 500 / 2));
+    CHECK(r.strings_ok);
+    cn_scheduler_last_stats(s, &st);
+    CHECK(st.tasks_run > 3 + 1 + 1 && st.tasks_run < 3 + 1 + 50);
+    /* default sizes: one reduce task for both sides */
+    cn_conf_set(c, "spark.sql.adaptive.coalescePartitions.minPartitionSize", "1m", &err);
+    cn_conf_set(c, "spark.sql.adaptive.advisoryPartitionSizeInBytes", "64m", &err);
+    CHECK_INT(run(s, c, plan, &r, &err), 0);
+    CHECK_INT(r.nrows, 500);
+    CHECK_INT(r.sum, 2 * (499LL * 500 / 2));
+    cn_scheduler_last_stats(s, &st);
+    CHECK_INT(st.tasks_run, 3 + 1 + 1);
+    cn_scheduler_free(s);
+    cn_conf_free(c);
+    cn_arena_free(a);
+    CHECK_INT(dir_entries(test_dir), 0);
+}
+
+TEST(coalesce_fetch_failure)
+{
+    cn_error err;
+    cn_error_init(&err);
+    cn_arena *a = cn_arena_new("plan", NULL);
+    /* the result stage (coalesced from 50) loses map output 1 of stage 0 */
+    cn_conf *c = aqe_conf("shuffle.lose=stage:0,map:1", "2000", "4000");
+    cn_scheduler *s = cn_scheduler_new(c, 2, &err);
+    counted_keys r;
+    CHECK_INT(run_counts(s, c, count_by_key(a, exchange(a, scattered(a, 3, 500), PART_HASH, 50)), &r, &err), 0);
+    print_err(&err);
+    CHECK_INT(r.groups, 1500);
+    CHECK_INT(r.key_sum, 1499LL * 1500 / 2);
+    CHECK_INT(r.count_sum, 1500);
+    cn_job_stats st;
+    cn_scheduler_last_stats(s, &st);
+    CHECK_INT(st.stage_resubmits, 1);
+    CHECK_INT(st.stages_run, 4);
+    cn_scheduler_free(s);
+    cn_conf_free(c);
+    /* a coalesced map stage (stage 1 reads stage 0's 50 partitions) loses its map output 0 */
+    c = aqe_conf("shuffle.lose=stage:1,map:0", "2000", "4000");
+    s = cn_scheduler_new(c, 2, &err);
+    collected rr;
+    cn_pplan *two = exchange(a, exchange(a, scattered(a, 3, 1000), PART_HASH, 50), PART_HASH, 7);
+    CHECK_INT(run(s, c, two, &rr, &err), 0);
+    print_err(&err);
+    CHECK_INT(rr.nrows, 3000);
+    CHECK_INT(rr.sum, 2999LL * 3000 / 2);
+    CHECK(rr.strings_ok);
+    cn_scheduler_last_stats(s, &st);
+    CHECK_INT(st.stage_resubmits, 1);
+    CHECK(st.tasks_run < 3 + 50 + 7);
+    cn_scheduler_free(s);
+    cn_conf_free(c);
+    cn_arena_free(a);
+    CHECK_INT(dir_entries(test_dir), 0);
 }
 
 TEST(max_result_size)
