@@ -34,7 +34,7 @@ typedef enum { CN_CONF_BOOL, CN_CONF_INT, CN_CONF_BYTES, CN_CONF_STRING } cn_con
       "Largest total size of results collected by the driver; 0 is unlimited.")                  \
     X("spark.master", CN_CONF_STRING, "local[*]", "Where to run: local[N] or local[*].")          \
     X("spark.executor.memory", CN_CONF_BYTES, "1073741824", "Memory of one executor.")           \
-    X("spark.sql.adaptive.enabled", CN_CONF_BOOL, "false", "Adaptive query execution.")          \
+    X("spark.sql.adaptive.enabled", CN_CONF_BOOL, "true", "Adaptive query execution.")           \
     X("spark.sql.adaptive.coalescePartitions.enabled", CN_CONF_BOOL, "true",                     \
       "With adaptive execution: merge adjacent small shuffle partitions after the map stages.")  \
     X("spark.sql.adaptive.advisoryPartitionSizeInBytes", CN_CONF_BYTES, "67108864",              \

@@ -136,6 +136,8 @@ static cn_conf *conf_new(const char *faults)
         mkdir(test_dir, 0700);
     }
     cn_conf_set(c, "spark.local.dir", test_dir, &e);
+    /* the planned partition counts (tests of adaptive coalescing turn it on) */
+    cn_conf_set(c, "spark.sql.adaptive.enabled", "false", &e);
     if (faults) cn_conf_set(c, "cinder.test.faults", faults, &e);
     cn_error_clear(&e);
     return c;
@@ -827,6 +829,16 @@ TEST(coalesce_aggregate_stage)
     s = cn_scheduler_new(c, 2, &err);
     CHECK_INT(run_counts(s, c, plan, &on, &err), 0);
     print_err(&err);
+    cn_scheduler_last_stats(s, &st);
+    CHECK_INT(st.tasks_run, 4 + 1);
+    CHECK(memcmp(&on, &off, sizeof on) == 0);
+    cn_scheduler_free(s);
+    cn_conf_free(c);
+    /* on by default, as Spark 3.2+ */
+    c = cn_conf_new();
+    cn_conf_set(c, "spark.local.dir", test_dir, &err);
+    s = cn_scheduler_new(c, 2, &err);
+    CHECK_INT(run_counts(s, c, plan, &on, &err), 0);
     cn_scheduler_last_stats(s, &st);
     CHECK_INT(st.tasks_run, 4 + 1);
     CHECK(memcmp(&on, &off, sizeof on) == 0);
