@@ -22,6 +22,13 @@
  * then the failed stage. Cancellation and job failure set the kill flag that
  * running tasks check at every batch; the loop waits for them to stop.
  *
+ * Adaptive coalescing (spark.sql.adaptive.enabled and ...coalescePartitions.enabled,
+ * as Spark's CoalesceShufflePartitions): when a stage is first submitted and all
+ * its leaves read shuffles of its own partition count (or broadcasts), adjacent
+ * reduce partitions are merged into contiguous groups by the map output sizes;
+ * every shuffle read of the stage uses the same groups, and each task's header
+ * carries its range. A coalesced map stage re-registers its shuffle's map count.
+ *
  * A query (one collect or cache call) owns a directory under
  * spark.local.dir, a MapOutputTracker and a broadcast store; all are removed
  * when it ends, successfully or not.

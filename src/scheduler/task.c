@@ -21,7 +21,9 @@
  *   CACHE    the rows are appended to the partition of a cn_cache.
  *
  * A failure while reading a shuffle's blocks marks the result as a fetch
- * failure so the driver resubmits the stage that wrote them.
+ * failure so the driver resubmits the stage that wrote them. A task of a
+ * coalesced stage (adaptive execution) has a reduce range in its header: each
+ * of its shuffle reads then reads partitions [reduce_start, reduce_end) in order.
  */
 #include "exec/operator.h"
 #include "exec/rowstore.h"
