@@ -359,6 +359,16 @@ static int run_query(cn_session *s, const char *sql, const cn_ast *q, cn_result 
     return 0;
 }
 
+static bool has_exchange(const cn_pplan *p)
+{
+    if (p->kind == PP_EXCHANGE || p->kind == PP_BROADCAST_EXCHANGE) return true;
+    for (int i = 0; i < p->nchildren; i++)
+        if (has_exchange(p->children[i])) return true;
+    for (int i = 0; i < p->ninputs; i++)
+        if (has_exchange(p->inputs[i])) return true;
+    return false;
+}
+
 static int run_explain(cn_session *s, const char *sql, const cn_ast *st, cn_result *r, cn_error *err)
 {
     const cn_ast *q = st->u.explain.stmt;
@@ -394,7 +404,26 @@ static int run_explain(cn_session *s, const char *sql, const cn_ast *st, cn_resu
         return -1;
     }
     cn_sb_puts(&sb, "== Physical Plan ==\n");
-    cn_pplan_explain(pp, &sb);
+    if (cn_conf_get_bool(s->conf, "spark.sql.adaptive.enabled") && has_exchange(pp)) {
+        /* as Spark prints a plan that adaptive execution may still change */
+        cn_strbuf body;
+        cn_sb_init(&body);
+        cn_pplan_explain(pp, &body);
+        cn_sb_puts(&sb, "AdaptiveSparkPlan isFinalPlan=false\n");
+        bool first = true;
+        for (const char *line = body.s; line && *line;) {
+            const char *nl = strchr(line, '\n');
+            size_t n = nl ? (size_t)(nl - line) : strlen(line);
+            cn_sb_puts(&sb, first ? "+- " : "   ");
+            cn_sb_putn(&sb, line, n);
+            cn_sb_putc(&sb, '\n');
+            first = false;
+            line = nl ? nl + 1 : line + n;
+        }
+        cn_sb_free(&body);
+    } else {
+        cn_pplan_explain(pp, &sb);
+    }
     table_builder tb;
     const char *names[] = {"plan"};
     cn_type types[] = {cn_type_of(CN_STRING)};

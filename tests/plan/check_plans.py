@@ -40,7 +40,7 @@ CASES = [
      [r'Exchange SinglePartition', r'functions=\[partial_sum\('], [r'hashpartitioning']),
     ('q3 broadcasts small sides', [], query(3),
      [r'BroadcastHashJoin \[.*\], \[.*\], Inner, BuildRight', r'BroadcastExchange HashedRelationBroadcastMode',
-      r'^TakeOrderedAndProject\(limit=10, orderBy=\[revenue#\d+ DESC NULLS LAST'], [r'SortMergeJoin']),
+      r'^(\+- )?TakeOrderedAndProject\(limit=10, orderBy=\[revenue#\d+ DESC NULLS LAST'], [r'SortMergeJoin']),
     ('q3 sort-merge join without broadcasts', ['spark.sql.autoBroadcastJoinThreshold=-1'], query(3),
      [r'SortMergeJoin \[', r'Sort \[.* ASC NULLS FIRST\], false, 0', r'Exchange hashpartitioning\(o_orderkey#\d+, 200\)'],
      [r'BroadcastHashJoin', r'BroadcastExchange']),
@@ -64,7 +64,11 @@ CASES = [
      [r'^== Parsed Logical Plan ==\n', r"'UnresolvedRelation \[lineitem\], \[\], false",
       r'^== Analyzed Logical Plan ==\nrevenue: decimal\(', r'^== Optimized Logical Plan ==\n',
       r'^== Physical Plan ==\n'], []),
-    ('limit without order', [], 'SELECT * FROM nation LIMIT 5', [r'^CollectLimit 5'], []),
+    ('adaptive execution wraps plans with exchanges', [], query(1),
+     [r'^AdaptiveSparkPlan isFinalPlan=false\n\+- Sort'], []),
+    ('no adaptive wrapper when it is off', ['spark.sql.adaptive.enabled=false'], query(1),
+     [r'^Sort \['], [r'AdaptiveSparkPlan']),
+    ('limit without order', [], 'SELECT * FROM nation LIMIT 5', [r'^(\+- )?CollectLimit 5'], []),
 ] + [('q%d has no cartesian product' % n, [], query(n), [r'=='], [r'CartesianProduct', r'BroadcastNestedLoopJoin'])
      for n in range(1, 23)]
 
