@@ -81,10 +81,13 @@ summary=""
 for t in $TARGETS; do
     mkdir -p "$B/corpus/$t" "$B/artifacts/$t" "$FZ/corpus/$t"
     log=$B/fuzz_$t.log
+    # the SQL targets also start from the TPC-H queries (read in place, not copied into the corpus)
+    extra=
+    case $t in sql|sql_analyze) extra=$FZ/../tpch/queries ;; esac
     if [ "$SECS" -eq 0 ]; then
-        set -- -runs=0 "$FZ/corpus/$t"
+        set -- -runs=0 "$FZ/corpus/$t" $extra
     else
-        set -- -max_total_time="$SECS" "$B/corpus/$t" "$FZ/corpus/$t"
+        set -- -max_total_time="$SECS" "$B/corpus/$t" "$FZ/corpus/$t" $extra
     fi
     echo "fuzz: $t (${SECS}s)"
     # one process, one core; 512 MiB is far above anything a small input may make a decoder allocate
