@@ -10,6 +10,7 @@
  * callback. The store is a small id-indexed list under a mutex.
  */
 #include "storage/broadcast.h"
+#include "storage/id_store.h"
 
 #include <pthread.h>
 
@@ -196,63 +197,25 @@ cn_arena *cn_broadcast_build_arena(void) { return tl_build_arena; }
 /* ---- store ---- */
 
 struct cn_broadcast_store {
-    pthread_mutex_t mu;
-    CN_VEC(cn_broadcast *) v;
+    cn_id_store s;
 };
+
+static void broadcast_free_item(void *item) { cn_broadcast_free(item); }
 
 cn_broadcast_store *cn_broadcast_store_new(void)
 {
     cn_broadcast_store *s = cn_xcalloc(1, sizeof *s);
-    pthread_mutex_init(&s->mu, NULL);
+    cn_id_store_init(&s->s, broadcast_free_item);
     return s;
 }
 
 void cn_broadcast_store_free(cn_broadcast_store *s)
 {
     if (!s) return;
-    for (int i = 0; i < s->v.n; i++) cn_broadcast_free(s->v.v[i]);
-    cn_vec_free(s->v);
-    pthread_mutex_destroy(&s->mu);
+    cn_id_store_destroy(&s->s);
     free(s);
 }
 
-void cn_broadcast_store_put(cn_broadcast_store *s, cn_broadcast *bc)
-{
-    cn_broadcast *old = NULL;
-    pthread_mutex_lock(&s->mu);
-    int i = 0;
-    for (; i < s->v.n; i++)
-        if (s->v.v[i]->id == bc->id) break;
-    if (i < s->v.n) {
-        old = s->v.v[i];
-        s->v.v[i] = bc;
-    } else {
-        cn_vec_push(s->v, bc);
-    }
-    pthread_mutex_unlock(&s->mu);
-    cn_broadcast_free(old);
-}
-
-cn_broadcast *cn_broadcast_store_get(cn_broadcast_store *s, int id)
-{
-    cn_broadcast *r = NULL;
-    pthread_mutex_lock(&s->mu);
-    for (int i = 0; i < s->v.n; i++)
-        if (s->v.v[i]->id == id) { r = s->v.v[i]; break; }
-    pthread_mutex_unlock(&s->mu);
-    return r;
-}
-
-void cn_broadcast_store_remove(cn_broadcast_store *s, int id)
-{
-    cn_broadcast *r = NULL;
-    pthread_mutex_lock(&s->mu);
-    for (int i = 0; i < s->v.n; i++)
-        if (s->v.v[i]->id == id) {
-            r = s->v.v[i];
-            s->v.v[i] = s->v.v[--s->v.n];
-            break;
-        }
-    pthread_mutex_unlock(&s->mu);
-    cn_broadcast_free(r);
-}
+void cn_broadcast_store_put(cn_broadcast_store *s, cn_broadcast *bc) { cn_id_store_put(&s->s, bc->id, bc); }
+cn_broadcast *cn_broadcast_store_get(cn_broadcast_store *s, int id) { return cn_id_store_get(&s->s, id); }
+void cn_broadcast_store_remove(cn_broadcast_store *s, int id) { cn_id_store_remove(&s->s, id); }

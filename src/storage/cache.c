@@ -10,6 +10,7 @@
  * totals are atomics. Readers walk a partition's batch list read-only.
  */
 #include "storage/cache.h"
+#include "storage/id_store.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -171,72 +172,34 @@ int cn_cache_open(cn_cache *c, int part, cn_arena *a, cn_batch_source *it, cn_er
 /* ---- store ---- */
 
 struct cn_cache_store {
-    pthread_mutex_t mu;
-    CN_VEC(cn_cache *) v;
+    cn_id_store s;
 };
+
+static void cache_free_item(void *item) { cn_cache_free(item); }
 
 cn_cache_store *cn_cache_store_new(void)
 {
     cn_cache_store *s = cn_xcalloc(1, sizeof *s);
-    pthread_mutex_init(&s->mu, NULL);
+    cn_id_store_init(&s->s, cache_free_item);
     return s;
 }
 
 void cn_cache_store_free(cn_cache_store *s)
 {
     if (!s) return;
-    for (int i = 0; i < s->v.n; i++) cn_cache_free(s->v.v[i]);
-    cn_vec_free(s->v);
-    pthread_mutex_destroy(&s->mu);
+    cn_id_store_destroy(&s->s);
     free(s);
 }
 
-void cn_cache_store_put(cn_cache_store *s, cn_cache *c)
-{
-    cn_cache *old = NULL;
-    pthread_mutex_lock(&s->mu);
-    int i = 0;
-    for (; i < s->v.n; i++)
-        if (s->v.v[i]->id == c->id) break;
-    if (i < s->v.n) {
-        old = s->v.v[i];
-        s->v.v[i] = c;
-    } else {
-        cn_vec_push(s->v, c);
-    }
-    pthread_mutex_unlock(&s->mu);
-    if (old != c) cn_cache_free(old);
-}
+void cn_cache_store_put(cn_cache_store *s, cn_cache *c) { cn_id_store_put(&s->s, c->id, c); }
+cn_cache *cn_cache_store_get(cn_cache_store *s, int64_t id) { return cn_id_store_get(&s->s, id); }
+void cn_cache_store_remove(cn_cache_store *s, int64_t id) { cn_id_store_remove(&s->s, id); }
 
-cn_cache *cn_cache_store_get(cn_cache_store *s, int64_t id)
-{
-    cn_cache *r = NULL;
-    pthread_mutex_lock(&s->mu);
-    for (int i = 0; i < s->v.n; i++)
-        if (s->v.v[i]->id == id) { r = s->v.v[i]; break; }
-    pthread_mutex_unlock(&s->mu);
-    return r;
-}
-
-void cn_cache_store_remove(cn_cache_store *s, int64_t id)
-{
-    cn_cache *r = NULL;
-    pthread_mutex_lock(&s->mu);
-    for (int i = 0; i < s->v.n; i++)
-        if (s->v.v[i]->id == id) {
-            r = s->v.v[i];
-            s->v.v[i] = s->v.v[--s->v.n];
-            break;
-        }
-    pthread_mutex_unlock(&s->mu);
-    cn_cache_free(r);
-}
+static void add_bytes(void *ud, void *item) { *(int64_t *)ud += cn_cache_bytes(item); }
 
 int64_t cn_cache_store_bytes(cn_cache_store *s)
 {
     int64_t t = 0;
-    pthread_mutex_lock(&s->mu);
-    for (int i = 0; i < s->v.n; i++) t += cn_cache_bytes(s->v.v[i]);
-    pthread_mutex_unlock(&s->mu);
+    cn_id_store_each(&s->s, add_bytes, &t);
     return t;
 }
