@@ -71,6 +71,8 @@ struct cn_pplan {
     cn_attr *out;           /* output attributes (ids for EXPLAIN, types for batches) */
     int nparts;             /* number of output partitions */
     cn_partitioning part;   /* output partitioning (EXCHANGE: the one it produces) */
+    cn_partitioning part_alt; /* planning only: an equivalent partitioning (an inner shuffled join
+                               * is partitioned by its left keys and, equally, by its right keys) */
 
     /* FILTER: cond. JOIN: extra condition over left++right output (NULL = none) */
     cn_expr *cond;

@@ -92,6 +92,7 @@ static cn_pplan *unary(planner *p, cn_pkind kind, cn_pplan *child)
     n->children[0] = child;
     n->nparts = child->nparts;
     n->part = child->part;
+    n->part_alt = child->part_alt;
     n->nout = child->nout;
     n->out = child->out;
     n->est_rows = child->est_rows;
@@ -117,6 +118,19 @@ static bool part_survives(const cn_partitioning *pt, const cn_attr *out, int nou
     return true;
 }
 
+static void part_unknown(cn_partitioning *pt)
+{
+    memset(pt, 0, sizeof *pt);
+    pt->kind = PART_UNKNOWN;
+}
+
+/* After a projection or join output: drop partitionings whose key columns are gone. */
+static void parts_survive(cn_pplan *n)
+{
+    if (!part_survives(&n->part, n->out, n->nout)) part_unknown(&n->part);
+    if (!part_survives(&n->part_alt, n->out, n->nout)) part_unknown(&n->part_alt);
+}
+
 /* ------------------------------------------------------------- exchanges */
 
 static bool same_keys(cn_expr **a, int na, cn_expr **b, int nb)
@@ -136,7 +150,11 @@ static cn_pplan *ensure_hash(planner *p, cn_pplan *child, cn_expr **keys, int nk
         if (!(bound[i] = bind(p, keys[i], child, err))) return NULL;
     if (child->part.kind == PART_HASH && child->part.n == n && same_keys(child->part.keys, child->part.nkeys, bound, nkeys))
         return child;
+    if (child->part_alt.kind == PART_HASH && child->part_alt.n == n &&
+        same_keys(child->part_alt.keys, child->part_alt.nkeys, bound, nkeys))
+        return child;
     cn_pplan *x = unary(p, PP_EXCHANGE, child);
+    part_unknown(&x->part_alt);
     x->part.kind = PART_HASH;
     x->part.n = n;
     x->part.nkeys = nkeys;
@@ -150,6 +168,7 @@ static cn_pplan *ensure_single(planner *p, cn_pplan *child)
 {
     if (child->nparts == 1) return child;
     cn_pplan *x = unary(p, PP_EXCHANGE, child);
+    part_unknown(&x->part_alt);
     memset(&x->part, 0, sizeof x->part);
     x->part.kind = PART_SINGLE;
     x->part.n = 1;
@@ -163,6 +182,7 @@ static cn_pplan *ensure_range(planner *p, cn_pplan *child, const cn_sort_order *
 {
     if (child->nparts == 1) return child;
     cn_pplan *x = unary(p, PP_EXCHANGE, child);
+    part_unknown(&x->part_alt);
     memset(&x->part, 0, sizeof x->part);
     x->part.kind = PART_RANGE;
     x->part.n = n;
@@ -180,6 +200,7 @@ static cn_pplan *ensure_range(planner *p, cn_pplan *child, const cn_sort_order *
 static cn_pplan *broadcast_exchange(planner *p, cn_pplan *child)
 {
     cn_pplan *x = unary(p, PP_BROADCAST_EXCHANGE, child);
+    part_unknown(&x->part_alt);
     memset(&x->part, 0, sizeof x->part);
     x->part.kind = PART_BROADCAST;
     x->nparts = 1;
@@ -300,10 +321,7 @@ static cn_pplan *make_project(planner *p, cn_pplan *c, int nexprs, cn_expr **exp
     n->exprs = cn_arena_alloc(p->a, sizeof(cn_expr *) * (size_t)(nexprs + 1));
     for (int i = 0; i < nexprs; i++)
         if (!(n->exprs[i] = bind(p, exprs[i], c, err))) return NULL;
-    if (!part_survives(&c->part, n->out, n->nout)) {
-        memset(&n->part, 0, sizeof n->part);
-        n->part.kind = PART_UNKNOWN;
-    }
+    parts_survive(n);
     return n;
 }
 
@@ -463,10 +481,8 @@ static cn_pplan *hash_agg(planner *p, cn_pplan *child, cn_agg_mode mode, int nke
         n->nout = nresult;
         n->out = attrs_copy(p, result_attrs, nresult);
     }
-    if (!part_survives(&n->part, n->out, n->nout)) {
-        memset(&n->part, 0, sizeof n->part);
-        n->part.kind = PART_UNKNOWN;
-    }
+    if (!part_survives(&n->part, n->out, n->nout)) part_unknown(&n->part);
+    part_unknown(&n->part_alt);
     return n;
 }
 
@@ -732,6 +748,7 @@ static cn_pplan *plan_join(planner *p, const cn_lplan *lp, cn_error *err)
         cn_pplan *stream = br ? left : right;
         n->nparts = stream->nparts;
         n->part = stream->part;
+        n->part_alt = stream->part_alt;
     } else if (nkeys > 0) {
         bool smj = p->prefer_smj || lp->hint == 3 || jt == JOIN_FULL;
         if (lp->hint == 4) smj = false;
@@ -766,6 +783,10 @@ static cn_pplan *plan_join(planner *p, const cn_lplan *lp, cn_error *err)
         }
         n->nparts = left->nparts;
         n->part = left->part;
+        /* an inner join's output is as well partitioned by its right keys (Spark's
+         * PartitioningCollection); outer joins null one side, so only the left holds */
+        if (jt == JOIN_INNER || jt == JOIN_CROSS) n->part_alt = right->part;
+        else part_unknown(&n->part_alt);
     } else {
         /* no equi keys: BroadcastNestedLoopJoin */
         n = cn_pplan_new(p->a, PP_NL_JOIN);
@@ -784,6 +805,7 @@ static cn_pplan *plan_join(planner *p, const cn_lplan *lp, cn_error *err)
         }
         n->nparts = stream->nparts;
         n->part = stream->part;
+        n->part_alt = stream->part_alt;
     }
     n->nchildren = 2;
     n->children[0] = left;
@@ -799,10 +821,7 @@ static cn_pplan *plan_join(planner *p, const cn_lplan *lp, cn_error *err)
     }
     if (extra && !(n->cond = bind2(p, extra, left, right, err))) return NULL;
     join_output(p, n, lp);
-    if (!part_survives(&n->part, n->out, n->nout)) {
-        memset(&n->part, 0, sizeof n->part);
-        n->part.kind = PART_UNKNOWN;
-    }
+    parts_survive(n);
     n->est_rows = lp->est_rows;
     n->est_bytes = lp->est_bytes;
     return n;
@@ -864,6 +883,7 @@ static cn_pplan *plan_topn(planner *p, const cn_lplan *limit, const cn_lplan *pr
     fin->nparts = 1;
     memset(&fin->part, 0, sizeof fin->part);
     fin->part.kind = PART_SINGLE;
+    part_unknown(&fin->part_alt);
     return fin;
 }
 
