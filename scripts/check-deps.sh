@@ -7,6 +7,7 @@ for h in lz4.h zstd.h histedit.h; do
     [ -f "/usr/include/$h" ] || missing="$missing $h"
 done
 [ -f /usr/share/zoneinfo/America/Los_Angeles ] || missing="$missing tzdata"
+command -v python3 >/dev/null 2>&1 || missing="$missing python3"
 [ -z "$missing" ] && exit 0
 echo "cinder: missing:$missing"
 if [ "$(id -u)" -eq 0 ]; then
