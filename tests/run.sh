@@ -30,7 +30,13 @@ count() { # add up the last "N passed, N failed" of a log
 }
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# Every cinder process of the suite keeps its shuffle files in one directory of its own
+# (spark.local.dir through a defaults file), so the end can check that none were left.
+localroot=$(mktemp -d)
+mkdir -p "$localroot/conf" "$localroot/local"
+echo "spark.local.dir $localroot/local" >"$localroot/conf/cinder-defaults.conf"
+export CINDER_CONF_DIR=$localroot/conf
+trap 'rm -f "$log"; rm -rf "$localroot"' EXIT
 
 if [ "$WHAT" = all ] || [ "$WHAT" = unit ]; then
     echo "== unit tests"
@@ -81,6 +87,16 @@ if [ "$WHAT" = all ] || [ "$WHAT" = spark ]; then
     if [ -d "$SPARK" ]; then
         echo "== Spark's golden files (report, not counted)"
         python3 tests/golden/run_golden.py "$CINDER" "$SPARK/inputs" "$SPARK/results"
+    fi
+fi
+
+if [ "$WHAT" != unit ]; then
+    echo "== no shuffle files left behind under spark.local.dir"
+    if [ -z "$(ls -A "$localroot/local")" ]; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        ls -R "$localroot/local" | head -n 10
     fi
 fi
 
