@@ -77,6 +77,13 @@ if [ "$WHAT" = all ] || [ "$WHAT" = tpch ]; then
         CACHED=1 tests/tpch/check.sh >"$log" 2>&1
         grep -vE '^PASS' "$log"
         count "$log"
+        echo "== TPC-H, no broadcasts (every join shuffled: sort-merge joins)"
+        mkdir -p "$localroot/smj"
+        { cat "$localroot/conf/cinder-defaults.conf"; echo "spark.sql.autoBroadcastJoinThreshold -1"; } \
+            >"$localroot/smj/cinder-defaults.conf"
+        CINDER_CONF_DIR=$localroot/smj tests/tpch/check.sh >"$log" 2>&1
+        grep -vE '^PASS' "$log"
+        count "$log"
     else
         echo "  tests/tpch/check.sh missing"; failed=$((failed + 1))
     fi

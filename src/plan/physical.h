@@ -73,6 +73,9 @@ struct cn_pplan {
     cn_partitioning part;   /* output partitioning (EXCHANGE: the one it produces) */
     cn_partitioning part_alt; /* planning only: an equivalent partitioning (an inner shuffled join
                                * is partitioned by its left keys and, equally, by its right keys) */
+    int nsorted;            /* planning only: within each partition the output is sorted ASC NULLS */
+    cn_expr **sorted;       /* FIRST on sorted[0..nsorted) (by attribute id), and equally on */
+    cn_expr **sorted_alt;   /* sorted_alt when set (an inner sort-merge join's right keys) */
 
     /* FILTER: cond. JOIN: extra condition over left++right output (NULL = none) */
     cn_expr *cond;

@@ -93,6 +93,9 @@ static cn_pplan *unary(planner *p, cn_pkind kind, cn_pplan *child)
     n->nparts = child->nparts;
     n->part = child->part;
     n->part_alt = child->part_alt;
+    n->nsorted = child->nsorted;
+    n->sorted = child->sorted;
+    n->sorted_alt = child->sorted_alt;
     n->nout = child->nout;
     n->out = child->out;
     n->est_rows = child->est_rows;
@@ -131,6 +134,44 @@ static void parts_survive(cn_pplan *n)
     if (!part_survives(&n->part_alt, n->out, n->nout)) part_unknown(&n->part_alt);
 }
 
+static bool cols_in(cn_expr *const *k, int n, const cn_attr *out, int nout)
+{
+    for (int i = 0; i < n; i++)
+        if (k[i]->kind != CN_EX_COL || !has_id(out, nout, k[i]->id)) return false;
+    return true;
+}
+
+/* After a projection: the sort order holds only if its key columns pass through. */
+static void order_survives(cn_pplan *n)
+{
+    if (n->sorted_alt && !cols_in(n->sorted_alt, n->nsorted, n->out, n->nout)) n->sorted_alt = NULL;
+    if (n->nsorted && !cols_in(n->sorted, n->nsorted, n->out, n->nout)) {
+        n->sorted = n->sorted_alt;
+        n->sorted_alt = NULL;
+        if (!n->sorted) n->nsorted = 0;
+    }
+}
+
+static void order_unknown(cn_pplan *n)
+{
+    n->nsorted = 0;
+    n->sorted = n->sorted_alt = NULL;
+}
+
+/* Is `in` already sorted ASC NULLS FIRST on keys (bound expressions over it)? */
+static bool sorted_on(const cn_pplan *in, cn_expr **keys, int n)
+{
+    if (in->nsorted < n) return false;
+    cn_expr **lists[2] = {in->sorted, in->sorted_alt};
+    for (int l = 0; l < 2; l++) {
+        if (!lists[l]) continue;
+        bool ok = true;
+        for (int i = 0; i < n && ok; i++) ok = cn_expr_equal(lists[l][i], keys[i]);
+        if (ok) return true;
+    }
+    return false;
+}
+
 /* ------------------------------------------------------------- exchanges */
 
 static bool same_keys(cn_expr **a, int na, cn_expr **b, int nb)
@@ -155,6 +196,7 @@ static cn_pplan *ensure_hash(planner *p, cn_pplan *child, cn_expr **keys, int nk
         return child;
     cn_pplan *x = unary(p, PP_EXCHANGE, child);
     part_unknown(&x->part_alt);
+    order_unknown(x);
     x->part.kind = PART_HASH;
     x->part.n = n;
     x->part.nkeys = nkeys;
@@ -169,6 +211,7 @@ static cn_pplan *ensure_single(planner *p, cn_pplan *child)
     if (child->nparts == 1) return child;
     cn_pplan *x = unary(p, PP_EXCHANGE, child);
     part_unknown(&x->part_alt);
+    order_unknown(x);
     memset(&x->part, 0, sizeof x->part);
     x->part.kind = PART_SINGLE;
     x->part.n = 1;
@@ -183,6 +226,7 @@ static cn_pplan *ensure_range(planner *p, cn_pplan *child, const cn_sort_order *
     if (child->nparts == 1) return child;
     cn_pplan *x = unary(p, PP_EXCHANGE, child);
     part_unknown(&x->part_alt);
+    order_unknown(x);
     memset(&x->part, 0, sizeof x->part);
     x->part.kind = PART_RANGE;
     x->part.n = n;
@@ -201,6 +245,7 @@ static cn_pplan *broadcast_exchange(planner *p, cn_pplan *child)
 {
     cn_pplan *x = unary(p, PP_BROADCAST_EXCHANGE, child);
     part_unknown(&x->part_alt);
+    order_unknown(x);
     memset(&x->part, 0, sizeof x->part);
     x->part.kind = PART_BROADCAST;
     x->nparts = 1;
@@ -322,6 +367,7 @@ static cn_pplan *make_project(planner *p, cn_pplan *c, int nexprs, cn_expr **exp
     for (int i = 0; i < nexprs; i++)
         if (!(n->exprs[i] = bind(p, exprs[i], c, err))) return NULL;
     parts_survive(n);
+    order_survives(n);
     return n;
 }
 
@@ -483,6 +529,7 @@ static cn_pplan *hash_agg(planner *p, cn_pplan *child, cn_agg_mode mode, int nke
     }
     if (!part_survives(&n->part, n->out, n->nout)) part_unknown(&n->part);
     part_unknown(&n->part_alt);
+    order_unknown(n);
     return n;
 }
 
@@ -762,14 +809,21 @@ static cn_pplan *plan_join(planner *p, const cn_lplan *lp, cn_error *err)
             cn_pplan *sides[2] = {left, right};
             cn_expr **ks[2] = {lk, rk};
             for (int s = 0; s < 2; s++) {
+                cn_expr **bk = cn_arena_alloc(p->a, sizeof(cn_expr *) * (size_t)(nkeys + 1));
+                for (int k = 0; k < nkeys; k++)
+                    if (!(bk[k] = bind(p, ks[s][k], sides[s], err))) return NULL;
+                if (sorted_on(sides[s], bk, nkeys)) continue; /* e.g. the output of another SMJ */
                 cn_pplan *srt = unary(p, PP_SORT, sides[s]);
                 srt->norders = nkeys;
                 srt->orders = cn_arena_calloc(p->a, sizeof(cn_sort_order) * (size_t)(nkeys + 1));
                 for (int k = 0; k < nkeys; k++) {
-                    if (!(srt->orders[k].expr = bind(p, ks[s][k], sides[s], err))) return NULL;
+                    srt->orders[k].expr = bk[k];
                     srt->orders[k].nulls_first = true;
                 }
                 srt->global = false;
+                srt->nsorted = nkeys;
+                srt->sorted = bk;
+                srt->sorted_alt = NULL;
                 sides[s] = srt;
             }
             left = sides[0];
@@ -822,6 +876,14 @@ static cn_pplan *plan_join(planner *p, const cn_lplan *lp, cn_error *err)
     if (extra && !(n->cond = bind2(p, extra, left, right, err))) return NULL;
     join_output(p, n, lp);
     parts_survive(n);
+    if (n->kind == PP_SMJ && jt == JOIN_INNER) {
+        /* the merge streams the sorted left side: output sorted on the left keys, and on the
+         * (equal) right keys */
+        n->nsorted = nkeys;
+        n->sorted = n->left_keys;
+        n->sorted_alt = n->right_keys;
+        order_survives(n);
+    }
     n->est_rows = lp->est_rows;
     n->est_bytes = lp->est_bytes;
     return n;

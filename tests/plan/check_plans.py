@@ -68,6 +68,10 @@ CASES = [
      [r'^AdaptiveSparkPlan isFinalPlan=false\n\+- Sort'], []),
     ('no adaptive wrapper when it is off', ['spark.sql.adaptive.enabled=false'], query(1),
      [r'^Sort \['], [r'AdaptiveSparkPlan']),
+    ('a sort-merge join over another on equal keys needs no second shuffle or sort',
+     ['spark.sql.autoBroadcastJoinThreshold=-1'], query(17),
+     [r'SortMergeJoin \[p_partkey#\d+\], \[l_partkey#\d+\], Inner, .*\n\s*:- SortMergeJoin \[l_partkey#\d+\], \[p_partkey#\d+\], Inner'],
+     []),
     ('limit without order', [], 'SELECT * FROM nation LIMIT 5', [r'^(\+- )?CollectLimit 5'], []),
 ] + [('q%d has no cartesian product' % n, [], query(n), [r'=='], [r'CartesianProduct', r'BroadcastNestedLoopJoin'])
      for n in range(1, 23)]
