@@ -277,6 +277,32 @@ static void moments_merge(char *s, const char *o)
         }                                                                                \
     } while (0)
 
+/* FIRST / LAST / ANY_VALUE: take row i of v into state s (byte 16: taken, byte 17: NULL). */
+static void first_last_take(const cn_agg *a, char *s, const cn_vector *v, int i, cn_arena *arena)
+{
+    if (a->func != CN_AGG_LAST && s[16]) return;
+    s[16] = 1;
+    if (cn_vec_valid(v, i)) {
+        cell_store(s, v, i, arena);
+        s[17] = 0;
+    } else {
+        s[17] = 1;
+    }
+}
+
+/* BOOL_AND / BOOL_OR over the non-NULL rows of v (byte 0: value, byte 1: seen). */
+static void bool_fold(const cn_agg *a, char **states, int offset, const cn_vector *v, int n)
+{
+    const uint8_t *d = v->data;
+    for (int i = 0; i < n; i++) {
+        if (!cn_vec_valid(v, i)) continue;
+        char *s = states[i] + offset;
+        if (a->func == CN_AGG_BOOL_AND) s[0] = s[0] && d[i];
+        else s[0] = s[0] || d[i];
+        s[1] = 1;
+    }
+}
+
 int cn_agg_update(const cn_agg *a, char **states, int offset, const cn_vector *in, int n, cn_arena *arena,
                   cn_error *err)
 {
@@ -373,28 +399,11 @@ int cn_agg_update(const cn_agg *a, char **states, int offset, const cn_vector *i
     case CN_AGG_FIRST:
     case CN_AGG_ANY_VALUE:
     case CN_AGG_LAST:
-        for (int i = 0; i < n; i++) {
-            char *s = states[i] + offset;
-            if (a->func != CN_AGG_LAST && s[16]) continue;
-            s[16] = 1;
-            if (cn_vec_valid(in, i)) {
-                cell_store(s, in, i, arena);
-                s[17] = 0;
-            } else {
-                s[17] = 1;
-            }
-        }
+        for (int i = 0; i < n; i++) first_last_take(a, states[i] + offset, in, i, arena);
         return 0;
     case CN_AGG_BOOL_AND:
     case CN_AGG_BOOL_OR: {
-        const uint8_t *d = in->data;
-        for (int i = 0; i < n; i++) {
-            if (!cn_vec_valid(in, i)) continue;
-            char *s = states[i] + offset;
-            if (a->func == CN_AGG_BOOL_AND) s[0] = s[0] && d[i];
-            else s[0] = s[0] || d[i];
-            s[1] = 1;
-        }
+        bool_fold(a, states, offset, in, n);
         return 0;
     }
     case CN_AGG_SKEWNESS:
@@ -529,29 +538,13 @@ int cn_agg_merge(const cn_agg *a, char **states, int offset, const cn_vector *co
         const cn_vector *c1 = &cols[1];
         for (int i = 0; i < n; i++) {
             bool set = cn_vec_valid(c1, i) && ((const uint8_t *)c1->data)[i];
-            if (!set) continue;
-            char *s = states[i] + offset;
-            if (a->func != CN_AGG_LAST && s[16]) continue;
-            s[16] = 1;
-            if (cn_vec_valid(c0, i)) {
-                cell_store(s, c0, i, arena);
-                s[17] = 0;
-            } else {
-                s[17] = 1;
-            }
+            if (set) first_last_take(a, states[i] + offset, c0, i, arena);
         }
         return 0;
     }
     case CN_AGG_BOOL_AND:
     case CN_AGG_BOOL_OR: {
-        const uint8_t *d = c0->data;
-        for (int i = 0; i < n; i++) {
-            if (!cn_vec_valid(c0, i)) continue;
-            char *s = states[i] + offset;
-            if (a->func == CN_AGG_BOOL_AND) s[0] = s[0] && d[i];
-            else s[0] = s[0] || d[i];
-            s[1] = 1;
-        }
+        bool_fold(a, states, offset, c0, n);
         return 0;
     }
     case CN_AGG_SKEWNESS:

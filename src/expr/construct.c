@@ -1247,23 +1247,17 @@ bool cn_expr_equal(const cn_expr *a, const cn_expr *b)
     return true;
 }
 
-bool cn_expr_has_agg(const cn_expr *e)
+static bool has_kind(const cn_expr *e, cn_expr_kind kind)
 {
     if (!e) return false;
-    if (e->kind == CN_EX_AGG) return true;
+    if (e->kind == kind) return true;
     for (int i = 0; i < e->nargs; i++)
-        if (cn_expr_has_agg(e->args[i])) return true;
+        if (has_kind(e->args[i], kind)) return true;
     return false;
 }
 
-bool cn_expr_has_subquery(const cn_expr *e)
-{
-    if (!e) return false;
-    if (e->kind == CN_EX_SUBQUERY) return true;
-    for (int i = 0; i < e->nargs; i++)
-        if (cn_expr_has_subquery(e->args[i])) return true;
-    return false;
-}
+bool cn_expr_has_agg(const cn_expr *e) { return has_kind(e, CN_EX_AGG); }
+bool cn_expr_has_subquery(const cn_expr *e) { return has_kind(e, CN_EX_SUBQUERY); }
 
 bool cn_expr_is_deterministic(const cn_expr *e)
 {
