@@ -51,7 +51,7 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libcinder.a
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h tests/unit/plan_fixture.h $(BUILD)/libcinder.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(BUILD)/libcinder.a $(LDLIBS)
 

@@ -6,90 +6,18 @@
  */
 #include "unit.h"
 
-#include "base/config.h"
-#include "plan/logical.h"
-
-static cn_view *mkview(const char *name, const char *cols)
-{
-    cn_view *v = cn_view_new(name);
-    v->source = cn_arena_calloc(v->arena, sizeof(cn_source));
-    v->source->format = "csv";
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s", cols);
-    int n = 1;
-    for (char *p = buf; *p; p++)
-        if (*p == ',') n++;
-    v->source->schema = cn_schema_new(v->arena, n);
-    char *save, *tok = strtok_r(buf, ",", &save);
-    int i = 0;
-    while (tok) {
-        char *sp = strchr(tok, ' ');
-        *sp = 0;
-        v->source->schema->fields[i].name = cn_arena_strdup(v->arena, tok);
-        cn_type_parse(sp + 1, &v->source->schema->fields[i].type);
-        v->source->schema->fields[i].nullable = true;
-        i++;
-        tok = strtok_r(NULL, ",", &save);
-    }
-    return v;
-}
-
-typedef struct fx {
-    cn_catalog *cat;
-    cn_conf *conf;
-    cn_arena *a;
-    cn_error err;
-    cn_lplan *plan;
-    char *explain;
-    char *schema;
-} fx;
+#include "plan_fixture.h"
 
 static void fx_init(fx *f)
 {
-    memset(f, 0, sizeof *f);
-    f->cat = cn_catalog_new();
-    cn_error_init(&f->err);
-    cn_catalog_put(f->cat, mkview("t", "a int,b string,c double"), false, &f->err);
-    cn_catalog_put(f->cat, mkview("s", "a int,d bigint"), false, &f->err);
-    cn_catalog_put(f->cat, mkview("testdata", "a int,b int"), false, &f->err);
-    f->conf = cn_conf_new();
-    f->a = cn_arena_new("test", NULL);
+    fx_init_empty(f);
+    fx_add(f, "t", "a int,b string,c double");
+    fx_add(f, "s", "a int,d bigint");
+    fx_add(f, "testdata", "a int,b int");
 }
 
-static void fx_free(fx *f)
-{
-    free(f->explain);
-    free(f->schema);
-    cn_error_clear(&f->err);
-    cn_arena_free(f->a);
-    cn_conf_free(f->conf);
-    cn_catalog_free(f->cat);
-}
-
-/* analyze sql; returns 0 or -1 (error in f->err) */
-static int run(fx *f, const char *sql)
-{
-    free(f->explain);
-    free(f->schema);
-    f->explain = f->schema = NULL;
-    cn_error_clear(&f->err);
-    cn_ast *ast;
-    if (cn_sql_parse(sql, f->a, &ast, &f->err) != 0) return -2;
-    cn_analyze_ctx ctx;
-    memset(&ctx, 0, sizeof ctx);
-    ctx.catalog = f->cat;
-    ctx.conf = f->conf;
-    ctx.sql = sql;
-    ctx.arena = f->a;
-    if (cn_analyze(&ctx, ast, &f->plan, &f->err) != 0) return -1;
-    cn_strbuf sb;
-    cn_sb_init(&sb);
-    cn_lplan_explain(f->plan, &sb);
-    f->explain = cn_sb_take(&sb);
-    cn_lplan_schema_string(f->plan, &sb);
-    f->schema = cn_sb_take(&sb);
-    return 0;
-}
+/* analyze sql; returns 0 or -1 (error in f->err), -2 for a parse error */
+static int run(fx *f, const char *sql) { return fx_run(f, sql, false); }
 
 static const char *param(fx *f, const char *k)
 {

@@ -8,8 +8,7 @@
  */
 #include "unit.h"
 
-#include "base/config.h"
-#include "plan/logical.h"
+#include "plan_fixture.h"
 
 static const char *tpch_schemas[][2] = {
     {"region", "r_regionkey int,r_name string,r_comment string"},
@@ -31,41 +30,6 @@ static const char *tpch_schemas[][2] = {
 /* SF1 .tbl sizes in bytes */
 static const int64_t tpch_bytes[] = {389, 2224, 1409184, 24346144, 24135125, 118984616, 171952161, 759863287};
 
-static cn_view *mkview(const char *name, const char *cols)
-{
-    cn_view *v = cn_view_new(name);
-    v->source = cn_arena_calloc(v->arena, sizeof(cn_source));
-    v->source->format = "csv";
-    char *buf = strdup(cols);
-    int n = 1;
-    for (char *p = buf; *p; p++)
-        if (*p == ',') n++;
-    v->source->schema = cn_schema_new(v->arena, n);
-    char *save, *tok = strtok_r(buf, ",", &save);
-    int i = 0;
-    while (tok) {
-        char *sp = strchr(tok, ' ');
-        *sp = 0;
-        /* decimal(12,2) was split at its comma: glue it back */
-        char *ty = sp + 1;
-        char tbuf[64];
-        if (!strncmp(ty, "decimal(", 8) && !strchr(ty, ')')) {
-            char *rest = strtok_r(NULL, ",", &save);
-            snprintf(tbuf, sizeof tbuf, "%s,%s", ty, rest);
-            ty = tbuf;
-            n--;
-        }
-        v->source->schema->fields[i].name = cn_arena_strdup(v->arena, tok);
-        cn_type_parse(ty, &v->source->schema->fields[i].type);
-        v->source->schema->fields[i].nullable = true;
-        i++;
-        tok = strtok_r(NULL, ",", &save);
-    }
-    v->source->schema->n = i;
-    free(buf);
-    return v;
-}
-
 static int64_t fake_bytes(void *ud, cn_view *v)
 {
     (void)ud;
@@ -74,59 +38,17 @@ static int64_t fake_bytes(void *ud, cn_view *v)
     return -1;
 }
 
-typedef struct fx {
-    cn_catalog *cat;
-    cn_conf *conf;
-    cn_arena *a;
-    cn_error err;
-    cn_lplan *plan;
-    char *explain;
-} fx;
-
 static void fx_init(fx *f)
 {
-    memset(f, 0, sizeof *f);
-    f->cat = cn_catalog_new();
-    cn_error_init(&f->err);
-    for (int i = 0; i < 8; i++) cn_catalog_put(f->cat, mkview(tpch_schemas[i][0], tpch_schemas[i][1]), false, &f->err);
-    cn_catalog_put(f->cat, mkview("t", "a int,b string,c double"), false, &f->err);
-    cn_catalog_put(f->cat, mkview("s", "a int,d bigint"), false, &f->err);
-    f->conf = cn_conf_new();
-    f->a = cn_arena_new("test", NULL);
+    fx_init_empty(f);
+    for (int i = 0; i < 8; i++) fx_add(f, tpch_schemas[i][0], tpch_schemas[i][1]);
+    fx_add(f, "t", "a int,b string,c double");
+    fx_add(f, "s", "a int,d bigint");
+    f->source_bytes = fake_bytes;
 }
 
-static void fx_free(fx *f)
-{
-    free(f->explain);
-    cn_error_clear(&f->err);
-    cn_arena_free(f->a);
-    cn_conf_free(f->conf);
-    cn_catalog_free(f->cat);
-}
-
-static int run(fx *f, const char *sql)
-{
-    free(f->explain);
-    f->explain = NULL;
-    cn_error_clear(&f->err);
-    cn_ast *ast;
-    if (cn_sql_parse(sql, f->a, &ast, &f->err) != 0) return -2;
-    cn_analyze_ctx ctx;
-    memset(&ctx, 0, sizeof ctx);
-    ctx.catalog = f->cat;
-    ctx.conf = f->conf;
-    ctx.sql = sql;
-    ctx.arena = f->a;
-    ctx.source_bytes = fake_bytes;
-    cn_lplan *p;
-    if (cn_analyze(&ctx, ast, &p, &f->err) != 0) return -1;
-    if (cn_optimize(&ctx, p, &f->plan, &f->err) != 0) return -3;
-    cn_strbuf sb;
-    cn_sb_init(&sb);
-    cn_lplan_explain(f->plan, &sb);
-    f->explain = cn_sb_take(&sb);
-    return 0;
-}
+/* analyze and optimize sql: 0, or -2 parse / -1 analysis / -3 optimization error */
+static int run(fx *f, const char *sql) { return fx_run(f, sql, true); }
 
 /* Count joins without a condition (cross products) in a plan, subquery plans included. */
 static int cross_joins(const cn_lplan *p)
