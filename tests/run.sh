@@ -84,6 +84,13 @@ if [ "$WHAT" = all ] || [ "$WHAT" = tpch ]; then
         CINDER_CONF_DIR=$localroot/smj tests/tpch/check.sh >"$log" 2>&1
         grep -vE '^PASS' "$log"
         count "$log"
+        echo "== TPC-H, broadcasts decided at run time (adaptive join conversion, 64 KiB)"
+        mkdir -p "$localroot/aqe"
+        { cat "$localroot/conf/cinder-defaults.conf"; echo "spark.sql.autoBroadcastJoinThreshold -1";
+          echo "spark.sql.adaptive.autoBroadcastJoinThreshold 64k"; } >"$localroot/aqe/cinder-defaults.conf"
+        CINDER_CONF_DIR=$localroot/aqe tests/tpch/check.sh >"$log" 2>&1
+        grep -vE '^PASS' "$log"
+        count "$log"
     else
         echo "  tests/tpch/check.sh missing"; failed=$((failed + 1))
     fi

@@ -41,6 +41,9 @@ typedef enum { CN_CONF_BOOL, CN_CONF_INT, CN_CONF_BYTES, CN_CONF_STRING } cn_con
       "Advisory size of a shuffle partition after coalescing.")                                  \
     X("spark.sql.adaptive.coalescePartitions.minPartitionSize", CN_CONF_BYTES, "1048576",        \
       "Smallest size of a shuffle partition after coalescing.")                                  \
+    X("spark.sql.adaptive.autoBroadcastJoinThreshold", CN_CONF_BYTES, "",                          \
+      "With adaptive execution: largest runtime size of a join side that is broadcast; -1 "      \
+      "disables; unset: spark.sql.autoBroadcastJoinThreshold.")                                 \
     X("spark.sql.crossJoin.enabled", CN_CONF_BOOL, "true", "Allow cartesian products.")          \
     X("spark.sql.caseSensitive", CN_CONF_BOOL, "false", "Case-sensitive name resolution.")       \
     X("spark.sql.legacy.timeParserPolicy", CN_CONF_STRING, "EXCEPTION", "Datetime parsing policy.") \

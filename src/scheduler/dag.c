@@ -22,19 +22,17 @@
  * then the failed stage. Cancellation and job failure set the kill flag that
  * running tasks check at every batch; the loop waits for them to stop.
  *
- * Adaptive coalescing (spark.sql.adaptive.enabled and ...coalescePartitions.enabled,
- * as Spark's CoalesceShufflePartitions): when a stage is first submitted and all
- * its leaves read shuffles of its own partition count (or broadcasts), adjacent
- * reduce partitions are merged into contiguous groups by the map output sizes;
- * every shuffle read of the stage uses the same groups, and each task's header
- * carries its range. A coalesced map stage re-registers its shuffle's map count.
+ * Adaptive execution (adaptive.c) hooks in at two places: a sort-merge join
+ * over two shuffles is handed to cn_aqe_join while the plan is cut (its sides
+ * run first as map-stage jobs, and a small side becomes a broadcast), and a
+ * stage's shuffle partitions are coalesced when it is first submitted.
  *
  * A query (one collect or cache call) owns a directory under
  * spark.local.dir, a MapOutputTracker and a broadcast store; all are removed
  * when it ends, successfully or not.
  */
 #define _GNU_SOURCE /* qsort_r */
-#include "scheduler/sched_internal.h"
+#include "scheduler/dag_internal.h"
 #include "storage/disk.h"
 
 #include <signal.h>
@@ -44,18 +42,6 @@
 
 #define STAGE_MAX_ATTEMPTS 4 /* spark.stage.maxConsecutiveAttempts */
 #define TICK_MS 100
-
-struct cn_scheduler {
-    int nthreads;
-    cn_pool *pool;
-    cn_listener_bus bus;
-    cn_memory_manager *mm;
-    volatile int kill;          /* 1: user cancel, 2: job aborting */
-    volatile int active;        /* a query is running */
-    int next_job, next_stage, next_shuffle, next_broadcast;
-    int64_t next_query;
-    cn_job_stats last;
-};
 
 /* ------------------------------------------------------------ caches */
 
@@ -76,70 +62,6 @@ void cn_scheduler_cache_free(void *cache)
     if (!cache) return;
     cn_cache_store_remove(cn_sched_cache_store(), cn_cache_id(cache));
 }
-
-/* -------------------------------------------------------- structures */
-
-typedef enum { ST_MAP, ST_RESULT, ST_SAMPLE } stage_kind;
-typedef enum { S_WAITING, S_RUNNING, S_DONE } stage_state;
-
-typedef struct stage stage;
-struct stage {
-    int id;
-    stage_kind kind;
-    cn_pplan *frag;           /* MAP/SAMPLE: the exchange node (copy) */
-    int nparts;
-    int nparents;
-    stage **parents;
-    stage *sample_of;         /* SAMPLE: the map stage whose bounds it computes */
-    stage_state state;
-    int attempt;              /* current attempt, -1 before the first */
-    int fetch_failures;
-    bool *done, *queued;
-    int *failures, *attempts, *running;
-    int ndone;
-    const uint8_t *frag_bytes;
-    size_t frag_len;
-    cn_writer *outs;          /* RESULT/SAMPLE: per partition */
-    int *rstart;              /* coalesced (AQE): partition p reads reduce partitions
-                                 rstart[p]..rstart[p+1]-1 of every shuffle read; NULL = p alone */
-    int64_t *rows;
-    cn_task_metrics sum;
-    uint64_t submitted_ns;
-};
-
-typedef struct query {
-    cn_scheduler *s;
-    const cn_conf *conf;
-    cn_arena *arena;
-    char *dir;
-    cn_map_output_tracker *mot;
-    cn_broadcast_store *bstore;
-    cn_faults faults;
-    bool lose_done[CN_MAX_FAULTS];
-    cn_exec_env env;
-    int64_t now_micros;
-    int max_failures;
-    int64_t max_result;
-    bool coalesce;            /* spark.sql.adaptive.enabled && ...coalescePartitions.enabled */
-    int64_t advisory_bytes, min_part_bytes;
-    cn_job_stats stats;
-} query;
-
-typedef struct pending { stage *st; int part; } pending;
-
-typedef struct job {
-    query *q;
-    int id;
-    CN_VEC(stage *) stages;
-    stage *final;
-    cn_sink_kind sink;
-    int64_t cache_id;
-    CN_VEC(pending) queue;
-    int running;
-    int64_t result_bytes;
-    bool failed;
-    cn_error err;
-} job;
 
 typedef struct launch {
     cn_pool_item item;        /* first: the pool hands it back */
@@ -189,8 +111,6 @@ static const char *stage_name(const stage *st)
 
 /* ---------------------------------------------------------- cutting */
 
-static void stage_alloc_parts(cn_arena *a, stage *st);
-
 static stage *stage_new(job *j, stage_kind kind, cn_pplan *frag, int nparts, stage **parents, int nparents)
 {
     cn_arena *a = j->q->arena;
@@ -203,12 +123,12 @@ static stage *stage_new(job *j, stage_kind kind, cn_pplan *frag, int nparts, sta
     if (nparents) memcpy(st->parents, parents, sizeof(stage *) * (size_t)nparents);
     st->nparents = nparents;
     st->attempt = -1;
-    stage_alloc_parts(a, st);
+    cn_dag_stage_alloc_parts(a, st);
     cn_vec_push(j->stages, st);
     return st;
 }
 
-static void stage_alloc_parts(cn_arena *a, stage *st)
+void cn_dag_stage_alloc_parts(cn_arena *a, stage *st)
 {
     size_t n = (size_t)st->nparts + 1;
     st->done = cn_arena_calloc(a, n * sizeof(bool));
@@ -223,11 +143,7 @@ static void stage_alloc_parts(cn_arena *a, stage *st)
     }
 }
 
-typedef CN_VEC(stage *) stage_vec;
-
-static cn_pplan *rewrite(job *j, const cn_pplan *p, stage_vec *deps, cn_error *err);
-
-static cn_pplan *copy_node(query *q, const cn_pplan *p)
+cn_pplan *cn_dag_copy_node(query *q, const cn_pplan *p)
 {
     cn_pplan *c = cn_arena_memdup(q->arena, p, sizeof *p);
     if (p->kind == PP_CACHE_SCAN && p->cache) c->cache_id = cn_cache_id(p->cache);
@@ -264,14 +180,14 @@ static stage *map_stage(job *j, const cn_pplan *x, cn_error *err)
 {
     query *q = j->q;
     stage_vec deps = {0};
-    cn_pplan *xc = copy_node(q, x);
-    xc->children[0] = rewrite(j, x->children[0], &deps, err);
+    cn_pplan *xc = cn_dag_copy_node(q, x);
+    xc->children[0] = cn_dag_rewrite(j, x->children[0], &deps, true, err);
     if (!xc->children[0]) {
         cn_vec_free(deps);
         return NULL;
     }
     xc->shuffle_id = q->s->next_shuffle++;
-    int nmaps = x->children[0]->nparts;
+    int nmaps = xc->children[0]->nparts; /* adaptive execution may have changed it */
     int nred = x->part.n > 0 ? x->part.n : 1;
     xc->part.n = nred;
     stage *sampler = NULL;
@@ -286,8 +202,35 @@ static stage *map_stage(job *j, const cn_pplan *x, cn_error *err)
     return st;
 }
 
-/* Rewrite p for a fragment: exchanges become reads (creating their stages), broadcasts run. */
-static cn_pplan *rewrite(job *j, const cn_pplan *p, stage_vec *deps, cn_error *err)
+cn_pplan *cn_dag_shuffle_read(query *q, const cn_pplan *x, const stage *ms)
+{
+    cn_pplan *leaf = cn_pplan_new(q->arena, PP_SHUFFLE_READ);
+    leaf->nout = x->nout;
+    leaf->out = x->out;
+    leaf->nparts = ms->frag->part.n;
+    leaf->part = x->part;
+    leaf->part.nbounds = 0;
+    leaf->part.bounds = NULL;
+    leaf->shuffle_id = ms->frag->shuffle_id;
+    leaf->plan_id = x->plan_id;
+    return leaf;
+}
+
+/* The child whose partitioning p's output keeps and whose partitioning nothing in p itself
+ * needs (so p passes free_part down to it), or -1. */
+static int passing_child(const cn_pplan *p)
+{
+    switch (p->kind) {
+    case PP_PROJECT:
+    case PP_FILTER: return 0;
+    case PP_HASH_AGG: return p->agg_mode == AGG_PARTIAL ? 0 : -1;
+    case PP_HASH_JOIN:
+    case PP_NL_JOIN: return p->broadcast ? (p->build_right ? 0 : 1) : -1;
+    default: return -1;
+    }
+}
+
+cn_pplan *cn_dag_rewrite(job *j, const cn_pplan *p, stage_vec *deps, bool free_part, cn_error *err)
 {
     query *q = j->q;
     if (p->kind == PP_EXCHANGE) {
@@ -295,16 +238,7 @@ static cn_pplan *rewrite(job *j, const cn_pplan *p, stage_vec *deps, cn_error *e
         stage *ms = map_stage(j, p, err);
         if (!ms) return NULL;
         cn_vec_push(*deps, ms);
-        cn_pplan *leaf = cn_pplan_new(q->arena, PP_SHUFFLE_READ);
-        leaf->nout = p->nout;
-        leaf->out = p->out;
-        leaf->nparts = ms->frag->part.n;
-        leaf->part = p->part;
-        leaf->part.nbounds = 0;
-        leaf->part.bounds = NULL;
-        leaf->shuffle_id = ms->frag->shuffle_id;
-        leaf->plan_id = p->plan_id;
-        return leaf;
+        return cn_dag_shuffle_read(q, p, ms);
     }
     if (p->kind == PP_BROADCAST_EXCHANGE) {
         if (p->nchildren != 1) return cn_error_setf_detail(err, "INTERNAL_ERROR", "broadcast without child"), NULL;
@@ -319,15 +253,22 @@ static cn_pplan *rewrite(job *j, const cn_pplan *p, stage_vec *deps, cn_error *e
         leaf->plan_id = p->plan_id;
         return leaf;
     }
-    cn_pplan *c = copy_node(q, p);
+    if (p->kind == PP_SMJ) {
+        bool handled;
+        cn_pplan *n = cn_aqe_join(j, p, deps, free_part, &handled, err);
+        if (handled) return n;
+    }
+    cn_pplan *c = cn_dag_copy_node(q, p);
     if (p->kind == PP_UNION) {
         c->inputs = cn_arena_calloc(q->arena, sizeof(cn_pplan *) * (size_t)(p->ninputs + 1));
         for (int i = 0; i < p->ninputs; i++)
-            if (!(c->inputs[i] = rewrite(j, p->inputs[i], deps, err))) return NULL;
-    } else {
-        for (int i = 0; i < p->nchildren; i++)
-            if (!(c->children[i] = rewrite(j, p->children[i], deps, err))) return NULL;
+            if (!(c->inputs[i] = cn_dag_rewrite(j, p->inputs[i], deps, false, err))) return NULL;
+        return c;
     }
+    int pass = passing_child(p);
+    for (int i = 0; i < p->nchildren; i++)
+        if (!(c->children[i] = cn_dag_rewrite(j, p->children[i], deps, free_part && i == pass, err))) return NULL;
+    if (pass >= 0) c->nparts = c->children[pass]->nparts;
     return c;
 }
 
@@ -522,114 +463,13 @@ static void stage_completed(job *j, stage *st)
     }
 }
 
-/* ------------------------------------------- adaptive coalescing */
-
-typedef CN_VEC(int) int_vec;
-
-/* Collect the shuffle ids read by fragment p; false if a leaf is neither a shuffle read
- * nor a broadcast read, or a union maps partitions to its inputs. */
-static bool frag_shuffle_leaves(const cn_pplan *p, int_vec *ids)
-{
-    switch (p->kind) {
-    case PP_SHUFFLE_READ: cn_vec_push(*ids, p->shuffle_id); return true;
-    case PP_BROADCAST_READ: return true;
-    case PP_UNION:
-    case PP_EXCHANGE:
-    case PP_BROADCAST_EXCHANGE: return false;
-    default: break;
-    }
-    if (p->nchildren == 0) return false;
-    for (int i = 0; i < p->nchildren; i++)
-        if (!frag_shuffle_leaves(p->children[i], ids)) return false;
-    return true;
-}
-
-/* Spark's ShufflePartitionsUtil.coalescePartitions (no skew): walk the reduce partitions
- * (sizes summed over the shuffles read), start a new group when the next partition would
- * push the current one past target, and fold a group into the previous one when either
- * is small (< 20% of target) or both together stay under 120% of target. Writes the
- * group starts into starts[] (starts[0] = 0) and returns their count. */
-int cn_sched_coalesce_groups(const int64_t *sizes, int n, int64_t target, int *starts)
-{
-    int ng = 0;
-    starts[ng++] = 0;
-    int64_t cur = 0, last = -1;
-    for (int i = 0; i < n; i++) {
-        if (i > 0 && cur + sizes[i] > target) {
-            /* tryMergePartitions */
-            if (last > -1 && ((double)(cur + last) < target * 1.2 || (double)cur < target * 0.2 ||
-                              (double)last < target * 0.2)) {
-                ng--;
-                last += cur;
-            } else {
-                last = cur;
-            }
-            starts[ng++] = i;
-            cur = sizes[i];
-        } else {
-            cur += sizes[i];
-        }
-    }
-    if (last > -1 && ((double)(cur + last) < target * 1.2 || (double)cur < target * 0.2 ||
-                      (double)last < target * 0.2))
-        ng--;
-    return ng;
-}
-
-/* Before a stage's first attempt: when every leaf reads a shuffle of the stage's partition
- * count (or a broadcast), merge adjacent reduce partitions by the map output sizes. */
-static int coalesce_stage(job *j, stage *st, cn_error *err)
-{
-    query *q = j->q;
-    if (!q->coalesce || st->nparts <= 1) return 0;
-    if (st->kind == ST_RESULT && j->sink == SINK_CACHE) return 0; /* the cache keeps the planned partitions */
-    const cn_pplan *root = st->kind == ST_RESULT ? st->frag : st->frag->children[0];
-    int_vec ids = {0};
-    int rc = 0;
-    int n = st->nparts;
-    if (!frag_shuffle_leaves(root, &ids) || ids.n == 0) goto out;
-    for (int i = 0; i < ids.n; i++)
-        if (cn_mot_num_reduces(q->mot, ids.v[i]) != n) goto out;
-    int64_t *sizes = cn_arena_calloc(q->arena, sizeof(int64_t) * (size_t)n * 2);
-    int64_t *one = sizes + n, total = 0;
-    for (int i = 0; i < ids.n; i++) {
-        if (cn_mot_partition_sizes(q->mot, ids.v[i], one, NULL, err) != 0) {
-            rc = -1;
-            goto out;
-        }
-        for (int p = 0; p < n; p++) sizes[p] += one[p];
-    }
-    for (int p = 0; p < n; p++) total += sizes[p];
-    /* parallelismFirst: at least spark.default.parallelism (local[N]: N) partitions when the
-     * data allows, each at most the advisory size and at least minPartitionSize */
-    int par = q->s->nthreads > 0 ? q->s->nthreads : 1;
-    int64_t target = (total + par - 1) / par;
-    if (q->advisory_bytes > 0 && target > q->advisory_bytes) target = q->advisory_bytes;
-    if (target < q->min_part_bytes) target = q->min_part_bytes;
-    if (target < 1) target = 1;
-    int *starts = cn_arena_calloc(q->arena, sizeof(int) * (size_t)(n + 1));
-    int ng = cn_sched_coalesce_groups(sizes, n, target, starts);
-    if (ng >= n || ng < 1) goto out;
-    starts[ng] = n;
-    if (st->kind == ST_MAP && cn_mot_set_num_maps(q->mot, st->frag->shuffle_id, ng, err) != 0) {
-        rc = -1;
-        goto out;
-    }
-    st->nparts = ng;
-    st->rstart = starts;
-    stage_alloc_parts(q->arena, st);
-out:
-    cn_vec_free(ids);
-    return rc;
-}
-
 static void submit_stage(job *j, stage *st)
 {
     query *q = j->q;
     if (st->attempt < 0) {
         cn_error e;
         cn_error_init(&e);
-        if (coalesce_stage(j, st, &e) != 0) {
+        if (cn_aqe_coalesce_stage(j, st, &e) != 0) {
             job_fail(j, &e);
             cn_error_clear(&e);
             return;
@@ -880,30 +720,24 @@ static void job_free(job *j)
     free(j);
 }
 
-/* Run root to its final stage. On success *final_out is the result stage (outputs per partition)
- * and *job_out the job (free with job_free). */
-static int run_job(query *q, const cn_pplan *root, cn_sink_kind sink, int64_t cache_id, stage **final_out,
-                   job **job_out, cn_error *err)
+static job *job_new(query *q, cn_sink_kind sink, int64_t cache_id)
 {
-    cn_scheduler *s = q->s;
     job *j = cn_xcalloc(1, sizeof *j);
     j->q = q;
-    j->id = s->next_job++;
+    j->id = q->s->next_job++;
     j->sink = sink;
     j->cache_id = cache_id;
     cn_error_init(&j->err);
-    stage_vec deps = {0};
-    cn_pplan *frag = rewrite(j, root, &deps, err);
-    if (!frag) {
-        cn_vec_free(deps);
-        job_free(j);
-        return -1;
-    }
-    j->final = stage_new(j, ST_RESULT, frag, frag->nparts, deps.v, deps.n);
-    cn_vec_free(deps);
-    post(q, EV_JOB_START, j->id, NULL, -1, 0, false, NULL, sink == SINK_CACHE ? "cache" : "collect", NULL,
-         j->final->nparts);
+    return j;
+}
 
+/* The event loop: run j until its final stage is done. 0, or -1 with the job's error. */
+static int job_loop(job *j, cn_error *err)
+{
+    query *q = j->q;
+    cn_scheduler *s = q->s;
+    const char *name = j->final->kind == ST_MAP ? "map stage" : j->sink == SINK_CACHE ? "cache" : "collect";
+    post(q, EV_JOB_START, j->id, NULL, -1, 0, false, NULL, name, NULL, j->final->nparts);
     uint64_t last_tick = cn_now_ns();
     while (!j->failed) {
         if (s->kill) {
@@ -956,13 +790,51 @@ static int run_job(query *q, const cn_pplan *root, cn_sink_kind sink, int64_t ca
         post(q, EV_JOB_END, j->id, NULL, -1, 0, true, msg, NULL, NULL, 0);
         cn_error_copy(err, &j->err);
         err->set = true;
-        job_free(j);
         return -1;
     }
     post(q, EV_JOB_END, j->id, NULL, -1, 0, false, NULL, NULL, NULL, 0);
+    return 0;
+}
+
+/* Run root to its final stage. On success *final_out is the result stage (outputs per partition)
+ * and *job_out the job (free with job_free). */
+static int run_job(query *q, const cn_pplan *root, cn_sink_kind sink, int64_t cache_id, stage **final_out,
+                   job **job_out, cn_error *err)
+{
+    job *j = job_new(q, sink, cache_id);
+    stage_vec deps = {0};
+    /* a collected result may come in any partitioning; a cache keeps the planned partitions */
+    cn_pplan *frag = cn_dag_rewrite(j, root, &deps, sink == SINK_RESULT, err);
+    if (!frag) {
+        cn_vec_free(deps);
+        job_free(j);
+        return -1;
+    }
+    j->final = stage_new(j, ST_RESULT, frag, frag->nparts, deps.v, deps.n);
+    cn_vec_free(deps);
+    if (job_loop(j, err) != 0) {
+        job_free(j);
+        return -1;
+    }
     *final_out = j->final;
     *job_out = j;
     return 0;
+}
+
+stage *cn_dag_run_map_stage(job *j, const cn_pplan *x, cn_error *err)
+{
+    job *sub = job_new(j->q, SINK_SHUFFLE, 0);
+    stage *ms = map_stage(sub, x, err);
+    int rc = ms ? 0 : -1;
+    if (ms) {
+        sub->final = ms;
+        rc = job_loop(sub, err);
+    }
+    /* the parent job adopts the stages (arena memory), so a fetch failure there can rerun them */
+    for (int i = 0; i < sub->stages.n && rc == 0; i++) cn_vec_push(j->stages, sub->stages.v[i]);
+    if (rc == 0) sub->stages.n = 0;
+    job_free(sub);
+    return rc == 0 ? ms : NULL;
 }
 
 /* ----------------------------------------------------------- queries */
@@ -985,6 +857,12 @@ static int query_begin(cn_scheduler *s, const cn_conf *conf, query *q, cn_error 
     q->advisory_bytes = cn_conf_get_int(conf, "spark.sql.adaptive.advisoryPartitionSizeInBytes");
     q->min_part_bytes = cn_conf_get_int(conf, "spark.sql.adaptive.coalescePartitions.minPartitionSize");
     q->max_result = cn_conf_get_int(conf, "spark.driver.maxResultSize");
+    q->aqe_broadcast = -1;
+    if (cn_conf_get_bool(conf, "spark.sql.adaptive.enabled")) {
+        const char *t = cn_conf_get(conf, "spark.sql.adaptive.autoBroadcastJoinThreshold");
+        q->aqe_broadcast = cn_conf_get_int(conf, t && *t ? "spark.sql.adaptive.autoBroadcastJoinThreshold"
+                                                           : "spark.sql.autoBroadcastJoinThreshold");
+    }
     struct timeval tv;
     gettimeofday(&tv, NULL);
     q->now_micros = (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;

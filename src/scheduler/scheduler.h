@@ -71,6 +71,7 @@ typedef struct cn_job_stats {
     int tasks_failed;
     int stage_resubmits;   /* fetch-failure resubmissions */
     int broadcasts;
+    int aqe_broadcast_joins; /* sort-merge joins turned into broadcast hash joins at run time */
     uint64_t time_ns;
 } cn_job_stats;
 void cn_scheduler_last_stats(cn_scheduler *s, cn_job_stats *out);

@@ -127,6 +127,7 @@ typedef struct cn_map_status {
     int64_t *bytes;               /* per reduce partition (compressed bytes in the data file), malloc'd */
     int64_t *records;             /* per reduce partition, malloc'd */
     int64_t total_bytes, total_records;
+    int64_t data_bytes;           /* uncompressed size of the rows (Spark's "data size"; AQE's statistics) */
     int64_t spill_bytes;          /* bytes written to spill files */
     int spills;
     cn_shuffle_mem *mem;          /* non-NULL: the output is in memory, no files exist (a reference) */
@@ -206,6 +207,9 @@ int cn_mot_get_partition_inputs(cn_map_output_tracker *t, int shuffle_id, int pa
 int cn_mot_partition_sizes(cn_map_output_tracker *t, int shuffle_id, int64_t *bytes, int64_t *records,
                            cn_error *err);
 int cn_mot_num_reduces(cn_map_output_tracker *t, int shuffle_id);
+/* Uncompressed data size and records of a shuffle, summed over its registered map outputs
+ * (the runtime statistics adaptive execution plans with). */
+int cn_mot_data_size(cn_map_output_tracker *t, int shuffle_id, int64_t *bytes, int64_t *records, cn_error *err);
 /* Change the map count of a shuffle before any of its maps registered output (adaptive
  * coalescing of the map stage's own partitions). [INTERNAL_ERROR] if the shuffle is unknown,
  * nmaps < 0, or an output is already registered. */

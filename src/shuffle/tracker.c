@@ -232,6 +232,26 @@ int cn_mot_partition_sizes(cn_map_output_tracker *t, int shuffle_id, int64_t *by
     return 0;
 }
 
+int cn_mot_data_size(cn_map_output_tracker *t, int shuffle_id, int64_t *bytes, int64_t *records, cn_error *err)
+{
+    pthread_mutex_lock(&t->mu);
+    shuffle_entry *e = find(t, shuffle_id, NULL);
+    if (!e) {
+        pthread_mutex_unlock(&t->mu);
+        return unknown(err, shuffle_id);
+    }
+    int64_t b = 0, r = 0;
+    for (int i = 0; i < e->nmaps; i++) {
+        if (!e->maps[i].data_path) continue;
+        b += e->maps[i].data_bytes;
+        r += e->maps[i].total_records;
+    }
+    pthread_mutex_unlock(&t->mu);
+    *bytes = b;
+    *records = r;
+    return 0;
+}
+
 int cn_mot_num_reduces(cn_map_output_tracker *t, int shuffle_id)
 {
     pthread_mutex_lock(&t->mu);

@@ -58,6 +58,7 @@ struct cn_shuffle_writer {
     int64_t budget, mem_held;
     int64_t *records;
     int64_t spill_bytes;
+    int64_t data_bytes;  /* uncompressed payload bytes of every block encoded */
     cn_writer enc;
     int32_t *cnt;     /* nparts scratch */
     cn_block_seg *segs; /* scratch for one block's segments */
@@ -178,6 +179,17 @@ static int flush_enc(cn_shuffle_writer *w, int fd, const char *path, bool force,
     return 0;
 }
 
+/* Encode one block into w->enc and count its uncompressed size (the frame header's raw length). */
+static int encode_block(cn_shuffle_writer *w, int nseg, cn_error *err)
+{
+    size_t at = w->enc.len;
+    if (cn_block_encode_segs(w->segs, nseg, w->o.codec, &w->enc, err)) return -1;
+    cn_block_header h;
+    if (cn_block_parse_header(w->enc.buf + at, &h, err)) return -1;
+    w->data_bytes += h.raw_len;
+    return 0;
+}
+
 /* Encode partition p's buffered rows as blocks of up to CN_BATCH_SIZE rows gathered
  * straight from the buffered batches (no intermediate copy), written to fd. */
 static int write_buffered_partition(cn_shuffle_writer *w, int p, int fd, const char *path, int64_t *pos,
@@ -199,13 +211,13 @@ static int write_buffered_partition(cn_shuffle_writer *w, int p, int fd, const c
             rows += take;
             k -= take;
             if (rows_in == CN_BATCH_SIZE) {
-                if (cn_block_encode_segs(w->segs, nseg, w->o.codec, &w->enc, err)) return -1;
+                if (encode_block(w, nseg, err)) return -1;
                 nseg = rows_in = 0;
                 if (flush_enc(w, fd, path, false, pos, err)) return -1;
             }
         }
     }
-    if (nseg && cn_block_encode_segs(w->segs, nseg, w->o.codec, &w->enc, err)) return -1;
+    if (nseg && encode_block(w, nseg, err)) return -1;
     return flush_enc(w, fd, path, true, pos, err);
 }
 
@@ -313,6 +325,7 @@ static void fill_status(cn_shuffle_writer *w, cn_map_status *st, const char *dat
     }
     st->total_bytes = off[np];
     st->spill_bytes = w->spill_bytes;
+    st->data_bytes = w->data_bytes;
     st->spills = w->runs.n;
 }
 

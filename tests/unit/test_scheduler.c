@@ -8,6 +8,7 @@
  * result size bound, cancellation, listener event order, and cleanup of
  * shuffle files.
  */
+#include "api/session.h"
 #include "base/codec.h"
 #include "scheduler/sched_internal.h"
 #include "unit.h"
@@ -1092,6 +1093,115 @@ TEST(progress_bar_not_a_tty)
     cn_progress_listener(p, &ev);
     cn_progress_free(p);
     CHECK(1);
+}
+
+/* Adaptive join conversion, through SQL: a sort-merge join over two shuffles whose small
+ * side turns out under spark.sql.adaptive.autoBroadcastJoinThreshold becomes a broadcast
+ * hash join. Counted through listener events: jobs started ("map stage" jobs run a join
+ * side first) and stages completed. Expected answers are arithmetic over range(). */
+typedef struct aqe_counts {
+    int jobs, map_jobs, stages;
+} aqe_counts;
+
+static void count_events(void *ud, const cn_event *ev)
+{
+    aqe_counts *c = ud;
+    if (ev->type == EV_JOB_START) {
+        c->jobs++;
+        if (ev->name && strcmp(ev->name, "map stage") == 0) c->map_jobs++;
+    }
+    if (ev->type == EV_STAGE_COMPLETED && !ev->failed) c->stages++;
+}
+
+/* Run sql (one row of BIGINT columns) with the given adaptive threshold ("off": AQE off). */
+static int aqe_run(const char *threshold, const char *sql, int ncols, int64_t *vals, aqe_counts *cnt)
+{
+    cn_error err;
+    cn_error_init(&err);
+    cn_conf *c = conf_new(NULL);
+    cn_conf_set(c, "spark.master", "local[2]", &err);
+    cn_conf_set(c, "spark.sql.autoBroadcastJoinThreshold", "-1", &err);
+    cn_conf_set(c, "spark.sql.shuffle.partitions", "2", &err);
+    cn_conf_set(c, "spark.sql.adaptive.enabled", strcmp(threshold, "off") ? "true" : "false", &err);
+    if (strcmp(threshold, "off")) cn_conf_set(c, "spark.sql.adaptive.autoBroadcastJoinThreshold", threshold, &err);
+    cn_session *s = cn_session_new(c, &err);
+    memset(cnt, 0, sizeof *cnt);
+    cn_session_add_listener(s, count_events, cnt);
+    cn_result *r = NULL;
+    int rc = cn_session_sql(s, sql, &r, &err);
+    print_err(&err);
+    memset(vals, 0, sizeof(int64_t) * (size_t)ncols);
+    if (rc == 0) {
+        if (r->nrows != 1) rc = -1;
+        for (int i = 0; i < ncols && r->nbatches > 0; i++) vals[i] = ((const int64_t *)r->batches[0]->cols[i].data)[0];
+        cn_result_free(r);
+    }
+    cn_session_free(s);
+    cn_conf_free(c);
+    cn_error_clear(&err);
+    return rc;
+}
+
+TEST(adaptive_join_conversion)
+{
+    int64_t v[3];
+    aqe_counts n;
+    /* inner join, 100 matching keys of 20000: sum(a.id) = 0 + ... + 99 */
+    const char *inner = "SELECT count(*), sum(a.id) FROM range(20000) a JOIN range(100) b ON a.id = b.id";
+    CHECK_INT(aqe_run("off", inner, 2, v, &n), 0);
+    CHECK_INT(v[0], 100);
+    CHECK_INT(v[1], 4950);
+    CHECK_INT(n.map_jobs, 0);
+    CHECK_INT(n.stages, 4); /* both sides shuffled, the count's exchange, the result */
+    CHECK_INT(aqe_run("1m", inner, 2, v, &n), 0);
+    CHECK_INT(v[0], 100);
+    CHECK_INT(v[1], 4950);
+    CHECK_INT(n.map_jobs, 1); /* the small side ran first and was broadcast ... */
+    CHECK_INT(n.stages, 3);   /* ... so the big side was never shuffled */
+    CHECK_INT(aqe_run("10", inner, 2, v, &n), 0);
+    CHECK_INT(v[0], 100);
+    CHECK_INT(v[1], 4950);
+    CHECK_INT(n.map_jobs, 2); /* neither side small: both ran, then the sort-merge join */
+    CHECK_INT(n.stages, 4);
+    /* LEFT OUTER can only build its right side: the right side (20000 BIGINTs, 160 KB) runs
+     * first, is over 100k, and the small left side cannot be broadcast: a sort-merge join.
+     * 100 rows keep their match. */
+    const char *left = "SELECT count(*), count(b.id) FROM range(100) a LEFT JOIN range(20000) b ON a.id = b.id";
+    CHECK_INT(aqe_run("100k", left, 2, v, &n), 0);
+    CHECK_INT(v[0], 100);
+    CHECK_INT(v[1], 100);
+    CHECK_INT(n.map_jobs, 2);
+    CHECK_INT(n.stages, 4);
+    /* LEFT OUTER with a small right side: broadcast; 20000 rows, 50 of them matched */
+    const char *left2 = "SELECT count(*), count(b.id) FROM range(20000) a LEFT JOIN range(50) b ON a.id = b.id";
+    CHECK_INT(aqe_run("1m", left2, 2, v, &n), 0);
+    CHECK_INT(v[0], 20000);
+    CHECK_INT(v[1], 50);
+    CHECK_INT(n.map_jobs, 1);
+    CHECK_INT(n.stages, 3);
+    /* grouped by the join key: the aggregate relies on the join's hash partitioning, so the
+     * streamed side keeps its shuffle (2 stages) while the small side is still broadcast */
+    const char *grouped = "SELECT count(*), sum(c), max(c) FROM (SELECT a.id, count(*) AS c FROM range(20000) a "
+                          "JOIN range(300) b ON a.id = b.id % 150 GROUP BY a.id)";
+    CHECK_INT(aqe_run("1m", grouped, 3, v, &n), 0);
+    CHECK_INT(v[0], 150);
+    CHECK_INT(v[1], 300);
+    CHECK_INT(v[2], 2);
+    CHECK_INT(n.map_jobs, 1);
+    /* a join over the output of another: the planner left out the upper join's Sort of its
+     * left side (the lower sort-merge join's output is sorted on a.id). Converted, the lower
+     * join must still deliver that order; a and c are permutations of 0..19999 (7919 is
+     * prime to 20000), so no partition arrives sorted */
+    const char *nested = "SELECT count(*), sum(a.id) FROM (SELECT id * 7919 % 20000 AS id FROM range(20000)) a "
+                         "JOIN range(300) b ON a.id = b.id JOIN (SELECT id * 7919 % 20000 AS id FROM "
+                         "range(20000)) c ON a.id = c.id";
+    CHECK_INT(aqe_run("100k", nested, 2, v, &n), 0);
+    CHECK_INT(v[0], 300);
+    CHECK_INT(v[1], 44850);
+    CHECK_INT(aqe_run("off", grouped, 3, v, &n), 0);
+    CHECK_INT(v[0], 150);
+    CHECK_INT(v[1], 300);
+    CHECK_INT(v[2], 2);
 }
 
 TEST(zz_cleanup)

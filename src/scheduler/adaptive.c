@@ -1,0 +1,306 @@
+/*
+ * adaptive.c — adaptive query execution: plans revised with what the map
+ * stages measured (spark.sql.adaptive.enabled, on by default as in Spark).
+ *
+ * Coalescing (Spark's CoalesceShufflePartitions): when a stage is first
+ * submitted and all its leaves read shuffles of its own partition count (or
+ * broadcasts), adjacent reduce partitions are merged into contiguous groups by
+ * the map output sizes; every shuffle read of the stage uses the same groups,
+ * and each task's header carries its range. A coalesced map stage re-registers
+ * its shuffle's map count.
+ *
+ * Join conversion (Spark's AQE "converting sort-merge join to broadcast
+ * join"): a SortMergeJoin over two shuffle exchanges is not cut into stages up
+ * front. The side with the smaller estimate (or the only side the join type
+ * can build) runs first as a map stage of its own; when its data size (the
+ * uncompressed bytes its map tasks wrote) is at most
+ * spark.sql.adaptive.autoBroadcastJoinThreshold (default: the
+ * autoBroadcastJoinThreshold), its shuffle output becomes a broadcast and the
+ * join a BroadcastHashJoin. The other side then needs neither its sort nor —
+ * when nothing above the join in the stage relies on the join's partitioning —
+ * its shuffle: it streams straight from its own input. Spark materializes both
+ * sides' shuffles before it re-plans; running the small side first is what
+ * saves the big side's shuffle. Otherwise the other side runs too, and is
+ * broadcast if it is small; else the sort-merge join runs as planned over the
+ * two finished shuffles.
+ */
+#include "scheduler/dag_internal.h"
+
+typedef CN_VEC(int) int_vec;
+
+
+/* Collect the shuffle ids read by fragment p; false if a leaf is neither a shuffle read
+ * nor a broadcast read, or a union maps partitions to its inputs. */
+static bool frag_shuffle_leaves(const cn_pplan *p, int_vec *ids)
+{
+    switch (p->kind) {
+    case PP_SHUFFLE_READ: cn_vec_push(*ids, p->shuffle_id); return true;
+    case PP_BROADCAST_READ: return true;
+    case PP_UNION:
+    case PP_EXCHANGE:
+    case PP_BROADCAST_EXCHANGE: return false;
+    default: break;
+    }
+    if (p->nchildren == 0) return false;
+    for (int i = 0; i < p->nchildren; i++)
+        if (!frag_shuffle_leaves(p->children[i], ids)) return false;
+    return true;
+}
+
+/* Spark's ShufflePartitionsUtil.coalescePartitions (no skew): walk the reduce partitions
+ * (sizes summed over the shuffles read), start a new group when the next partition would
+ * push the current one past target, and fold a group into the previous one when either
+ * is small (< 20% of target) or both together stay under 120% of target. Writes the
+ * group starts into starts[] (starts[0] = 0) and returns their count. */
+int cn_sched_coalesce_groups(const int64_t *sizes, int n, int64_t target, int *starts)
+{
+    int ng = 0;
+    starts[ng++] = 0;
+    int64_t cur = 0, last = -1;
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && cur + sizes[i] > target) {
+            /* tryMergePartitions */
+            if (last > -1 && ((double)(cur + last) < target * 1.2 || (double)cur < target * 0.2 ||
+                              (double)last < target * 0.2)) {
+                ng--;
+                last += cur;
+            } else {
+                last = cur;
+            }
+            starts[ng++] = i;
+            cur = sizes[i];
+        } else {
+            cur += sizes[i];
+        }
+    }
+    if (last > -1 && ((double)(cur + last) < target * 1.2 || (double)cur < target * 0.2 ||
+                      (double)last < target * 0.2))
+        ng--;
+    return ng;
+}
+
+/* Before a stage's first attempt: when every leaf reads a shuffle of the stage's partition
+ * count (or a broadcast), merge adjacent reduce partitions by the map output sizes. */
+int cn_aqe_coalesce_stage(job *j, stage *st, cn_error *err)
+{
+    query *q = j->q;
+    if (!q->coalesce || st->nparts <= 1) return 0;
+    if (st->kind == ST_RESULT && j->sink == SINK_CACHE) return 0; /* the cache keeps the planned partitions */
+    const cn_pplan *root = st->kind == ST_RESULT ? st->frag : st->frag->children[0];
+    int_vec ids = {0};
+    int rc = 0;
+    int n = st->nparts;
+    if (!frag_shuffle_leaves(root, &ids) || ids.n == 0) goto out;
+    for (int i = 0; i < ids.n; i++)
+        if (cn_mot_num_reduces(q->mot, ids.v[i]) != n) goto out;
+    int64_t *sizes = cn_arena_calloc(q->arena, sizeof(int64_t) * (size_t)n * 2);
+    int64_t *one = sizes + n, total = 0;
+    for (int i = 0; i < ids.n; i++) {
+        if (cn_mot_partition_sizes(q->mot, ids.v[i], one, NULL, err) != 0) {
+            rc = -1;
+            goto out;
+        }
+        for (int p = 0; p < n; p++) sizes[p] += one[p];
+    }
+    for (int p = 0; p < n; p++) total += sizes[p];
+    /* parallelismFirst: at least spark.default.parallelism (local[N]: N) partitions when the
+     * data allows, each at most the advisory size and at least minPartitionSize */
+    int par = q->s->nthreads > 0 ? q->s->nthreads : 1;
+    int64_t target = (total + par - 1) / par;
+    if (q->advisory_bytes > 0 && target > q->advisory_bytes) target = q->advisory_bytes;
+    if (target < q->min_part_bytes) target = q->min_part_bytes;
+    if (target < 1) target = 1;
+    int *starts = cn_arena_calloc(q->arena, sizeof(int) * (size_t)(n + 1));
+    int ng = cn_sched_coalesce_groups(sizes, n, target, starts);
+    if (ng >= n || ng < 1) goto out;
+    starts[ng] = n;
+    if (st->kind == ST_MAP && cn_mot_set_num_maps(q->mot, st->frag->shuffle_id, ng, err) != 0) {
+        rc = -1;
+        goto out;
+    }
+    st->nparts = ng;
+    st->rstart = starts;
+    cn_dag_stage_alloc_parts(q->arena, st);
+out:
+    cn_vec_free(ids);
+    return rc;
+}
+
+/* ------------------------------------------------- join conversion */
+
+static bool can_build_right(cn_join_type t)
+{
+    return t == JOIN_INNER || t == JOIN_CROSS || t == JOIN_LEFT || t == JOIN_LEFT_SEMI || t == JOIN_LEFT_ANTI;
+}
+static bool can_build_left(cn_join_type t) { return t == JOIN_INNER || t == JOIN_CROSS || t == JOIN_RIGHT; }
+
+/* The hash exchange under one side of a sort-merge join (below its Sort), or NULL. */
+static const cn_pplan *side_exchange(const cn_pplan *c)
+{
+    if (c->kind == PP_SORT && !c->global && c->nchildren == 1) c = c->children[0];
+    return c->kind == PP_EXCHANGE && c->nchildren == 1 && c->part.kind == PART_HASH ? c : NULL;
+}
+
+/* Read every reduce partition of map stage ms's shuffle into a new broadcast. */
+static int broadcast_from_shuffle(job *j, const stage *ms, const cn_pplan *x, int *id_out, cn_error *err)
+{
+    query *q = j->q;
+    int sid = ms->frag->shuffle_id;
+    int nred = cn_mot_num_reduces(q->mot, sid);
+    int id = q->s->next_broadcast++;
+    cn_type *types = cn_arena_calloc(q->arena, sizeof(cn_type) * (size_t)(x->nout + 1));
+    for (int i = 0; i < x->nout; i++) types[i] = x->out[i].type;
+    cn_broadcast *bc = cn_broadcast_new(id, x->nout, types, CN_CODEC_NONE);
+    cn_arena *a = cn_arena_new("aqe-broadcast", NULL);
+    int rc = 0;
+    for (int p = 0; p < nred && rc == 0; p++) {
+        int n = 0;
+        cn_shuffle_input *in = NULL;
+        cn_batch_source src;
+        if (cn_mot_get_partition_inputs(q->mot, sid, p, a, &n, &in, err) != 0 ||
+            cn_shuffle_reader_open(a, n, in, p, &src, err) != 0) {
+            rc = -1;
+            break;
+        }
+        for (;;) {
+            cn_batch *b;
+            if (src.next(src.state, &b, err) != 0) {
+                rc = -1;
+                break;
+            }
+            if (!b) break;
+            if (cn_broadcast_add_batch(bc, b, err) != 0) {
+                rc = -1;
+                break;
+            }
+        }
+        if (src.close) src.close(src.state);
+        cn_arena_reset(a);
+    }
+    cn_arena_free(a);
+    if (rc != 0) {
+        cn_broadcast_free(bc);
+        return -1;
+    }
+    cn_broadcast_store_put(q->bstore, bc);
+    q->stats.broadcasts++;
+    /* nobody reads the shuffle any more: its files go now, not at the end of the query */
+    cn_mot_unregister_shuffle(q->mot, sid);
+    *id_out = id;
+    return 0;
+}
+
+static cn_pplan *broadcast_leaf(query *q, const cn_pplan *x, int id)
+{
+    cn_pplan *leaf = cn_pplan_new(q->arena, PP_BROADCAST_READ);
+    leaf->nout = x->nout;
+    leaf->out = x->out;
+    leaf->nparts = 1;
+    leaf->part.kind = PART_BROADCAST;
+    leaf->broadcast_id = id;
+    leaf->plan_id = x->plan_id;
+    return leaf;
+}
+
+/* The join as a BroadcastHashJoin building side `build` (a broadcast leaf) and streaming the
+ * other. An inner sort-merge join's output is sorted on its keys and the planner may have
+ * left out the Sort of a join above that relies on it; unless nothing above needs it
+ * (free_part), the broadcast join's output — usually far smaller than its streamed input —
+ * is sorted on the keys instead. */
+static cn_pplan *as_broadcast_join(query *q, const cn_pplan *smj, int build, cn_pplan *bleaf, cn_pplan *stream,
+                                   bool free_part)
+{
+    cn_pplan *n = cn_dag_copy_node(q, smj);
+    n->kind = PP_HASH_JOIN;
+    n->broadcast = true;
+    n->build_right = build == 1;
+    n->norders = 0;
+    n->orders = NULL;
+    n->nsorted = 0;
+    n->children[build] = bleaf;
+    n->children[1 - build] = stream;
+    n->nparts = stream->nparts;
+    n->part = stream->part;
+    q->stats.aqe_broadcast_joins++;
+    if (free_part || smj->nsorted == 0) return n;
+    cn_pplan *srt = cn_pplan_new(q->arena, PP_SORT);
+    srt->nchildren = 1;
+    srt->children[0] = n;
+    srt->nout = n->nout;
+    srt->out = n->out;
+    srt->nparts = n->nparts;
+    srt->part = n->part;
+    srt->global = false;
+    /* the left keys, bound over the left input: an inner join's output starts with its columns */
+    srt->norders = smj->njoin_keys;
+    srt->orders = cn_arena_calloc(q->arena, sizeof(cn_sort_order) * (size_t)(smj->njoin_keys + 1));
+    for (int k = 0; k < smj->njoin_keys; k++) {
+        srt->orders[k].expr = smj->left_keys[k];
+        srt->orders[k].nulls_first = true;
+    }
+    return srt;
+}
+
+static int data_size(query *q, const stage *ms, int64_t *bytes, cn_error *err)
+{
+    int64_t records;
+    return cn_mot_data_size(q->mot, ms->frag->shuffle_id, bytes, &records, err);
+}
+
+cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, bool free_part, bool *handled, cn_error *err)
+{
+    query *q = j->q;
+    *handled = false;
+    if (q->aqe_broadcast < 0 || smj->kind != PP_SMJ || smj->null_aware || smj->njoin_keys < 1) return NULL;
+    const cn_pplan *xs[2] = {side_exchange(smj->children[0]), side_exchange(smj->children[1])};
+    if (!xs[0] || !xs[1]) return NULL;
+    bool can[2] = {can_build_left(smj->join_type), can_build_right(smj->join_type)};
+    if (!can[0] && !can[1]) return NULL;
+    *handled = true;
+    int first;
+    if (can[0] && can[1]) {
+        double e0 = xs[0]->children[0]->est_bytes, e1 = xs[1]->children[0]->est_bytes;
+        if (e0 < 0) e0 = 1e300;
+        if (e1 < 0) e1 = 1e300;
+        first = e1 < e0 ? 1 : 0;
+    } else {
+        first = can[1] ? 1 : 0;
+    }
+    int other = 1 - first;
+    int64_t size;
+    stage *ms1 = cn_dag_run_map_stage(j, xs[first], err);
+    if (!ms1 || data_size(q, ms1, &size, err) != 0) return NULL;
+    if (can[first] && size <= q->aqe_broadcast) {
+        int id;
+        if (broadcast_from_shuffle(j, ms1, xs[first], &id, err) != 0) return NULL;
+        /* the streamed side keeps its shuffle only when the join's partitioning is needed above */
+        cn_pplan *stream = free_part ? cn_dag_rewrite(j, xs[other]->children[0], deps, true, err)
+                                     : cn_dag_rewrite(j, xs[other], deps, false, err);
+        if (!stream) return NULL;
+        return as_broadcast_join(q, smj, first, broadcast_leaf(q, xs[first], id), stream, free_part);
+    }
+    stage *ms2 = cn_dag_run_map_stage(j, xs[other], err);
+    if (!ms2 || data_size(q, ms2, &size, err) != 0) return NULL;
+    cn_pplan *leaf1 = cn_dag_shuffle_read(q, xs[first], ms1);
+    cn_vec_push(*deps, ms1);
+    if (can[other] && size <= q->aqe_broadcast) {
+        int id;
+        if (broadcast_from_shuffle(j, ms2, xs[other], &id, err) != 0) return NULL;
+        return as_broadcast_join(q, smj, other, broadcast_leaf(q, xs[other], id), leaf1, free_part);
+    }
+    cn_vec_push(*deps, ms2);
+    cn_pplan *leaves[2];
+    leaves[first] = leaf1;
+    leaves[other] = cn_dag_shuffle_read(q, xs[other], ms2);
+    cn_pplan *n = cn_dag_copy_node(q, smj);
+    for (int s = 0; s < 2; s++) {
+        if (smj->children[s]->kind == PP_SORT) {
+            cn_pplan *srt = cn_dag_copy_node(q, smj->children[s]);
+            srt->children[0] = leaves[s];
+            n->children[s] = srt;
+        } else {
+            n->children[s] = leaves[s];
+        }
+    }
+    return n;
+}

@@ -1,0 +1,114 @@
+/*
+ * dag_internal.h — what the DAGScheduler (dag.c) and adaptive execution
+ * (adaptive.c) share: the scheduler, query, job and stage structures and
+ * the few dag.c functions adaptive execution calls to plan and run stages.
+ */
+#ifndef CN_DAG_INTERNAL_H
+#define CN_DAG_INTERNAL_H
+
+#include "scheduler/sched_internal.h"
+
+struct cn_scheduler {
+    int nthreads;
+    cn_pool *pool;
+    cn_listener_bus bus;
+    cn_memory_manager *mm;
+    volatile int kill;          /* 1: user cancel, 2: job aborting */
+    volatile int active;        /* a query is running */
+    int next_job, next_stage, next_shuffle, next_broadcast;
+    int64_t next_query;
+    cn_job_stats last;
+};
+
+/* -------------------------------------------------------- structures */
+
+typedef enum { ST_MAP, ST_RESULT, ST_SAMPLE } stage_kind;
+typedef enum { S_WAITING, S_RUNNING, S_DONE } stage_state;
+
+typedef struct stage stage;
+struct stage {
+    int id;
+    stage_kind kind;
+    cn_pplan *frag;           /* MAP/SAMPLE: the exchange node (copy) */
+    int nparts;
+    int nparents;
+    stage **parents;
+    stage *sample_of;         /* SAMPLE: the map stage whose bounds it computes */
+    stage_state state;
+    int attempt;              /* current attempt, -1 before the first */
+    int fetch_failures;
+    bool *done, *queued;
+    int *failures, *attempts, *running;
+    int ndone;
+    const uint8_t *frag_bytes;
+    size_t frag_len;
+    cn_writer *outs;          /* RESULT/SAMPLE: per partition */
+    int *rstart;              /* coalesced (AQE): partition p reads reduce partitions
+                                 rstart[p]..rstart[p+1]-1 of every shuffle read; NULL = p alone */
+    int64_t *rows;
+    cn_task_metrics sum;
+    uint64_t submitted_ns;
+};
+
+typedef struct query {
+    cn_scheduler *s;
+    const cn_conf *conf;
+    cn_arena *arena;
+    char *dir;
+    cn_map_output_tracker *mot;
+    cn_broadcast_store *bstore;
+    cn_faults faults;
+    bool lose_done[CN_MAX_FAULTS];
+    cn_exec_env env;
+    int64_t now_micros;
+    int max_failures;
+    int64_t max_result;
+    bool coalesce;            /* spark.sql.adaptive.enabled && ...coalescePartitions.enabled */
+    int64_t advisory_bytes, min_part_bytes;
+    int64_t aqe_broadcast;    /* adaptive join conversion: broadcast a side of at most this
+                               * many bytes (-1: never; adaptive execution off: -1) */
+    cn_job_stats stats;
+} query;
+
+typedef struct pending { stage *st; int part; } pending;
+
+typedef struct job {
+    query *q;
+    int id;
+    CN_VEC(stage *) stages;
+    stage *final;
+    cn_sink_kind sink;
+    int64_t cache_id;
+    CN_VEC(pending) queue;
+    int running;
+    int64_t result_bytes;
+    bool failed;
+    cn_error err;
+} job;
+
+typedef CN_VEC(stage *) stage_vec;
+
+/* ---- dag.c ---- */
+/* Rewrite p for a fragment: exchanges become shuffle reads (their map stages appended to
+ * deps), broadcasts run. free_part: no ancestor in the fragment relies on p's output
+ * partitioning (so adaptive execution may change it). */
+cn_pplan *cn_dag_rewrite(job *j, const cn_pplan *p, stage_vec *deps, bool free_part, cn_error *err);
+cn_pplan *cn_dag_copy_node(query *q, const cn_pplan *p);
+/* Run exchange x's map stage (and its parents) as a job of its own (Spark's submitMapStage);
+ * its stages join j's, so a later fetch failure can recompute them. */
+stage *cn_dag_run_map_stage(job *j, const cn_pplan *x, cn_error *err);
+/* A PP_SHUFFLE_READ leaf over map stage ms, standing where exchange x was. */
+cn_pplan *cn_dag_shuffle_read(query *q, const cn_pplan *x, const stage *ms);
+void cn_dag_stage_alloc_parts(cn_arena *a, stage *st);
+
+/* ---- adaptive.c ---- */
+/* Before a stage's first attempt: coalesce its shuffle partitions (Spark's
+ * CoalesceShufflePartitions). */
+int cn_aqe_coalesce_stage(job *j, stage *st, cn_error *err);
+/* A sort-merge join over two shuffles, planned with runtime statistics: its sides run as
+ * map stages first and a side that turns out under the broadcast threshold is broadcast
+ * (Spark's AQE join conversion). Returns the rewritten node; *handled = false when the
+ * join is not a candidate (the caller rewrites it as usual). */
+cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, bool free_part, bool *handled, cn_error *err);
+
+#endif
