@@ -44,6 +44,10 @@ typedef enum { CN_CONF_BOOL, CN_CONF_INT, CN_CONF_BYTES, CN_CONF_STRING } cn_con
     X("spark.sql.adaptive.autoBroadcastJoinThreshold", CN_CONF_BYTES, "",                          \
       "With adaptive execution: largest runtime size of a join side that is broadcast; -1 "      \
       "disables; unset: spark.sql.autoBroadcastJoinThreshold.")                                 \
+    X("spark.sql.adaptive.maxShuffledHashJoinLocalMapThreshold", CN_CONF_BYTES, "67108864",       \
+      "With adaptive execution: a sort-merge join whose buildable side has no shuffle partition "\
+      "over this size (and not below advisoryPartitionSizeInBytes) runs as a shuffled hash join "\
+      "(Spark's default: 0, off).")                                                             \
     X("spark.sql.crossJoin.enabled", CN_CONF_BOOL, "true", "Allow cartesian products.")          \
     X("spark.sql.caseSensitive", CN_CONF_BOOL, "false", "Case-sensitive name resolution.")       \
     X("spark.sql.legacy.timeParserPolicy", CN_CONF_STRING, "EXCEPTION", "Datetime parsing policy.") \

@@ -10,19 +10,21 @@
  * its shuffle's map count.
  *
  * Join conversion (Spark's AQE "converting sort-merge join to broadcast
- * join"): a SortMergeJoin over two shuffle exchanges is not cut into stages up
- * front. The side with the smaller estimate (or the only side the join type
- * can build) runs first as a map stage of its own; when its data size (the
- * uncompressed bytes its map tasks wrote) is at most
- * spark.sql.adaptive.autoBroadcastJoinThreshold (default: the
- * autoBroadcastJoinThreshold), its shuffle output becomes a broadcast and the
- * join a BroadcastHashJoin. The other side then needs neither its sort nor —
- * when nothing above the join in the stage relies on the join's partitioning —
- * its shuffle: it streams straight from its own input. Spark materializes both
- * sides' shuffles before it re-plans; running the small side first is what
- * saves the big side's shuffle. Otherwise the other side runs too, and is
- * broadcast if it is small; else the sort-merge join runs as planned over the
- * two finished shuffles.
+ * join" and maxShuffledHashJoinLocalMapThreshold): a SortMergeJoin over two
+ * shuffle exchanges is not cut into stages up front. The side that scans
+ * fewer bytes (or the only side the join type can build) runs first as a map
+ * stage of its own; when its data size (the uncompressed bytes its map tasks
+ * wrote) is at most spark.sql.adaptive.autoBroadcastJoinThreshold (default:
+ * the autoBroadcastJoinThreshold), its shuffle output becomes a broadcast and
+ * the join a BroadcastHashJoin. The other side then needs neither its sort nor
+ * — when nothing above the join in the stage relies on the join's
+ * partitioning — its shuffle: it streams straight from its own input. Spark
+ * materializes both sides' shuffles before it re-plans; running the small
+ * side first is what saves the big side's shuffle. Otherwise the other side
+ * runs too, and is broadcast if it is small; else, when no shuffle partition
+ * of a buildable side exceeds maxShuffledHashJoinLocalMapThreshold, the join
+ * hashes that side per partition (ShuffledHashJoin) instead of sorting both;
+ * else the sort-merge join runs as planned over the two finished shuffles.
  */
 #include "scheduler/dag_internal.h"
 
@@ -202,27 +204,32 @@ static cn_pplan *broadcast_leaf(query *q, const cn_pplan *x, int id)
     return leaf;
 }
 
-/* The join as a BroadcastHashJoin building side `build` (a broadcast leaf) and streaming the
- * other. An inner sort-merge join's output is sorted on its keys and the planner may have
- * left out the Sort of a join above that relies on it; unless nothing above needs it
- * (free_part), the broadcast join's output — usually far smaller than its streamed input —
- * is sorted on the keys instead. */
-static cn_pplan *as_broadcast_join(query *q, const cn_pplan *smj, int build, cn_pplan *bleaf, cn_pplan *stream,
-                                   bool free_part)
+/* The join as a hash join building side `build`: a BroadcastHashJoin when that side is a
+ * broadcast leaf, else a ShuffledHashJoin over the two shuffle reads. An inner sort-merge
+ * join's output is sorted on its keys and the planner may have left out the Sort of a join
+ * above that relies on it (CN_RW_KEEP_ORDER); then the hash join's output — usually far
+ * smaller than its inputs — is sorted on the keys instead. */
+static cn_pplan *as_hash_join(query *q, const cn_pplan *smj, int build, cn_pplan *left, cn_pplan *right,
+                              int need)
 {
     cn_pplan *n = cn_dag_copy_node(q, smj);
     n->kind = PP_HASH_JOIN;
-    n->broadcast = true;
     n->build_right = build == 1;
     n->norders = 0;
     n->orders = NULL;
     n->nsorted = 0;
-    n->children[build] = bleaf;
-    n->children[1 - build] = stream;
+    n->children[0] = left;
+    n->children[1] = right;
+    const cn_pplan *stream = n->children[1 - build];
+    n->broadcast = n->children[build]->kind == PP_BROADCAST_READ;
     n->nparts = stream->nparts;
-    n->part = stream->part;
-    q->stats.aqe_broadcast_joins++;
-    if (free_part || smj->nsorted == 0) return n;
+    if (n->broadcast) {
+        n->part = stream->part;
+        q->stats.aqe_broadcast_joins++;
+    } else {
+        q->stats.aqe_shuffled_hash_joins++;
+    }
+    if (!(need & CN_RW_KEEP_ORDER) || smj->nsorted == 0) return n;
     cn_pplan *srt = cn_pplan_new(q->arena, PP_SORT);
     srt->nchildren = 1;
     srt->children[0] = n;
@@ -241,17 +248,62 @@ static cn_pplan *as_broadcast_join(query *q, const cn_pplan *smj, int build, cn_
     return srt;
 }
 
+/* One side a broadcast leaf, the other the streamed plan. */
+static cn_pplan *as_broadcast_join(query *q, const cn_pplan *smj, int build, cn_pplan *bleaf, cn_pplan *stream,
+                                   int need)
+{
+    return build == 1 ? as_hash_join(q, smj, 1, stream, bleaf, need)
+                      : as_hash_join(q, smj, 0, bleaf, stream, need);
+}
+
+/* The largest reduce partition of map stage ms's shuffle in uncompressed bytes (the file
+ * bytes per partition scaled by the shuffle's data size over its file size). */
+static int max_partition_bytes(query *q, const stage *ms, int64_t data_bytes, int64_t *out, cn_error *err)
+{
+    int sid = ms->frag->shuffle_id;
+    int n = cn_mot_num_reduces(q->mot, sid);
+    int64_t *sizes = cn_arena_calloc(q->arena, sizeof(int64_t) * (size_t)(n + 1));
+    if (cn_mot_partition_sizes(q->mot, sid, sizes, NULL, err) != 0) return -1;
+    int64_t total = 0, mx = 0;
+    for (int p = 0; p < n; p++) {
+        total += sizes[p];
+        if (sizes[p] > mx) mx = sizes[p];
+    }
+    *out = total > 0 ? (int64_t)((double)mx * ((double)data_bytes / (double)total)) : 0;
+    return 0;
+}
+
+/* What a side reads: the estimated bytes of the scans under it, broadcast sides left out.
+ * Spark's size estimates multiply the sides of a join (an upper bound without
+ * statistics), which says little about which side of a join is the smaller; the bytes a
+ * side must scan say more. */
+static double input_bytes(const cn_pplan *p)
+{
+    if (p->kind == PP_BROADCAST_EXCHANGE) return 0;
+    if (p->kind == PP_UNION) {
+        double s = 0;
+        for (int i = 0; i < p->ninputs; i++) s += input_bytes(p->inputs[i]);
+        return s;
+    }
+    if (p->nchildren == 0) return p->est_bytes >= 0 ? p->est_bytes : 1e18;
+    double s = 0;
+    for (int i = 0; i < p->nchildren; i++) s += input_bytes(p->children[i]);
+    return s;
+}
+
 static int data_size(query *q, const stage *ms, int64_t *bytes, cn_error *err)
 {
     int64_t records;
     return cn_mot_data_size(q->mot, ms->frag->shuffle_id, bytes, &records, err);
 }
 
-cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, bool free_part, bool *handled, cn_error *err)
+cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, int need, bool *handled, cn_error *err)
 {
     query *q = j->q;
     *handled = false;
-    if (q->aqe_broadcast < 0 || smj->kind != PP_SMJ || smj->null_aware || smj->njoin_keys < 1) return NULL;
+    bool shj = q->shj_local_map > 0 && q->shj_local_map >= q->advisory_bytes;
+    if ((q->aqe_broadcast < 0 && !shj) || smj->kind != PP_SMJ || smj->null_aware || smj->njoin_keys < 1)
+        return NULL;
     const cn_pplan *xs[2] = {side_exchange(smj->children[0]), side_exchange(smj->children[1])};
     if (!xs[0] || !xs[1]) return NULL;
     bool can[2] = {can_build_left(smj->join_type), can_build_right(smj->join_type)};
@@ -259,39 +311,50 @@ cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, bool free_pa
     *handled = true;
     int first;
     if (can[0] && can[1]) {
-        double e0 = xs[0]->children[0]->est_bytes, e1 = xs[1]->children[0]->est_bytes;
-        if (e0 < 0) e0 = 1e300;
-        if (e1 < 0) e1 = 1e300;
-        first = e1 < e0 ? 1 : 0;
+        first = input_bytes(xs[1]) < input_bytes(xs[0]) ? 1 : 0;
     } else {
         first = can[1] ? 1 : 0;
     }
     int other = 1 - first;
-    int64_t size;
+    int64_t size1, size;
     stage *ms1 = cn_dag_run_map_stage(j, xs[first], err);
-    if (!ms1 || data_size(q, ms1, &size, err) != 0) return NULL;
-    if (can[first] && size <= q->aqe_broadcast) {
+    if (!ms1 || data_size(q, ms1, &size1, err) != 0) return NULL;
+    if (can[first] && q->aqe_broadcast >= 0 && size1 <= q->aqe_broadcast) {
         int id;
         if (broadcast_from_shuffle(j, ms1, xs[first], &id, err) != 0) return NULL;
         /* the streamed side keeps its shuffle only when the join's partitioning is needed above */
-        cn_pplan *stream = free_part ? cn_dag_rewrite(j, xs[other]->children[0], deps, true, err)
-                                     : cn_dag_rewrite(j, xs[other], deps, false, err);
+        cn_pplan *stream = need & CN_RW_FREE_PART ? cn_dag_rewrite(j, xs[other]->children[0], deps, CN_RW_FREE_PART, err)
+                                                  : cn_dag_rewrite(j, xs[other], deps, 0, err);
         if (!stream) return NULL;
-        return as_broadcast_join(q, smj, first, broadcast_leaf(q, xs[first], id), stream, free_part);
+        return as_broadcast_join(q, smj, first, broadcast_leaf(q, xs[first], id), stream, need);
     }
     stage *ms2 = cn_dag_run_map_stage(j, xs[other], err);
     if (!ms2 || data_size(q, ms2, &size, err) != 0) return NULL;
     cn_pplan *leaf1 = cn_dag_shuffle_read(q, xs[first], ms1);
     cn_vec_push(*deps, ms1);
-    if (can[other] && size <= q->aqe_broadcast) {
+    if (can[other] && q->aqe_broadcast >= 0 && size <= q->aqe_broadcast) {
         int id;
         if (broadcast_from_shuffle(j, ms2, xs[other], &id, err) != 0) return NULL;
-        return as_broadcast_join(q, smj, other, broadcast_leaf(q, xs[other], id), leaf1, free_part);
+        return as_broadcast_join(q, smj, other, broadcast_leaf(q, xs[other], id), leaf1, need);
     }
     cn_vec_push(*deps, ms2);
     cn_pplan *leaves[2];
     leaves[first] = leaf1;
     leaves[other] = cn_dag_shuffle_read(q, xs[other], ms2);
+    /* Spark's maxShuffledHashJoinLocalMapThreshold: every partition of a side the join may
+     * build is small enough for a hash table, so hash instead of sorting both sides */
+    if (shj) {
+        int64_t total[2], maxp[2];
+        total[first] = size1;
+        total[other] = size;
+        if (max_partition_bytes(q, ms1, size1, &maxp[first], err) != 0 ||
+            max_partition_bytes(q, ms2, size, &maxp[other], err) != 0)
+            return NULL;
+        int build = -1;
+        for (int s = 0; s < 2; s++)
+            if (can[s] && maxp[s] <= q->shj_local_map && (build < 0 || total[s] < total[build])) build = s;
+        if (build >= 0) return as_hash_join(q, smj, build, leaves[0], leaves[1], need);
+    }
     cn_pplan *n = cn_dag_copy_node(q, smj);
     for (int s = 0; s < 2; s++) {
         if (smj->children[s]->kind == PP_SORT) {

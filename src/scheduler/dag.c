@@ -181,7 +181,7 @@ static stage *map_stage(job *j, const cn_pplan *x, cn_error *err)
     query *q = j->q;
     stage_vec deps = {0};
     cn_pplan *xc = cn_dag_copy_node(q, x);
-    xc->children[0] = cn_dag_rewrite(j, x->children[0], &deps, true, err);
+    xc->children[0] = cn_dag_rewrite(j, x->children[0], &deps, CN_RW_FREE_PART, err);
     if (!xc->children[0]) {
         cn_vec_free(deps);
         return NULL;
@@ -217,7 +217,7 @@ cn_pplan *cn_dag_shuffle_read(query *q, const cn_pplan *x, const stage *ms)
 }
 
 /* The child whose partitioning p's output keeps and whose partitioning nothing in p itself
- * needs (so p passes free_part down to it), or -1. */
+ * needs (so p passes CN_RW_FREE_PART down to it), or -1. */
 static int passing_child(const cn_pplan *p)
 {
     switch (p->kind) {
@@ -230,7 +230,7 @@ static int passing_child(const cn_pplan *p)
     }
 }
 
-cn_pplan *cn_dag_rewrite(job *j, const cn_pplan *p, stage_vec *deps, bool free_part, cn_error *err)
+cn_pplan *cn_dag_rewrite(job *j, const cn_pplan *p, stage_vec *deps, int need, cn_error *err)
 {
     query *q = j->q;
     if (p->kind == PP_EXCHANGE) {
@@ -255,19 +255,25 @@ cn_pplan *cn_dag_rewrite(job *j, const cn_pplan *p, stage_vec *deps, bool free_p
     }
     if (p->kind == PP_SMJ) {
         bool handled;
-        cn_pplan *n = cn_aqe_join(j, p, deps, free_part, &handled, err);
+        cn_pplan *n = cn_aqe_join(j, p, deps, need, &handled, err);
         if (handled) return n;
     }
     cn_pplan *c = cn_dag_copy_node(q, p);
     if (p->kind == PP_UNION) {
         c->inputs = cn_arena_calloc(q->arena, sizeof(cn_pplan *) * (size_t)(p->ninputs + 1));
         for (int i = 0; i < p->ninputs; i++)
-            if (!(c->inputs[i] = cn_dag_rewrite(j, p->inputs[i], deps, false, err))) return NULL;
+            if (!(c->inputs[i] = cn_dag_rewrite(j, p->inputs[i], deps, 0, err))) return NULL;
         return c;
     }
     int pass = passing_child(p);
-    for (int i = 0; i < p->nchildren; i++)
-        if (!(c->children[i] = cn_dag_rewrite(j, p->children[i], deps, free_part && i == pass, err))) return NULL;
+    bool order_passes = p->kind == PP_PROJECT || p->kind == PP_FILTER || p->kind == PP_LIMIT;
+    for (int i = 0; i < p->nchildren; i++) {
+        int cneed = 0;
+        if (i == pass) cneed |= need & CN_RW_FREE_PART;
+        if (order_passes) cneed |= need & CN_RW_KEEP_ORDER;
+        if (p->kind == PP_SMJ && p->children[i]->kind != PP_SORT) cneed |= CN_RW_KEEP_ORDER;
+        if (!(c->children[i] = cn_dag_rewrite(j, p->children[i], deps, cneed, err))) return NULL;
+    }
     if (pass >= 0) c->nparts = c->children[pass]->nparts;
     return c;
 }
@@ -804,7 +810,7 @@ static int run_job(query *q, const cn_pplan *root, cn_sink_kind sink, int64_t ca
     job *j = job_new(q, sink, cache_id);
     stage_vec deps = {0};
     /* a collected result may come in any partitioning; a cache keeps the planned partitions */
-    cn_pplan *frag = cn_dag_rewrite(j, root, &deps, sink == SINK_RESULT, err);
+    cn_pplan *frag = cn_dag_rewrite(j, root, &deps, sink == SINK_RESULT ? CN_RW_FREE_PART : 0, err);
     if (!frag) {
         cn_vec_free(deps);
         job_free(j);
@@ -862,6 +868,7 @@ static int query_begin(cn_scheduler *s, const cn_conf *conf, query *q, cn_error 
         const char *t = cn_conf_get(conf, "spark.sql.adaptive.autoBroadcastJoinThreshold");
         q->aqe_broadcast = cn_conf_get_int(conf, t && *t ? "spark.sql.adaptive.autoBroadcastJoinThreshold"
                                                            : "spark.sql.autoBroadcastJoinThreshold");
+        q->shj_local_map = cn_conf_get_int(conf, "spark.sql.adaptive.maxShuffledHashJoinLocalMapThreshold");
     }
     struct timeval tv;
     gettimeofday(&tv, NULL);

@@ -67,6 +67,7 @@ typedef struct query {
     int64_t advisory_bytes, min_part_bytes;
     int64_t aqe_broadcast;    /* adaptive join conversion: broadcast a side of at most this
                                * many bytes (-1: never; adaptive execution off: -1) */
+    int64_t shj_local_map;    /* ...maxShuffledHashJoinLocalMapThreshold (0: off) */
     cn_job_stats stats;
 } query;
 
@@ -89,10 +90,13 @@ typedef struct job {
 typedef CN_VEC(stage *) stage_vec;
 
 /* ---- dag.c ---- */
+/* What the ancestors of a node in its fragment need of its output (cn_dag_rewrite's `need`):
+ * FREE_PART: nothing relies on its partitioning, so adaptive execution may change it;
+ * KEEP_ORDER: a sort-merge join above relies on its sort order (the planner left out a Sort). */
+enum { CN_RW_FREE_PART = 1, CN_RW_KEEP_ORDER = 2 };
 /* Rewrite p for a fragment: exchanges become shuffle reads (their map stages appended to
- * deps), broadcasts run. free_part: no ancestor in the fragment relies on p's output
- * partitioning (so adaptive execution may change it). */
-cn_pplan *cn_dag_rewrite(job *j, const cn_pplan *p, stage_vec *deps, bool free_part, cn_error *err);
+ * deps), broadcasts run. */
+cn_pplan *cn_dag_rewrite(job *j, const cn_pplan *p, stage_vec *deps, int need, cn_error *err);
 cn_pplan *cn_dag_copy_node(query *q, const cn_pplan *p);
 /* Run exchange x's map stage (and its parents) as a job of its own (Spark's submitMapStage);
  * its stages join j's, so a later fetch failure can recompute them. */
@@ -109,6 +113,6 @@ int cn_aqe_coalesce_stage(job *j, stage *st, cn_error *err);
  * map stages first and a side that turns out under the broadcast threshold is broadcast
  * (Spark's AQE join conversion). Returns the rewritten node; *handled = false when the
  * join is not a candidate (the caller rewrites it as usual). */
-cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, bool free_part, bool *handled, cn_error *err);
+cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, int need, bool *handled, cn_error *err);
 
 #endif
