@@ -196,6 +196,15 @@ bool ex_scale_div(cn_i128 a, int k, cn_i128 b, cn_i128 *out)
         }
         num = t;
     }
+    if (num.w[2] == 0 && num.w[3] == 0 && ub != 0) {
+        /* the common case: a 128-bit numerator, one hardware-assisted division */
+        u128 n = low128(&num);
+        u128 qq = n / ub, rr = n % ub;
+        if (rr >= ub - rr) qq++; /* HALF_UP: 2r >= d, without overflowing 2r */
+        if (qq >> 127) return false;
+        *out = neg ? -(cn_i128)qq : (cn_i128)qq;
+        return true;
+    }
     /* long division num / ub */
     u256 q = {{0, 0, 0, 0}}, r = {{0, 0, 0, 0}}, d = {{(uint64_t)ub, (uint64_t)(ub >> 64), 0, 0}};
     for (int bit = 255; bit >= 0; bit--) {

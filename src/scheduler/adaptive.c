@@ -204,11 +204,32 @@ static cn_pplan *broadcast_leaf(query *q, const cn_pplan *x, int id)
     return leaf;
 }
 
+/* An inner sort-merge join's output is sorted on its keys and the planner may have left
+ * out the Sort of a join above that relies on it (CN_RW_KEEP_ORDER): what replaces the join
+ * — usually far smaller than its inputs — is sorted on the keys instead. */
+static cn_pplan *sorted_if_needed(query *q, const cn_pplan *smj, cn_pplan *n, int need)
+{
+    if (!(need & CN_RW_KEEP_ORDER) || smj->nsorted == 0) return n;
+    cn_pplan *srt = cn_pplan_new(q->arena, PP_SORT);
+    srt->nchildren = 1;
+    srt->children[0] = n;
+    srt->nout = n->nout;
+    srt->out = n->out;
+    srt->nparts = n->nparts;
+    srt->part = n->part;
+    srt->global = false;
+    /* the left keys, bound over the left input: an inner join's output starts with its columns */
+    srt->norders = smj->njoin_keys;
+    srt->orders = cn_arena_calloc(q->arena, sizeof(cn_sort_order) * (size_t)(smj->njoin_keys + 1));
+    for (int k = 0; k < smj->njoin_keys; k++) {
+        srt->orders[k].expr = smj->left_keys[k];
+        srt->orders[k].nulls_first = true;
+    }
+    return srt;
+}
+
 /* The join as a hash join building side `build`: a BroadcastHashJoin when that side is a
- * broadcast leaf, else a ShuffledHashJoin over the two shuffle reads. An inner sort-merge
- * join's output is sorted on its keys and the planner may have left out the Sort of a join
- * above that relies on it (CN_RW_KEEP_ORDER); then the hash join's output — usually far
- * smaller than its inputs — is sorted on the keys instead. */
+ * broadcast leaf, else a ShuffledHashJoin over the two shuffle reads; sorted when needed. */
 static cn_pplan *as_hash_join(query *q, const cn_pplan *smj, int build, cn_pplan *left, cn_pplan *right,
                               int need)
 {
@@ -229,23 +250,7 @@ static cn_pplan *as_hash_join(query *q, const cn_pplan *smj, int build, cn_pplan
     } else {
         q->stats.aqe_shuffled_hash_joins++;
     }
-    if (!(need & CN_RW_KEEP_ORDER) || smj->nsorted == 0) return n;
-    cn_pplan *srt = cn_pplan_new(q->arena, PP_SORT);
-    srt->nchildren = 1;
-    srt->children[0] = n;
-    srt->nout = n->nout;
-    srt->out = n->out;
-    srt->nparts = n->nparts;
-    srt->part = n->part;
-    srt->global = false;
-    /* the left keys, bound over the left input: an inner join's output starts with its columns */
-    srt->norders = smj->njoin_keys;
-    srt->orders = cn_arena_calloc(q->arena, sizeof(cn_sort_order) * (size_t)(smj->njoin_keys + 1));
-    for (int k = 0; k < smj->njoin_keys; k++) {
-        srt->orders[k].expr = smj->left_keys[k];
-        srt->orders[k].nulls_first = true;
-    }
-    return srt;
+    return sorted_if_needed(q, smj, n, need);
 }
 
 /* One side a broadcast leaf, the other the streamed plan. */
@@ -322,11 +327,34 @@ cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, int need, bo
     if (can[first] && q->aqe_broadcast >= 0 && size1 <= q->aqe_broadcast) {
         int id;
         if (broadcast_from_shuffle(j, ms1, xs[first], &id, err) != 0) return NULL;
-        /* the streamed side keeps its shuffle only when the join's partitioning is needed above */
-        cn_pplan *stream = need & CN_RW_FREE_PART ? cn_dag_rewrite(j, xs[other]->children[0], deps, CN_RW_FREE_PART, err)
-                                                  : cn_dag_rewrite(j, xs[other], deps, 0, err);
-        if (!stream) return NULL;
-        return as_broadcast_join(q, smj, first, broadcast_leaf(q, xs[first], id), stream, need);
+        cn_pplan *bleaf = broadcast_leaf(q, xs[first], id);
+        if (need & CN_RW_FREE_PART) {
+            /* nothing above needs the join's partitioning: the streamed side is not shuffled */
+            cn_pplan *stream = cn_dag_rewrite(j, xs[other]->children[0], deps, CN_RW_FREE_PART, err);
+            return stream ? as_broadcast_join(q, smj, first, bleaf, stream, need) : NULL;
+        }
+        if (smj->join_type == JOIN_RIGHT) {
+            /* the streamed side keeps its shuffle */
+            cn_pplan *stream = cn_dag_rewrite(j, xs[other], deps, 0, err);
+            return stream ? as_broadcast_join(q, smj, first, bleaf, stream, need) : NULL;
+        }
+        /* The join's partitioning is needed above: shuffle the join's output instead of
+         * its streamed input — after a selective join, far fewer rows. It is partitioned
+         * as the sort-merge join's was: by the left keys (the output starts with the left
+         * columns; an inner join's right keys equal them), same partitioner and count. */
+        cn_pplan *bhj = as_broadcast_join(q, smj, first, bleaf, xs[other]->children[0], 0);
+        cn_pplan *x = cn_pplan_new(q->arena, PP_EXCHANGE);
+        x->nchildren = 1;
+        x->children[0] = bhj;
+        x->nout = bhj->nout;
+        x->out = bhj->out;
+        x->part = xs[0]->part;
+        x->part.nkeys = smj->njoin_keys;
+        x->part.keys = smj->left_keys;
+        x->nparts = x->part.n;
+        x->plan_id = xs[other]->plan_id;
+        cn_pplan *read = cn_dag_rewrite(j, x, deps, 0, err);
+        return read ? sorted_if_needed(q, smj, read, need) : NULL;
     }
     stage *ms2 = cn_dag_run_map_stage(j, xs[other], err);
     if (!ms2 || data_size(q, ms2, &size, err) != 0) return NULL;

@@ -372,6 +372,15 @@ TEST(arith_decimal)
     CHECK(ex_scale_div(-2, 37, 3, &r) && r == -(cn_pow10_i128(37) * 2 / 3 + 1));
     CHECK(!ex_scale_div(1, 40, 3, &r));
     CHECK(ex_scale_div(2, 6, 3, &r) && r == 666667);
+    /* HALF_UP at exact halves, both signs (128-bit numerators: the fast path) */
+    CHECK(ex_scale_div(1, 0, 2, &r) && r == 1);
+    CHECK(ex_scale_div(-1, 0, 2, &r) && r == -1);
+    CHECK(ex_scale_div(5, 0, 2, &r) && r == 3);
+    CHECK(ex_scale_div(7, 0, -2, &r) && r == -4);
+    CHECK(ex_scale_div(4, 0, 3, &r) && r == 1);
+    /* a numerator past 128 bits (10^47): the long division; 10^47 / 10^20 = 10^27 */
+    CHECK(ex_scale_div(cn_pow10_i128(37), 10, cn_pow10_i128(20), &r) && r == cn_pow10_i128(27));
+    CHECK(ex_scale_div(cn_pow10_i128(37), 10, 3 * cn_pow10_i128(20), &r) && r == cn_pow10_i128(27) / 3);
     /* out of range: decimal(38,0) max + 1 */
     cn_i128 max38 = cn_pow10_i128(38) - 1;
     const char *e = eval1(call("+", 2, L(vdec(38, 0, max38)), L(vdec(1, 0, 1))));
