@@ -136,11 +136,43 @@ static bool can_build_right(cn_join_type t)
 }
 static bool can_build_left(cn_join_type t) { return t == JOIN_INNER || t == JOIN_CROSS || t == JOIN_RIGHT; }
 
-/* The hash exchange under one side of a sort-merge join (below its Sort), or NULL. */
-static const cn_pplan *side_exchange(const cn_pplan *c)
+/* One side of a sort-merge join without the Sort the planner put there for it. */
+static const cn_pplan *side_input(const cn_pplan *c)
 {
-    if (c->kind == PP_SORT && !c->global && c->nchildren == 1) c = c->children[0];
-    return c->kind == PP_EXCHANGE && c->nchildren == 1 && c->part.kind == PART_HASH ? c : NULL;
+    return c->kind == PP_SORT && !c->global && c->nchildren == 1 ? c->children[0] : c;
+}
+
+/* Does the side end in a final aggregate (through projections and filters)? Its output is
+ * usually far smaller than what it read, so materializing it is cheap. */
+static bool aggregate_side(const cn_pplan *p)
+{
+    while ((p->kind == PP_PROJECT || p->kind == PP_FILTER) && p->nchildren == 1) p = p->children[0];
+    return p->kind == PP_HASH_AGG && p->agg_mode != AGG_PARTIAL;
+}
+
+/* The hash exchange under side s of a sort-merge join (below its Sort); for a side that ends
+ * in an aggregate (hash-partitioned on the keys already, so no exchange was planned), a
+ * synthetic one on top of it with the join's partitioning — running it materializes the
+ * aggregate, which may then be broadcast; else NULL. */
+static const cn_pplan *side_exchange(query *q, const cn_pplan *smj, int s)
+{
+    const cn_pplan *c = side_input(smj->children[s]);
+    if (c->kind == PP_EXCHANGE && c->nchildren == 1 && c->part.kind == PART_HASH) return c;
+    if (!aggregate_side(c) || smj->nparts < 1) return NULL;
+    cn_pplan *x = cn_pplan_new(q->arena, PP_EXCHANGE);
+    x->nchildren = 1;
+    x->children[0] = (cn_pplan *)c;
+    x->nout = c->nout;
+    x->out = c->out;
+    x->part.kind = PART_HASH;
+    x->part.n = smj->nparts;
+    x->part.nkeys = smj->njoin_keys;
+    x->part.keys = s == 0 ? smj->left_keys : smj->right_keys;
+    x->nparts = smj->nparts;
+    x->est_rows = c->est_rows;
+    x->est_bytes = c->est_bytes;
+    x->plan_id = -1;
+    return x;
 }
 
 /* Read every reduce partition of map stage ms's shuffle into a new broadcast. */
@@ -302,6 +334,38 @@ static int data_size(query *q, const stage *ms, int64_t *bytes, cn_error *err)
     return cn_mot_data_size(q->mot, ms->frag->shuffle_id, bytes, &records, err);
 }
 
+/* Only side s has an exchange (the other is, e.g., another join's output, partitioned and
+ * sorted on the keys already): run side s first and broadcast it if it is small; the other
+ * side streams as it is, its partitioning kept. Else the sort-merge join over side s's
+ * finished shuffle. */
+static cn_pplan *one_sided(job *j, const cn_pplan *smj, int s, const cn_pplan *x, stage_vec *deps, int need,
+                           cn_error *err)
+{
+    query *q = j->q;
+    int other = 1 - s;
+    int64_t size;
+    stage *ms = cn_dag_run_map_stage(j, x, err);
+    if (!ms || data_size(q, ms, &size, err) != 0) return NULL;
+    if (size <= q->aqe_broadcast) {
+        int id;
+        if (broadcast_from_shuffle(j, ms, x, &id, err) != 0) return NULL;
+        cn_pplan *stream = cn_dag_rewrite(j, side_input(smj->children[other]), deps, need & CN_RW_FREE_PART, err);
+        return stream ? as_broadcast_join(q, smj, s, broadcast_leaf(q, x, id), stream, need) : NULL;
+    }
+    cn_vec_push(*deps, ms);
+    cn_pplan *n = cn_dag_copy_node(q, smj);
+    cn_pplan *leaf = cn_dag_shuffle_read(q, x, ms);
+    if (smj->children[s]->kind == PP_SORT) {
+        cn_pplan *srt = cn_dag_copy_node(q, smj->children[s]);
+        srt->children[0] = leaf;
+        leaf = srt;
+    }
+    n->children[s] = leaf;
+    int cneed = smj->children[other]->kind != PP_SORT ? CN_RW_KEEP_ORDER : 0;
+    n->children[other] = cn_dag_rewrite(j, smj->children[other], deps, cneed, err);
+    return n->children[other] ? n : NULL;
+}
+
 cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, int need, bool *handled, cn_error *err)
 {
     query *q = j->q;
@@ -309,10 +373,16 @@ cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, int need, bo
     bool shj = q->shj_local_map > 0 && q->shj_local_map >= q->advisory_bytes;
     if ((q->aqe_broadcast < 0 && !shj) || smj->kind != PP_SMJ || smj->null_aware || smj->njoin_keys < 1)
         return NULL;
-    const cn_pplan *xs[2] = {side_exchange(smj->children[0]), side_exchange(smj->children[1])};
-    if (!xs[0] || !xs[1]) return NULL;
     bool can[2] = {can_build_left(smj->join_type), can_build_right(smj->join_type)};
     if (!can[0] && !can[1]) return NULL;
+    const cn_pplan *xs[2] = {side_exchange(q, smj, 0), side_exchange(q, smj, 1)};
+    if (!xs[0] && !xs[1]) return NULL;
+    if (!xs[0] || !xs[1]) {
+        int s = xs[0] ? 0 : 1;
+        if (!can[s] || q->aqe_broadcast < 0) return NULL;
+        *handled = true;
+        return one_sided(j, smj, s, xs[s], deps, need, err);
+    }
     *handled = true;
     int first;
     if (can[0] && can[1]) {

@@ -1198,6 +1198,19 @@ TEST(adaptive_join_conversion)
     CHECK_INT(aqe_run("100k", nested, 2, v, &n), 0);
     CHECK_INT(v[0], 300);
     CHECK_INT(v[1], 44850);
+    /* a side that ends in an aggregate has no exchange of its own (the aggregate's is
+     * below it): a synthetic one materializes the 100 groups, which are then broadcast */
+    const char *agg_side = "SELECT count(*), sum(a.id), sum(g.c) FROM (SELECT id * 7919 % 20000 AS id FROM "
+                           "range(20000)) a JOIN (SELECT id % 100 AS k, count(*) AS c FROM range(20000) "
+                           "GROUP BY id % 100) g ON a.id = g.k";
+    CHECK_INT(aqe_run("100k", agg_side, 3, v, &n), 0);
+    CHECK_INT(v[0], 100);
+    CHECK_INT(v[1], 4950);
+    CHECK_INT(v[2], 20000);
+    CHECK_INT(aqe_run("off", agg_side, 3, v, &n), 0);
+    CHECK_INT(v[0], 100);
+    CHECK_INT(v[1], 4950);
+    CHECK_INT(v[2], 20000);
     CHECK_INT(aqe_run("off", grouped, 3, v, &n), 0);
     CHECK_INT(v[0], 150);
     CHECK_INT(v[1], 300);
