@@ -411,11 +411,63 @@ static int dec_fail(const cn_expr *e, int bad, cn_i128 v, int vscale, ev *out, i
     return 0;
 }
 
+/* Decimal +, - and * (without rescaling) over two 64-bit decimals: every intermediate fits
+ * in 128 bits (|x| < 2^63, multipliers <= 10^18), so one widening multiply or add per row and
+ * a range check, no overflow builtins. Returns false when the shape does not apply. */
+static bool arith_decimal64(int f, const ev *A, const ev *B, int n, ev *out, cn_i128 lim, uint8_t *bad,
+                            bool *any_bad)
+{
+    int s1 = A->v.type.scale, s2 = B->v.type.scale, s = out->v.type.scale;
+    int sm = CN_MAX(s1, s2);
+    if (cn_type_phys(A->v.type) != CN_PHYS_I64 || cn_type_phys(B->v.type) != CN_PHYS_I64) return false;
+    if (f == CN_FN_MUL ? s1 + s2 != s : (f != CN_FN_ADD && f != CN_FN_SUB) || sm != s || sm - s1 > 18 || sm - s2 > 18)
+        return false;
+    const int64_t *x = A->v.data, *y = B->v.data;
+    const int sa = !A->cst, sb = !B->cst;
+    const cn_i128 ma = f == CN_FN_MUL ? 1 : cn_pow10_i128(sm - s1), mb = f == CN_FN_MUL ? 1 : cn_pow10_i128(sm - s2);
+    bool i64out = cn_type_phys(out->v.type) == CN_PHYS_I64;
+    int64_t *o64 = out->v.data;
+    cn_i128 *o128 = out->v.data;
+    bool anyb = false;
+    for (int i = 0; i < n; i++) {
+        cn_i128 z;
+        if (f == CN_FN_MUL) z = (cn_i128)x[i * sa] * y[i * sb];
+        else if (f == CN_FN_ADD) z = (cn_i128)x[i * sa] * ma + (cn_i128)y[i * sb] * mb;
+        else z = (cn_i128)x[i * sa] * ma - (cn_i128)y[i * sb] * mb;
+        bool b = z >= lim || z <= -lim;
+        bad[i] = b;
+        anyb |= b;
+        if (i64out) o64[i] = (int64_t)z;
+        else o128[i] = z;
+    }
+    *any_bad = anyb;
+    return true;
+}
+
 static int arith_decimal(const cn_expr *e, const ev *A, const ev *B, int n, ev *out, cn_eval_ctx *ctx, cn_error *err)
 {
     int f = e->func;
     int s1 = A->v.type.scale, s2 = B->v.type.scale;
     int p = out->v.type.precision, s = out->v.type.scale;
+    if (f == CN_FN_ADD || f == CN_FN_SUB || f == CN_FN_MUL) {
+        cn_i128 lim = cn_pow10_i128(p);
+        uint8_t *bad = cn_arena_alloc(ctx->arena, (size_t)(n > 0 ? n : 1));
+        bool any_bad = false;
+        if (arith_decimal64(f, A, B, n, out, lim, bad, &any_bad)) {
+            if (any_bad) {
+                /* recompute the failing rows' values for the error text */
+                for (int i = 0; i < n; i++)
+                    if (bad[i] && cn_vec_valid(&out->v, i)) {
+                        cn_i128 a = ev_get_i128(&A->v, EVI(A, i)), b = ev_get_i128(&B->v, EVI(B, i)), z;
+                        int sm = CN_MAX(s1, s2);
+                        if (f == CN_FN_MUL) z = a * b;
+                        else z = a * cn_pow10_i128(sm - s1) + (f == CN_FN_ADD ? 1 : -1) * b * cn_pow10_i128(sm - s2);
+                        if (dec_fail(e, bad[i], z, s, out, i, ctx, err)) return -1;
+                    }
+            }
+            return 0;
+        }
+    }
     cn_i128 *a = load_i128(A, n, ctx->arena), *b = load_i128(B, n, ctx->arena);
     cn_i128 *r = cn_arena_alloc(ctx->arena, sizeof(cn_i128) * (size_t)(n > 0 ? n : 1));
     const int sa = !A->cst, sb = !B->cst;
