@@ -146,6 +146,9 @@ static int probe_begin(hash_join *h, cn_error *err)
         cn_vector_nulls(h->pk[k], n, nullkey);
     }
     const cn_join_table *jt = h->table;
+    /* a big table's buckets are cache misses: ask for all of them before reading any */
+    if (jt->mask >= 4096)
+        for (int i = 0; i < n; i++) __builtin_prefetch(&jt->heads[h->hashes[i] & jt->mask]);
     int na = 0;
     for (int i = 0; i < n; i++) {
         if (nullkey[i]) {
@@ -175,6 +178,8 @@ static int collect_pairs(hash_join *h, uint16_t *plive, uint32_t *brow)
     while (h->nactive > 0 && npairs < CN_BATCH_SIZE) {
         int m = CN_MIN(h->nactive, CN_BATCH_SIZE - npairs);
         int nc = 0;
+        if (jt->mask >= 4096)
+            for (int k = 0; k < m; k++) __builtin_prefetch(&th[h->ptr[h->active[k]] - 1]);
         /* (1) skip entries with a different hash */
         for (int k = 0; k < m; k++) {
             int i = h->active[k];

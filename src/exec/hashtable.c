@@ -55,6 +55,9 @@ void cn_group_table_lookup(cn_group_table *gt, const cn_vector *const *keys, con
         slot[i] = h[i] & gt->mask;
         active[i] = (uint16_t)i;
     }
+    /* a big table's slots are cache misses: ask for all of them before reading any */
+    if (gt->mask >= 4096)
+        for (int i = 0; i < n; i++) __builtin_prefetch(&gt->slots[slot[i]]);
     int nkeys = gt->keys.ncols;
     while (nactive > 0) {
         int ncand = 0, nnew = 0, nnext = 0;
