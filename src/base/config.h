@@ -51,6 +51,9 @@ typedef enum { CN_CONF_BOOL, CN_CONF_INT, CN_CONF_BYTES, CN_CONF_STRING } cn_con
     X("spark.sql.crossJoin.enabled", CN_CONF_BOOL, "true", "Allow cartesian products.")          \
     X("spark.sql.caseSensitive", CN_CONF_BOOL, "false", "Case-sensitive name resolution.")       \
     X("spark.sql.legacy.timeParserPolicy", CN_CONF_STRING, "EXCEPTION", "Datetime parsing policy.") \
+    X("cinder.sql.adaptive.runtimeFilter.enabled", CN_CONF_BOOL, "true",                          \
+      "With adaptive execution: a join side broadcast at run time also filters the other side "  \
+      "at its scans (a semi join on the key), before its shuffles and joins.")                   \
     X("cinder.shuffle.localMemoryBytes", CN_CONF_BYTES, "0",                                    \
       "Local mode: keep map outputs in memory up to this many bytes instead of files (0: files, "\
       "as Spark).")                                                                              \

@@ -334,6 +334,164 @@ static int data_size(query *q, const stage *ms, int64_t *bytes, cn_error *err)
     return cn_mot_data_size(q->mot, ms->frag->shuffle_id, bytes, &records, err);
 }
 
+/* ------------------------------------------- runtime semi-join filters */
+
+/* A broadcast side that turned out small also filters the streamed side at its scans: every
+ * scan that a streamed key column comes from (through projections, filters, sorts,
+ * exchanges, grouping keys of aggregates, either side of joins — and across an inner join's
+ * key equality to the other side) gets a LEFT SEMI broadcast join against the same broadcast
+ * (the shared hash table is built once, on the same keys). Rows whose key is not in the
+ * broadcast would be dropped by the join above anyway — it is an inner or left semi join
+ * streaming that side — and all rows of one key are kept or dropped together, so
+ * aggregates over the key are unchanged; no Limit or TopN is crossed. This is Spark's
+ * runtime filter (InjectRuntimeFilter) with the broadcast itself as the filter; it saves
+ * the rows' shuffles and joins below. */
+typedef struct rf_ctx {
+    query *q;
+    const cn_pplan *bleaf;  /* the broadcast leaf */
+    const cn_expr *bkey;    /* its key, bound over the broadcast's columns */
+    int64_t brows;          /* rows in the broadcast */
+    int injected;
+} rf_ctx;
+
+static bool col_index(const cn_expr *e, int *out)
+{
+    if (!e || e->kind != CN_EX_COL) return false;
+    *out = e->index;
+    return true;
+}
+
+static cn_pplan *rf_inject(rf_ctx *r, const cn_pplan *p, int col, int depth);
+
+/* p with children[i] replaced by c (a copy when it changes). */
+static cn_pplan *with_child(rf_ctx *r, const cn_pplan *p, int i, cn_pplan *c)
+{
+    if (c == p->children[i]) return (cn_pplan *)p;
+    cn_pplan *n = cn_dag_copy_node(r->q, p);
+    n->children[i] = c;
+    return n;
+}
+
+static cn_pplan *rf_leaf(rf_ctx *r, const cn_pplan *p, int col)
+{
+    /* worth a probe per scanned row only when the broadcast is a small part of the scan */
+    if (col < 0 || col >= p->nout || !cn_type_eq(p->out[col].type, r->bkey->type)) return (cn_pplan *)p;
+    if (p->est_rows >= 0 && (double)r->brows * 8 > p->est_rows) return (cn_pplan *)p;
+    cn_arena *a = r->q->arena;
+    cn_pplan *j = cn_pplan_new(a, PP_HASH_JOIN);
+    j->nchildren = 2;
+    j->children[0] = (cn_pplan *)p;
+    j->children[1] = (cn_pplan *)r->bleaf;
+    j->join_type = JOIN_LEFT_SEMI;
+    j->broadcast = true;
+    j->build_right = 1;
+    j->njoin_keys = 1;
+    j->left_keys = cn_arena_calloc(a, sizeof(cn_expr *) * 2);
+    j->right_keys = cn_arena_calloc(a, sizeof(cn_expr *) * 2);
+    j->left_keys[0] = cn_expr_col(a, p->out[col].id, p->out[col].name, p->out[col].type, true);
+    j->left_keys[0]->index = col;
+    j->right_keys[0] = (cn_expr *)r->bkey;
+    j->nout = p->nout;
+    j->out = p->out;
+    j->nparts = p->nparts;
+    j->part = p->part;
+    j->est_rows = p->est_rows;
+    j->est_bytes = p->est_bytes;
+    j->plan_id = -1;
+    r->injected++;
+    return j;
+}
+
+static cn_pplan *rf_join(rf_ctx *r, const cn_pplan *p, int col, int depth)
+{
+    int nleft = p->children[0]->nout;
+    bool left_only = p->join_type == JOIN_LEFT_SEMI || p->join_type == JOIN_LEFT_ANTI;
+    int side = col < nleft ? 0 : 1, c = side ? col - nleft : col;
+    if (side == 1 && left_only) return (cn_pplan *)p;
+    cn_pplan *n = with_child(r, p, side, rf_inject(r, p->children[side], c, depth + 1));
+    /* an inner (or left semi) equi-join on this very column: its other side's key equals it */
+    if ((p->join_type == JOIN_INNER || p->join_type == JOIN_LEFT_SEMI) && p->kind != PP_NL_JOIN) {
+        cn_expr **mine = side ? p->right_keys : p->left_keys, **theirs = side ? p->left_keys : p->right_keys;
+        for (int k = 0; k < p->njoin_keys; k++) {
+            int mi, ti;
+            if (col_index(mine[k], &mi) && mi == c && col_index(theirs[k], &ti) &&
+                cn_type_eq(theirs[k]->type, mine[k]->type)) {
+                n = with_child(r, n, 1 - side, rf_inject(r, n->children[1 - side], ti, depth + 1));
+                break;
+            }
+        }
+    }
+    return n;
+}
+
+static cn_pplan *rf_inject(rf_ctx *r, const cn_pplan *p, int col, int depth)
+{
+    int c;
+    if (depth > 64 || col < 0) return (cn_pplan *)p;
+    switch (p->kind) {
+    case PP_CSV_SCAN:
+    case PP_CACHE_SCAN:
+    case PP_LOCAL_SCAN: return rf_leaf(r, p, col);
+    case PP_FILTER:
+    case PP_SORT:
+    case PP_EXCHANGE:
+    case PP_BROADCAST_EXCHANGE: return with_child(r, p, 0, rf_inject(r, p->children[0], col, depth + 1));
+    case PP_PROJECT:
+        if (col >= p->nexprs || !col_index(p->exprs[col], &c)) return (cn_pplan *)p;
+        return with_child(r, p, 0, rf_inject(r, p->children[0], c, depth + 1));
+    case PP_HASH_AGG:
+        /* the column must be a grouping key, itself a column of the input */
+        if (p->agg_mode == AGG_PARTIAL) {
+            if (col >= p->nkeys) return (cn_pplan *)p;
+            c = col;
+        } else if (col >= p->nexprs || !col_index(p->exprs[col], &c) || c >= p->nkeys) {
+            return (cn_pplan *)p;
+        }
+        if (!col_index(p->keys[c], &c)) return (cn_pplan *)p;
+        return with_child(r, p, 0, rf_inject(r, p->children[0], c, depth + 1));
+    case PP_HASH_JOIN:
+    case PP_SMJ:
+    case PP_NL_JOIN: return rf_join(r, p, col, depth);
+    case PP_UNION: {
+        cn_pplan *n = NULL;
+        for (int i = 0; i < p->ninputs; i++) {
+            cn_pplan *in = rf_inject(r, p->inputs[i], col, depth + 1);
+            if (in == p->inputs[i]) continue;
+            if (!n) {
+                n = cn_dag_copy_node(r->q, p);
+                n->inputs = cn_arena_memdup(r->q->arena, p->inputs, sizeof(cn_pplan *) * (size_t)(p->ninputs + 1));
+            }
+            n->inputs[i] = in;
+        }
+        return n ? n : (cn_pplan *)p;
+    }
+    default: return (cn_pplan *)p; /* Limit, TopN: which rows pass depends on all rows */
+    }
+}
+
+/* The streamed side of a join turned into a broadcast join building side `build`: filtered
+ * at its scans when the join drops what does not match (inner, or left semi streaming left). */
+static const cn_pplan *runtime_filter(query *q, const cn_pplan *smj, int build, const cn_pplan *stream,
+                                      const cn_pplan *bleaf, int id)
+{
+    bool drops = smj->join_type == JOIN_INNER || (smj->join_type == JOIN_LEFT_SEMI && build == 1);
+    if (!drops || !q->runtime_filter) return stream;
+    cn_broadcast *bc = cn_broadcast_store_get(q->bstore, id);
+    rf_ctx r = {q, bleaf, NULL, bc ? cn_broadcast_rows(bc) : 0, 0};
+    cn_expr **bkeys = build == 1 ? smj->right_keys : smj->left_keys, **skeys = build == 1 ? smj->left_keys : smj->right_keys;
+    const cn_pplan *out = stream;
+    for (int k = 0; k < smj->njoin_keys; k++) {
+        int c;
+        if (!col_index(skeys[k], &c) || !cn_type_eq(skeys[k]->type, bkeys[k]->type)) continue;
+        /* the semi join shares the broadcast's hash table, built on all of the join's keys */
+        if (smj->njoin_keys != 1) break;
+        r.bkey = bkeys[k];
+        out = rf_inject(&r, out, c, 0);
+    }
+    q->stats.runtime_filters += r.injected;
+    return out;
+}
+
 /* Only side s has an exchange (the other is, e.g., another join's output, partitioned and
  * sorted on the keys already): run side s first and broadcast it if it is small; the other
  * side streams as it is, its partitioning kept. Else the sort-merge join over side s's
@@ -349,8 +507,10 @@ static cn_pplan *one_sided(job *j, const cn_pplan *smj, int s, const cn_pplan *x
     if (size <= q->aqe_broadcast) {
         int id;
         if (broadcast_from_shuffle(j, ms, x, &id, err) != 0) return NULL;
-        cn_pplan *stream = cn_dag_rewrite(j, side_input(smj->children[other]), deps, need & CN_RW_FREE_PART, err);
-        return stream ? as_broadcast_join(q, smj, s, broadcast_leaf(q, x, id), stream, need) : NULL;
+        cn_pplan *bleaf = broadcast_leaf(q, x, id);
+        const cn_pplan *in = runtime_filter(q, smj, s, side_input(smj->children[other]), bleaf, id);
+        cn_pplan *stream = cn_dag_rewrite(j, in, deps, need & CN_RW_FREE_PART, err);
+        return stream ? as_broadcast_join(q, smj, s, bleaf, stream, need) : NULL;
     }
     cn_vec_push(*deps, ms);
     cn_pplan *n = cn_dag_copy_node(q, smj);
@@ -398,9 +558,10 @@ cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, int need, bo
         int id;
         if (broadcast_from_shuffle(j, ms1, xs[first], &id, err) != 0) return NULL;
         cn_pplan *bleaf = broadcast_leaf(q, xs[first], id);
+        const cn_pplan *in = runtime_filter(q, smj, first, xs[other]->children[0], bleaf, id);
         if (need & CN_RW_FREE_PART) {
             /* nothing above needs the join's partitioning: the streamed side is not shuffled */
-            cn_pplan *stream = cn_dag_rewrite(j, xs[other]->children[0], deps, CN_RW_FREE_PART, err);
+            cn_pplan *stream = cn_dag_rewrite(j, in, deps, CN_RW_FREE_PART, err);
             return stream ? as_broadcast_join(q, smj, first, bleaf, stream, need) : NULL;
         }
         if (smj->join_type == JOIN_RIGHT) {
@@ -412,7 +573,7 @@ cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, int need, bo
          * its streamed input — after a selective join, far fewer rows. It is partitioned
          * as the sort-merge join's was: by the left keys (the output starts with the left
          * columns; an inner join's right keys equal them), same partitioner and count. */
-        cn_pplan *bhj = as_broadcast_join(q, smj, first, bleaf, xs[other]->children[0], 0);
+        cn_pplan *bhj = as_broadcast_join(q, smj, first, bleaf, (cn_pplan *)in, 0);
         cn_pplan *x = cn_pplan_new(q->arena, PP_EXCHANGE);
         x->nchildren = 1;
         x->children[0] = bhj;

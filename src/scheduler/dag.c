@@ -869,6 +869,7 @@ static int query_begin(cn_scheduler *s, const cn_conf *conf, query *q, cn_error 
         q->aqe_broadcast = cn_conf_get_int(conf, t && *t ? "spark.sql.adaptive.autoBroadcastJoinThreshold"
                                                            : "spark.sql.autoBroadcastJoinThreshold");
         q->shj_local_map = cn_conf_get_int(conf, "spark.sql.adaptive.maxShuffledHashJoinLocalMapThreshold");
+        q->runtime_filter = cn_conf_get_bool(conf, "cinder.sql.adaptive.runtimeFilter.enabled");
     }
     struct timeval tv;
     gettimeofday(&tv, NULL);

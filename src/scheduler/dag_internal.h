@@ -68,6 +68,7 @@ typedef struct query {
     int64_t aqe_broadcast;    /* adaptive join conversion: broadcast a side of at most this
                                * many bytes (-1: never; adaptive execution off: -1) */
     int64_t shj_local_map;    /* ...maxShuffledHashJoinLocalMapThreshold (0: off) */
+    bool runtime_filter;      /* cinder.sql.adaptive.runtimeFilter.enabled */
     cn_job_stats stats;
 } query;
 

@@ -73,6 +73,7 @@ typedef struct cn_job_stats {
     int broadcasts;
     int aqe_broadcast_joins; /* sort-merge joins turned into broadcast hash joins at run time */
     int aqe_shuffled_hash_joins; /* ... into shuffled hash joins */
+    int runtime_filters;     /* semi-join filters injected at scans from a runtime broadcast */
     uint64_t time_ns;
 } cn_job_stats;
 void cn_scheduler_last_stats(cn_scheduler *s, cn_job_stats *out);
