@@ -54,6 +54,7 @@ int opt_null_safe_eq(opt *o, cn_expr *a, cn_expr *b, cn_expr **out);
 int opt_subqueries(opt *o, cn_lplan **pp, bool *changed);
 int opt_exprs(opt *o, cn_lplan **pp, bool *changed);
 int opt_pushdown(opt *o, cn_lplan **pp, bool *changed);
+int opt_extract_disjuncts(opt *o, cn_lplan **pp, bool *changed);
 int opt_joins(opt *o, cn_lplan **pp, bool *changed);
 int opt_prune(opt *o, cn_lplan **pp);
 /* opt_aggs.c: multi-argument count, DISTINCT aggregates the planner cannot run directly */

@@ -287,6 +287,81 @@ int opt_pushdown(opt *o, cn_lplan **pp, bool *changed)
     return 0;
 }
 
+/* ------------------------------------------------ disjunctive predicates */
+
+static void flatten_or(cn_expr *e, cn_expr **v, int *n, int cap)
+{
+    if (e->kind == CN_EX_OR && e->nargs == 2) {
+        flatten_or(e->args[0], v, n, cap);
+        flatten_or(e->args[1], v, n, cap);
+    } else if (*n < cap) {
+        v[(*n)++] = e;
+    } else {
+        *n = cap + 1; /* too many: give up */
+    }
+}
+
+/* From (a1 AND b1) OR (a2 AND b2) ...: the OR of each disjunct's conjuncts over `side`
+ * alone, or NULL when some disjunct says nothing about that side. */
+static cn_expr *side_part(opt *o, cn_expr *or_expr, const cn_lplan *side)
+{
+    enum { MAXD = 64 };
+    cn_expr *disj[MAXD];
+    int nd = 0;
+    flatten_or(or_expr, disj, &nd, MAXD);
+    if (nd < 2 || nd > MAXD) return NULL;
+    cn_expr *acc = NULL;
+    for (int d = 0; d < nd; d++) {
+        cn_expr **conj;
+        int n, m = 0;
+        split_conj(o, disj[d], &conj, &n);
+        for (int i = 0; i < n; i++)
+            if (expr_pushable(conj[i]) && !cn_expr_is_foldable(conj[i]) && refs_subset_ids(o, conj[i], side))
+                conj[m++] = conj[i];
+        if (m == 0) return NULL;
+        cn_expr *part = and_all(o, conj, m);
+        if (!acc) {
+            acc = part;
+        } else {
+            cn_expr *args[2] = {acc, part};
+            cn_error e;
+            cn_error_init(&e);
+            int rc = cn_expr_call(o->a, "or", args, 2, false, false, &acc, &e);
+            cn_error_clear(&e);
+            if (rc != 0) return NULL;
+        }
+    }
+    return acc;
+}
+
+static void extract_rec(opt *o, cn_lplan *p, bool *changed)
+{
+    for (int i = 0; i < p->nchildren; i++) extract_rec(o, p->children[i], changed);
+    if (p->kind != LP_JOIN || !p->cond || (p->join_type != JOIN_INNER && p->join_type != JOIN_CROSS)) return;
+    cn_expr **conj;
+    int n;
+    split_conj(o, p->cond, &conj, &n);
+    for (int i = 0; i < n; i++) {
+        if (conj[i]->kind != CN_EX_OR || cn_expr_has_subquery(conj[i])) continue;
+        for (int s = 0; s < 2; s++) {
+            cn_expr *e = side_part(o, conj[i], p->children[s]);
+            if (!e) continue;
+            p->children[s] = lp_filter(o, p->children[s], e);
+            *changed = true;
+        }
+    }
+}
+
+/* Spark's PushExtraPredicateThroughJoin: a join condition's conjunct (a1 AND b1) OR (a2 AND b2),
+ * where every disjunct constrains one side, gives that side the filter a1 OR a2 (the
+ * condition stays as it is). TPC-H Q7: each nation scan keeps FRANCE and GERMANY only.
+ * Run once, after join reordering; pushdown then moves the new filters down. */
+int opt_extract_disjuncts(opt *o, cn_lplan **pp, bool *changed)
+{
+    extract_rec(o, *pp, changed);
+    return 0;
+}
+
 /* ----------------------------------------------------------------- pruning */
 
 static bool noop_project(const cn_lplan *p)

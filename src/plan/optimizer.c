@@ -424,6 +424,7 @@ int cn_optimize(cn_analyze_ctx *ctx, cn_lplan *in, cn_lplan **out, cn_error *err
     changed = false;
     opt_stats(&o, p);
     if (opt_joins(&o, &p, &changed) != 0) return -1;
+    if (opt_extract_disjuncts(&o, &p, &changed) != 0) return -1;
     for (int iter = 0; iter < 100; iter++) {
         changed = false;
         if (opt_exprs(&o, &p, &changed) != 0) return -1;

@@ -47,6 +47,13 @@ CASES = [
     ('q3 shuffled hash join when sort-merge is not preferred',
      ['spark.sql.autoBroadcastJoinThreshold=-1', 'spark.sql.join.preferSortMergeJoin=false'], query(3),
      [r'ShuffledHashJoin \['], [r'SortMergeJoin', r'BroadcastHashJoin']),
+    # Spark's PushExtraPredicateThroughJoin: from (n1 = FRANCE AND n2 = GERMANY) OR
+    # (n1 = GERMANY AND n2 = FRANCE) each nation scan gets its own disjunction; the join keeps
+    # the whole condition
+    ('q7 disjunctive predicates pushed to each side', [], query(7),
+     [r'Filter \(\(n_name#\d+ = FRANCE\) OR \(n_name#\d+ = GERMANY\)\)',
+      r'Filter \(\(n_name#\d+ = GERMANY\) OR \(n_name#\d+ = FRANCE\)\)',
+      r'BroadcastHashJoin .*\(\(\(n_name#\d+ = FRANCE\) AND \(n_name#\d+ = GERMANY\)\) OR'], []),
     ('broadcast hint', ['spark.sql.autoBroadcastJoinThreshold=-1'],
      'SELECT /*+ BROADCAST(nation) */ n_name, count(*) FROM customer, nation '
      'WHERE c_nationkey = n_nationkey GROUP BY n_name',
