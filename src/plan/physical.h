@@ -133,6 +133,7 @@ struct cn_pplan {
     bool hidden;
     int plan_id;
     bool null_aware;        /* LEFT ANTI for NOT IN: null-aware semantics */
+    bool runtime_filter;    /* scheduler: a semi join injected as a runtime filter (not filtered again) */
 };
 
 cn_pplan *cn_pplan_new(cn_arena *a, cn_pkind kind);

@@ -398,6 +398,7 @@ static cn_pplan *rf_leaf(rf_ctx *r, const cn_pplan *p, int col)
     j->est_rows = p->est_rows;
     j->est_bytes = p->est_bytes;
     j->plan_id = -1;
+    j->runtime_filter = true;
     r->injected++;
     return j;
 }
@@ -490,6 +491,12 @@ static const cn_pplan *runtime_filter(query *q, const cn_pplan *smj, int build, 
     }
     q->stats.runtime_filters += r.injected;
     return out;
+}
+
+const cn_pplan *cn_aqe_filter_stream(query *q, const cn_pplan *bhj, const cn_pplan *bleaf, const cn_pplan *stream)
+{
+    if (bleaf->kind != PP_BROADCAST_READ || bhj->null_aware || bhj->runtime_filter) return stream;
+    return runtime_filter(q, bhj, bhj->build_right ? 1 : 0, stream, bleaf, bleaf->broadcast_id);
 }
 
 /* Only side s has an exchange (the other is, e.g., another join's output, partitioned and

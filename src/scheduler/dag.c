@@ -267,12 +267,17 @@ cn_pplan *cn_dag_rewrite(job *j, const cn_pplan *p, stage_vec *deps, int need, c
     }
     int pass = passing_child(p);
     bool order_passes = p->kind == PP_PROJECT || p->kind == PP_FILTER || p->kind == PP_LIMIT;
-    for (int i = 0; i < p->nchildren; i++) {
+    /* a broadcast join runs its broadcast first: it may filter the streamed side (adaptive.c) */
+    bool bhj = p->kind == PP_HASH_JOIN && p->broadcast && p->nchildren == 2;
+    for (int k = 0; k < p->nchildren; k++) {
+        int i = bhj ? (k == 0 ? (p->build_right ? 1 : 0) : (p->build_right ? 0 : 1)) : k;
         int cneed = 0;
         if (i == pass) cneed |= need & CN_RW_FREE_PART;
         if (order_passes) cneed |= need & CN_RW_KEEP_ORDER;
         if (p->kind == PP_SMJ && p->children[i]->kind != PP_SORT) cneed |= CN_RW_KEEP_ORDER;
-        if (!(c->children[i] = cn_dag_rewrite(j, p->children[i], deps, cneed, err))) return NULL;
+        const cn_pplan *in = p->children[i];
+        if (bhj && k == 1) in = cn_aqe_filter_stream(q, p, c->children[1 - i], in);
+        if (!(c->children[i] = cn_dag_rewrite(j, in, deps, cneed, err))) return NULL;
     }
     if (pass >= 0) c->nparts = c->children[pass]->nparts;
     return c;
