@@ -346,10 +346,13 @@ static int data_size(query *q, const stage *ms, int64_t *bytes, cn_error *err)
  * aggregates over the key are unchanged; no Limit or TopN is crossed. This is Spark's
  * runtime filter (InjectRuntimeFilter) with the broadcast itself as the filter; it saves
  * the rows' shuffles and joins below. */
+#define RF_MAX_KEYS 8
+
 typedef struct rf_ctx {
     query *q;
     const cn_pplan *bleaf;  /* the broadcast leaf */
-    const cn_expr *bkey;    /* its key, bound over the broadcast's columns */
+    int nkeys;
+    cn_expr **bkeys;        /* its keys, bound over the broadcast's columns (the join's build keys) */
     int64_t brows;          /* rows in the broadcast */
     int injected;
 } rf_ctx;
@@ -361,7 +364,8 @@ static bool col_index(const cn_expr *e, int *out)
     return true;
 }
 
-static cn_pplan *rf_inject(rf_ctx *r, const cn_pplan *p, int col, int depth);
+/* cols[0..nkeys): the output columns of a node holding the streamed keys, in key order */
+static cn_pplan *rf_inject(rf_ctx *r, const cn_pplan *p, const int *cols, int depth);
 
 /* p with children[i] replaced by c (a copy when it changes). */
 static cn_pplan *with_child(rf_ctx *r, const cn_pplan *p, int i, cn_pplan *c)
@@ -372,10 +376,12 @@ static cn_pplan *with_child(rf_ctx *r, const cn_pplan *p, int i, cn_pplan *c)
     return n;
 }
 
-static cn_pplan *rf_leaf(rf_ctx *r, const cn_pplan *p, int col)
+static cn_pplan *rf_leaf(rf_ctx *r, const cn_pplan *p, const int *cols)
 {
+    for (int k = 0; k < r->nkeys; k++)
+        if (cols[k] < 0 || cols[k] >= p->nout || !cn_type_eq(p->out[cols[k]].type, r->bkeys[k]->type))
+            return (cn_pplan *)p;
     /* worth a probe per scanned row only when the broadcast is a small part of the scan */
-    if (col < 0 || col >= p->nout || !cn_type_eq(p->out[col].type, r->bkey->type)) return (cn_pplan *)p;
     if (p->est_rows >= 0 && (double)r->brows * 8 > p->est_rows) return (cn_pplan *)p;
     cn_arena *a = r->q->arena;
     cn_pplan *j = cn_pplan_new(a, PP_HASH_JOIN);
@@ -385,12 +391,14 @@ static cn_pplan *rf_leaf(rf_ctx *r, const cn_pplan *p, int col)
     j->join_type = JOIN_LEFT_SEMI;
     j->broadcast = true;
     j->build_right = 1;
-    j->njoin_keys = 1;
-    j->left_keys = cn_arena_calloc(a, sizeof(cn_expr *) * 2);
-    j->right_keys = cn_arena_calloc(a, sizeof(cn_expr *) * 2);
-    j->left_keys[0] = cn_expr_col(a, p->out[col].id, p->out[col].name, p->out[col].type, true);
-    j->left_keys[0]->index = col;
-    j->right_keys[0] = (cn_expr *)r->bkey;
+    j->njoin_keys = r->nkeys;
+    j->left_keys = cn_arena_calloc(a, sizeof(cn_expr *) * (size_t)(r->nkeys + 1));
+    j->right_keys = r->bkeys; /* the same keys: the broadcast's hash table is shared */
+    for (int k = 0; k < r->nkeys; k++) {
+        const cn_attr *at = &p->out[cols[k]];
+        j->left_keys[k] = cn_expr_col(a, at->id, at->name, at->type, true);
+        j->left_keys[k]->index = cols[k];
+    }
     j->nout = p->nout;
     j->out = p->out;
     j->nparts = p->nparts;
@@ -403,60 +411,76 @@ static cn_pplan *rf_leaf(rf_ctx *r, const cn_pplan *p, int col)
     return j;
 }
 
-static cn_pplan *rf_join(rf_ctx *r, const cn_pplan *p, int col, int depth)
+static cn_pplan *rf_join(rf_ctx *r, const cn_pplan *p, const int *cols, int depth)
 {
     int nleft = p->children[0]->nout;
     bool left_only = p->join_type == JOIN_LEFT_SEMI || p->join_type == JOIN_LEFT_ANTI;
-    int side = col < nleft ? 0 : 1, c = side ? col - nleft : col;
+    int side = cols[0] < nleft ? 0 : 1;
+    int c[RF_MAX_KEYS];
+    for (int k = 0; k < r->nkeys; k++) {
+        if ((cols[k] < nleft ? 0 : 1) != side) return (cn_pplan *)p; /* keys from both sides */
+        c[k] = side ? cols[k] - nleft : cols[k];
+    }
     if (side == 1 && left_only) return (cn_pplan *)p;
     cn_pplan *n = with_child(r, p, side, rf_inject(r, p->children[side], c, depth + 1));
-    /* an inner (or left semi) equi-join on this very column: its other side's key equals it */
+    /* an inner (or left semi) equi-join on these very columns: its other side's keys equal them */
     if ((p->join_type == JOIN_INNER || p->join_type == JOIN_LEFT_SEMI) && p->kind != PP_NL_JOIN) {
         cn_expr **mine = side ? p->right_keys : p->left_keys, **theirs = side ? p->left_keys : p->right_keys;
-        for (int k = 0; k < p->njoin_keys; k++) {
-            int mi, ti;
-            if (col_index(mine[k], &mi) && mi == c && col_index(theirs[k], &ti) &&
-                cn_type_eq(theirs[k]->type, mine[k]->type)) {
-                n = with_child(r, n, 1 - side, rf_inject(r, n->children[1 - side], ti, depth + 1));
-                break;
+        int t[RF_MAX_KEYS];
+        bool all = true;
+        for (int k = 0; k < r->nkeys && all; k++) {
+            bool found = false;
+            for (int q = 0; q < p->njoin_keys && !found; q++) {
+                int mi, ti;
+                if (col_index(mine[q], &mi) && mi == c[k] && col_index(theirs[q], &ti) &&
+                    cn_type_eq(theirs[q]->type, mine[q]->type)) {
+                    t[k] = ti;
+                    found = true;
+                }
             }
+            all = found;
         }
+        if (all) n = with_child(r, n, 1 - side, rf_inject(r, n->children[1 - side], t, depth + 1));
     }
     return n;
 }
 
-static cn_pplan *rf_inject(rf_ctx *r, const cn_pplan *p, int col, int depth)
+static cn_pplan *rf_inject(rf_ctx *r, const cn_pplan *p, const int *cols, int depth)
 {
-    int c;
-    if (depth > 64 || col < 0) return (cn_pplan *)p;
+    int c[RF_MAX_KEYS];
+    if (depth > 64) return (cn_pplan *)p;
     switch (p->kind) {
     case PP_CSV_SCAN:
     case PP_CACHE_SCAN:
-    case PP_LOCAL_SCAN: return rf_leaf(r, p, col);
+    case PP_LOCAL_SCAN: return rf_leaf(r, p, cols);
     case PP_FILTER:
     case PP_SORT:
     case PP_EXCHANGE:
-    case PP_BROADCAST_EXCHANGE: return with_child(r, p, 0, rf_inject(r, p->children[0], col, depth + 1));
+    case PP_BROADCAST_EXCHANGE: return with_child(r, p, 0, rf_inject(r, p->children[0], cols, depth + 1));
     case PP_PROJECT:
-        if (col >= p->nexprs || !col_index(p->exprs[col], &c)) return (cn_pplan *)p;
+        for (int k = 0; k < r->nkeys; k++)
+            if (cols[k] >= p->nexprs || !col_index(p->exprs[cols[k]], &c[k])) return (cn_pplan *)p;
         return with_child(r, p, 0, rf_inject(r, p->children[0], c, depth + 1));
     case PP_HASH_AGG:
-        /* the column must be a grouping key, itself a column of the input */
-        if (p->agg_mode == AGG_PARTIAL) {
-            if (col >= p->nkeys) return (cn_pplan *)p;
-            c = col;
-        } else if (col >= p->nexprs || !col_index(p->exprs[col], &c) || c >= p->nkeys) {
-            return (cn_pplan *)p;
+        /* every key column must be a grouping key, itself a column of the input */
+        for (int k = 0; k < r->nkeys; k++) {
+            int g;
+            if (p->agg_mode == AGG_PARTIAL) {
+                if (cols[k] >= p->nkeys) return (cn_pplan *)p;
+                g = cols[k];
+            } else if (cols[k] >= p->nexprs || !col_index(p->exprs[cols[k]], &g) || g >= p->nkeys) {
+                return (cn_pplan *)p;
+            }
+            if (!col_index(p->keys[g], &c[k])) return (cn_pplan *)p;
         }
-        if (!col_index(p->keys[c], &c)) return (cn_pplan *)p;
         return with_child(r, p, 0, rf_inject(r, p->children[0], c, depth + 1));
     case PP_HASH_JOIN:
     case PP_SMJ:
-    case PP_NL_JOIN: return rf_join(r, p, col, depth);
+    case PP_NL_JOIN: return rf_join(r, p, cols, depth);
     case PP_UNION: {
         cn_pplan *n = NULL;
         for (int i = 0; i < p->ninputs; i++) {
-            cn_pplan *in = rf_inject(r, p->inputs[i], col, depth + 1);
+            cn_pplan *in = rf_inject(r, p->inputs[i], cols, depth + 1);
             if (in == p->inputs[i]) continue;
             if (!n) {
                 n = cn_dag_copy_node(r->q, p);
@@ -476,19 +500,15 @@ static const cn_pplan *runtime_filter(query *q, const cn_pplan *smj, int build, 
                                       const cn_pplan *bleaf, int id)
 {
     bool drops = smj->join_type == JOIN_INNER || (smj->join_type == JOIN_LEFT_SEMI && build == 1);
-    if (!drops || !q->runtime_filter) return stream;
-    cn_broadcast *bc = cn_broadcast_store_get(q->bstore, id);
-    rf_ctx r = {q, bleaf, NULL, bc ? cn_broadcast_rows(bc) : 0, 0};
+    int nk = smj->njoin_keys;
+    if (!drops || !q->runtime_filter || nk < 1 || nk > RF_MAX_KEYS) return stream;
     cn_expr **bkeys = build == 1 ? smj->right_keys : smj->left_keys, **skeys = build == 1 ? smj->left_keys : smj->right_keys;
-    const cn_pplan *out = stream;
-    for (int k = 0; k < smj->njoin_keys; k++) {
-        int c;
-        if (!col_index(skeys[k], &c) || !cn_type_eq(skeys[k]->type, bkeys[k]->type)) continue;
-        /* the semi join shares the broadcast's hash table, built on all of the join's keys */
-        if (smj->njoin_keys != 1) break;
-        r.bkey = bkeys[k];
-        out = rf_inject(&r, out, c, 0);
-    }
+    int cols[RF_MAX_KEYS];
+    for (int k = 0; k < nk; k++)
+        if (!col_index(skeys[k], &cols[k]) || !cn_type_eq(skeys[k]->type, bkeys[k]->type)) return stream;
+    cn_broadcast *bc = cn_broadcast_store_get(q->bstore, id);
+    rf_ctx r = {q, bleaf, nk, bkeys, bc ? cn_broadcast_rows(bc) : 0, 0};
+    const cn_pplan *out = rf_inject(&r, stream, cols, 0);
     q->stats.runtime_filters += r.injected;
     return out;
 }
