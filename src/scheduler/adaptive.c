@@ -154,11 +154,8 @@ static bool aggregate_side(const cn_pplan *p)
  * in an aggregate (hash-partitioned on the keys already, so no exchange was planned), a
  * synthetic one on top of it with the join's partitioning — running it materializes the
  * aggregate, which may then be broadcast; else NULL. */
-static const cn_pplan *side_exchange(query *q, const cn_pplan *smj, int s)
+static cn_pplan *synth_exchange(query *q, const cn_pplan *smj, int s, const cn_pplan *c)
 {
-    const cn_pplan *c = side_input(smj->children[s]);
-    if (c->kind == PP_EXCHANGE && c->nchildren == 1 && c->part.kind == PART_HASH) return c;
-    if (!aggregate_side(c) || smj->nparts < 1) return NULL;
     cn_pplan *x = cn_pplan_new(q->arena, PP_EXCHANGE);
     x->nchildren = 1;
     x->children[0] = (cn_pplan *)c;
@@ -175,8 +172,44 @@ static const cn_pplan *side_exchange(query *q, const cn_pplan *smj, int s)
     return x;
 }
 
+static const cn_pplan *side_exchange(query *q, const cn_pplan *smj, int s)
+{
+    const cn_pplan *c = side_input(smj->children[s]);
+    if (c->kind == PP_EXCHANGE && c->nchildren == 1 && c->part.kind == PART_HASH) return c;
+    if (!aggregate_side(c) || smj->nparts < 1) return NULL;
+    return synth_exchange(q, smj, s, c);
+}
+
+/* Does a filter in p's subtree compare a column with a constant (=, IN, LIKE)? Such a side
+ * is likely the small one, whatever the estimates (which, as Spark's without statistics,
+ * never shrink under a filter). */
+static bool selective_expr(const cn_expr *e)
+{
+    switch (e->kind) {
+    case CN_EX_AND: return selective_expr(e->args[0]) || selective_expr(e->args[1]);
+    case CN_EX_OR: return selective_expr(e->args[0]) && selective_expr(e->args[1]);
+    case CN_EX_IN:
+    case CN_EX_LIKE: return e->nargs > 0 && !cn_expr_is_foldable(e->args[0]);
+    case CN_EX_CALL:
+        return e->func == CN_FN_EQ && e->nargs == 2 &&
+               cn_expr_is_foldable(e->args[0]) != cn_expr_is_foldable(e->args[1]);
+    default: return false;
+    }
+}
+
+static bool selective(const cn_pplan *p)
+{
+    if (p->kind == PP_FILTER && p->cond && selective_expr(p->cond)) return true;
+    for (int i = 0; i < p->nchildren; i++)
+        if (selective(p->children[i])) return true;
+    for (int i = 0; i < p->ninputs; i++)
+        if (selective(p->inputs[i])) return true;
+    return false;
+}
+
 /* Read every reduce partition of map stage ms's shuffle into a new broadcast. */
-static int broadcast_from_shuffle(job *j, const stage *ms, const cn_pplan *x, int *id_out, cn_error *err)
+static int broadcast_from_shuffle(job *j, const stage *ms, const cn_pplan *x, bool keep_shuffle, int *id_out,
+                                  cn_error *err)
 {
     query *q = j->q;
     int sid = ms->frag->shuffle_id;
@@ -219,7 +252,7 @@ static int broadcast_from_shuffle(job *j, const stage *ms, const cn_pplan *x, in
     cn_broadcast_store_put(q->bstore, bc);
     q->stats.broadcasts++;
     /* nobody reads the shuffle any more: its files go now, not at the end of the query */
-    cn_mot_unregister_shuffle(q->mot, sid);
+    if (!keep_shuffle) cn_mot_unregister_shuffle(q->mot, sid);
     *id_out = id;
     return 0;
 }
@@ -496,10 +529,16 @@ static cn_pplan *rf_inject(rf_ctx *r, const cn_pplan *p, const int *cols, int de
 
 /* The streamed side of a join turned into a broadcast join building side `build`: filtered
  * at its scans when the join drops what does not match (inner, or left semi streaming left). */
-static const cn_pplan *runtime_filter(query *q, const cn_pplan *smj, int build, const cn_pplan *stream,
-                                      const cn_pplan *bleaf, int id)
+static bool streams_dropped(const cn_pplan *join, int build)
 {
-    bool drops = smj->join_type == JOIN_INNER || (smj->join_type == JOIN_LEFT_SEMI && build == 1);
+    return join->join_type == JOIN_INNER || (join->join_type == JOIN_LEFT_SEMI && build == 1);
+}
+
+/* drops: the join drops the rows of `stream` (the side not `build`) that match no row of the
+ * broadcast — it does not preserve that side */
+static const cn_pplan *runtime_filter(query *q, const cn_pplan *smj, int build, const cn_pplan *stream,
+                                      const cn_pplan *bleaf, int id, bool drops)
+{
     int nk = smj->njoin_keys;
     if (!drops || !q->runtime_filter || nk < 1 || nk > RF_MAX_KEYS) return stream;
     cn_expr **bkeys = build == 1 ? smj->right_keys : smj->left_keys, **skeys = build == 1 ? smj->left_keys : smj->right_keys;
@@ -516,7 +555,8 @@ static const cn_pplan *runtime_filter(query *q, const cn_pplan *smj, int build, 
 const cn_pplan *cn_aqe_filter_stream(query *q, const cn_pplan *bhj, const cn_pplan *bleaf, const cn_pplan *stream)
 {
     if (bleaf->kind != PP_BROADCAST_READ || bhj->null_aware || bhj->runtime_filter) return stream;
-    return runtime_filter(q, bhj, bhj->build_right ? 1 : 0, stream, bleaf, bleaf->broadcast_id);
+    int build = bhj->build_right ? 1 : 0;
+    return runtime_filter(q, bhj, build, stream, bleaf, bleaf->broadcast_id, streams_dropped(bhj, build));
 }
 
 /* Only side s has an exchange (the other is, e.g., another join's output, partitioned and
@@ -533,9 +573,9 @@ static cn_pplan *one_sided(job *j, const cn_pplan *smj, int s, const cn_pplan *x
     if (!ms || data_size(q, ms, &size, err) != 0) return NULL;
     if (size <= q->aqe_broadcast) {
         int id;
-        if (broadcast_from_shuffle(j, ms, x, &id, err) != 0) return NULL;
+        if (broadcast_from_shuffle(j, ms, x, false, &id, err) != 0) return NULL;
         cn_pplan *bleaf = broadcast_leaf(q, x, id);
-        const cn_pplan *in = runtime_filter(q, smj, s, side_input(smj->children[other]), bleaf, id);
+        const cn_pplan *in = runtime_filter(q, smj, s, side_input(smj->children[other]), bleaf, id, streams_dropped(smj, s));
         cn_pplan *stream = cn_dag_rewrite(j, in, deps, need & CN_RW_FREE_PART, err);
         return stream ? as_broadcast_join(q, smj, s, bleaf, stream, need) : NULL;
     }
@@ -563,6 +603,15 @@ cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, int need, bo
     bool can[2] = {can_build_left(smj->join_type), can_build_right(smj->join_type)};
     if (!can[0] && !can[1]) return NULL;
     const cn_pplan *xs[2] = {side_exchange(q, smj, 0), side_exchange(q, smj, 1)};
+    /* One side filtered by constants, the other not: run the filtered side first — it is
+     * likely small, and then broadcast, or at least a filter for the other side. A side
+     * without an exchange of its own is materialized through a synthetic one (it is hash
+     * partitioned on the keys already, so the shuffle keeps every row's partition). */
+    bool sel[2] = {selective(side_input(smj->children[0])), selective(side_input(smj->children[1]))};
+    int prefer = sel[0] != sel[1] && q->aqe_broadcast >= 0 && smj->nparts >= 1 ? (sel[0] ? 0 : 1) : -1;
+    if (prefer >= 0)
+        for (int s = 0; s < 2; s++)
+            if (!xs[s]) xs[s] = synth_exchange(q, smj, s, side_input(smj->children[s]));
     if (!xs[0] && !xs[1]) return NULL;
     if (!xs[0] || !xs[1]) {
         int s = xs[0] ? 0 : 1;
@@ -572,20 +621,19 @@ cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, int need, bo
     }
     *handled = true;
     int first;
-    if (can[0] && can[1]) {
-        first = input_bytes(xs[1]) < input_bytes(xs[0]) ? 1 : 0;
-    } else {
-        first = can[1] ? 1 : 0;
-    }
+    if (prefer >= 0) first = prefer;
+    else if (can[0] && can[1]) first = input_bytes(xs[1]) < input_bytes(xs[0]) ? 1 : 0;
+    else first = can[1] ? 1 : 0;
     int other = 1 - first;
     int64_t size1, size;
     stage *ms1 = cn_dag_run_map_stage(j, xs[first], err);
     if (!ms1 || data_size(q, ms1, &size1, err) != 0) return NULL;
     if (can[first] && q->aqe_broadcast >= 0 && size1 <= q->aqe_broadcast) {
         int id;
-        if (broadcast_from_shuffle(j, ms1, xs[first], &id, err) != 0) return NULL;
+        if (broadcast_from_shuffle(j, ms1, xs[first], false, &id, err) != 0) return NULL;
         cn_pplan *bleaf = broadcast_leaf(q, xs[first], id);
-        const cn_pplan *in = runtime_filter(q, smj, first, xs[other]->children[0], bleaf, id);
+        const cn_pplan *in =
+            runtime_filter(q, smj, first, xs[other]->children[0], bleaf, id, streams_dropped(smj, first));
         if (need & CN_RW_FREE_PART) {
             /* nothing above needs the join's partitioning: the streamed side is not shuffled */
             cn_pplan *stream = cn_dag_rewrite(j, in, deps, CN_RW_FREE_PART, err);
@@ -614,13 +662,31 @@ cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, int need, bo
         cn_pplan *read = cn_dag_rewrite(j, x, deps, 0, err);
         return read ? sorted_if_needed(q, smj, read, need) : NULL;
     }
+    /* Not broadcast, but small: the other side's rows that match none of it cannot matter
+     * when the join does not preserve that side, so they are filtered out at its scans
+     * before it runs (its shuffle kept: it is still read below). */
+    bool other_dropped = smj->join_type == JOIN_INNER || (other == 1 && (smj->join_type == JOIN_LEFT ||
+                                                                        smj->join_type == JOIN_LEFT_SEMI ||
+                                                                        smj->join_type == JOIN_LEFT_ANTI)) ||
+                         (other == 0 && smj->join_type == JOIN_RIGHT);
+    if (q->runtime_filter && other_dropped && q->aqe_broadcast >= 0 && size1 <= q->aqe_broadcast) {
+        int id;
+        if (broadcast_from_shuffle(j, ms1, xs[first], true, &id, err) != 0) return NULL;
+        const cn_pplan *in =
+            runtime_filter(q, smj, first, xs[other]->children[0], broadcast_leaf(q, xs[first], id), id, true);
+        if (in != xs[other]->children[0]) {
+            cn_pplan *xo = cn_dag_copy_node(q, xs[other]);
+            xo->children[0] = (cn_pplan *)in;
+            xs[other] = xo;
+        }
+    }
     stage *ms2 = cn_dag_run_map_stage(j, xs[other], err);
     if (!ms2 || data_size(q, ms2, &size, err) != 0) return NULL;
     cn_pplan *leaf1 = cn_dag_shuffle_read(q, xs[first], ms1);
     cn_vec_push(*deps, ms1);
     if (can[other] && q->aqe_broadcast >= 0 && size <= q->aqe_broadcast) {
         int id;
-        if (broadcast_from_shuffle(j, ms2, xs[other], &id, err) != 0) return NULL;
+        if (broadcast_from_shuffle(j, ms2, xs[other], false, &id, err) != 0) return NULL;
         return as_broadcast_join(q, smj, other, broadcast_leaf(q, xs[other], id), leaf1, need);
     }
     cn_vec_push(*deps, ms2);
@@ -643,13 +709,25 @@ cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, int need, bo
     }
     cn_pplan *n = cn_dag_copy_node(q, smj);
     for (int s = 0; s < 2; s++) {
+        cn_pplan *srt;
         if (smj->children[s]->kind == PP_SORT) {
-            cn_pplan *srt = cn_dag_copy_node(q, smj->children[s]);
-            srt->children[0] = leaves[s];
-            n->children[s] = srt;
+            srt = cn_dag_copy_node(q, smj->children[s]);
         } else {
-            n->children[s] = leaves[s];
+            /* a side sorted already (another join's output), materialized: sort it again */
+            srt = cn_pplan_new(q->arena, PP_SORT);
+            srt->nchildren = 1;
+            srt->nout = leaves[s]->nout;
+            srt->out = leaves[s]->out;
+            srt->norders = smj->njoin_keys;
+            srt->orders = cn_arena_calloc(q->arena, sizeof(cn_sort_order) * (size_t)(smj->njoin_keys + 1));
+            for (int k = 0; k < smj->njoin_keys; k++) {
+                srt->orders[k].expr = s == 0 ? smj->left_keys[k] : smj->right_keys[k];
+                srt->orders[k].nulls_first = true;
+            }
         }
+        srt->children[0] = leaves[s];
+        srt->nparts = leaves[s]->nparts;
+        n->children[s] = srt;
     }
     return n;
 }

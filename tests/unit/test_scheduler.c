@@ -1221,6 +1221,21 @@ TEST(adaptive_join_conversion)
     CHECK_INT(aqe_run("off", rf, 2, v, &n), 0);
     CHECK_INT(v[0], 40);
     CHECK_INT(v[1], 780);
+    /* semi and anti joins whose left side is filtered by a constant (a.id % 1000 = 7: 20 rows)
+     * and whose right side is not: the left side runs first; it cannot be built (semi, anti)
+     * but filters the right side's scan to its keys, which then is broadcast. */
+    const char *semi = "SELECT count(*), sum(a.id) FROM range(20000) a WHERE a.id % 1000 = 7 AND "
+                       "a.id IN (SELECT b.id FROM range(20000) b WHERE b.id > 5)";
+    const char *anti = "SELECT count(*), sum(a.id) FROM range(20000) a WHERE a.id % 1000 = 7 AND "
+                       "NOT EXISTS (SELECT 1 FROM range(20000) b WHERE b.id = a.id AND b.id > 10000)";
+    for (int off = 0; off < 2; off++) {
+        CHECK_INT(aqe_run(off ? "off" : "100k", semi, 2, v, &n), 0);
+        CHECK_INT(v[0], 20);
+        CHECK_INT(v[1], 190140); /* 7 + 1007 + ... + 19007 */
+        CHECK_INT(aqe_run(off ? "off" : "100k", anti, 2, v, &n), 0);
+        CHECK_INT(v[0], 10);
+        CHECK_INT(v[1], 45070); /* 7 + 1007 + ... + 9007 */
+    }
     CHECK_INT(aqe_run("off", grouped, 3, v, &n), 0);
     CHECK_INT(v[0], 150);
     CHECK_INT(v[1], 300);
