@@ -406,6 +406,19 @@ static bool collapse(opt *o, cn_lplan *p)
 
 static void prune_rec(opt *o, cn_lplan **pp, idset *req);
 
+/* Spark's ColumnPruning over a Filter or Join: the columns only its condition used go right
+ * after it (Project [required]), not up through the exchanges above. */
+static void project_required(opt *o, cn_lplan **pp, idset *req)
+{
+    cn_lplan *p = *pp;
+    cn_attr *keep = cn_arena_calloc(o->a, sizeof(cn_attr) * (size_t)(p->nout + 1));
+    int m = 0;
+    for (int i = 0; i < p->nout; i++)
+        if (ids_has(req, p->out[i].id)) keep[m++] = p->out[i];
+    if (m == p->nout || m == 0) return;
+    *pp = lp_project_attrs(o, p, keep, m);
+}
+
 static void prune_child(opt *o, cn_lplan *p, int i, idset *req) { prune_rec(o, &p->children[i], req); }
 
 static void prune_rec(opt *o, cn_lplan **pp, idset *req)
@@ -458,6 +471,7 @@ static void prune_rec(opt *o, cn_lplan **pp, idset *req)
         for (int i = 0; i < p->norders; i++) ids_refs(o, &cr, p->orders[i].expr);
         prune_child(o, p, 0, &cr);
         lp_refresh_out(o, p);
+        if (p->kind == LP_FILTER) project_required(o, pp, req);
         return;
     }
     case LP_JOIN: {
@@ -467,6 +481,7 @@ static void prune_rec(opt *o, cn_lplan **pp, idset *req)
         prune_child(o, p, 0, &cr);
         prune_child(o, p, 1, &cr);
         lp_refresh_out(o, p);
+        project_required(o, pp, req);
         return;
     }
     case LP_UNION: {
