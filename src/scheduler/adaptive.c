@@ -621,9 +621,13 @@ cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, int need, bo
     }
     *handled = true;
     int first;
+    /* else the side that scans fewer bytes: broadcast if it can be built and is small; if it
+     * cannot be built but is small, a runtime filter for the other (TPC-H Q4's orders of one
+     * quarter filter lineitem before EXISTS) */
+    double in0 = input_bytes(xs[0]), in1 = input_bytes(xs[1]);
     if (prefer >= 0) first = prefer;
-    else if (can[0] && can[1]) first = input_bytes(xs[1]) < input_bytes(xs[0]) ? 1 : 0;
-    else first = can[1] ? 1 : 0;
+    else if ((can[0] && can[1]) || (q->runtime_filter && in0 != in1)) first = in1 < in0 ? 1 : 0;
+    else first = can[1] ? 1 : 0; /* no telling: the side that may be broadcast */
     int other = 1 - first;
     int64_t size1, size;
     stage *ms1 = cn_dag_run_map_stage(j, xs[first], err);
