@@ -478,10 +478,19 @@ static cn_pplan *rf_join(rf_ctx *r, const cn_pplan *p, const int *cols, int dept
     return n;
 }
 
+/* Is p a scan under nothing but filters and projections? */
+static bool scan_chain(const cn_pplan *p)
+{
+    while ((p->kind == PP_FILTER || p->kind == PP_PROJECT) && p->nchildren == 1) p = p->children[0];
+    return p->kind == PP_CSV_SCAN || p->kind == PP_CACHE_SCAN || p->kind == PP_LOCAL_SCAN;
+}
+
 static cn_pplan *rf_inject(rf_ctx *r, const cn_pplan *p, const int *cols, int depth)
 {
     int c[RF_MAX_KEYS];
     if (depth > 64) return (cn_pplan *)p;
+    /* above a scan's own filters, so only the rows they keep are probed */
+    if ((p->kind == PP_FILTER || p->kind == PP_PROJECT) && scan_chain(p)) return rf_leaf(r, p, cols);
     switch (p->kind) {
     case PP_CSV_SCAN:
     case PP_CACHE_SCAN:
@@ -536,11 +545,33 @@ static bool streams_dropped(const cn_pplan *join, int build)
 
 /* drops: the join drops the rows of `stream` (the side not `build`) that match no row of the
  * broadcast — it does not preserve that side */
+static double scan_rows(const cn_pplan *p)
+{
+    if (p->kind == PP_CSV_SCAN || p->kind == PP_CACHE_SCAN || p->kind == PP_LOCAL_SCAN) return p->est_rows;
+    double s = 0;
+    for (int i = 0; i < p->nchildren; i++) {
+        double c = scan_rows(p->children[i]);
+        if (c < 0) return -1;
+        s += c;
+    }
+    for (int i = 0; i < p->ninputs; i++) {
+        double c = scan_rows(p->inputs[i]);
+        if (c < 0) return -1;
+        s += c;
+    }
+    return s;
+}
+
+/* bsrc: the plan the broadcast came from. A broadcast holding most of what it scanned (a
+ * whole dimension table) would keep nearly every row: no filter then. */
 static const cn_pplan *runtime_filter(query *q, const cn_pplan *smj, int build, const cn_pplan *stream,
-                                      const cn_pplan *bleaf, int id, bool drops)
+                                      const cn_pplan *bleaf, int id, bool drops, const cn_pplan *bsrc)
 {
     int nk = smj->njoin_keys;
     if (!drops || !q->runtime_filter || nk < 1 || nk > RF_MAX_KEYS) return stream;
+    cn_broadcast *bcast = cn_broadcast_store_get(q->bstore, id);
+    double src_rows = bsrc ? scan_rows(bsrc) : -1;
+    if (bcast && src_rows >= 0 && (double)cn_broadcast_rows(bcast) * 2 > src_rows) return stream;
     cn_expr **bkeys = build == 1 ? smj->right_keys : smj->left_keys, **skeys = build == 1 ? smj->left_keys : smj->right_keys;
     int cols[RF_MAX_KEYS];
     for (int k = 0; k < nk; k++)
@@ -552,11 +583,12 @@ static const cn_pplan *runtime_filter(query *q, const cn_pplan *smj, int build, 
     return out;
 }
 
-const cn_pplan *cn_aqe_filter_stream(query *q, const cn_pplan *bhj, const cn_pplan *bleaf, const cn_pplan *stream)
+const cn_pplan *cn_aqe_filter_stream(query *q, const cn_pplan *bhj, const cn_pplan *bleaf, const cn_pplan *bsrc,
+                                     const cn_pplan *stream)
 {
     if (bleaf->kind != PP_BROADCAST_READ || bhj->null_aware || bhj->runtime_filter) return stream;
     int build = bhj->build_right ? 1 : 0;
-    return runtime_filter(q, bhj, build, stream, bleaf, bleaf->broadcast_id, streams_dropped(bhj, build));
+    return runtime_filter(q, bhj, build, stream, bleaf, bleaf->broadcast_id, streams_dropped(bhj, build), bsrc);
 }
 
 /* Only side s has an exchange (the other is, e.g., another join's output, partitioned and
@@ -575,7 +607,8 @@ static cn_pplan *one_sided(job *j, const cn_pplan *smj, int s, const cn_pplan *x
         int id;
         if (broadcast_from_shuffle(j, ms, x, false, &id, err) != 0) return NULL;
         cn_pplan *bleaf = broadcast_leaf(q, x, id);
-        const cn_pplan *in = runtime_filter(q, smj, s, side_input(smj->children[other]), bleaf, id, streams_dropped(smj, s));
+        const cn_pplan *in = runtime_filter(q, smj, s, side_input(smj->children[other]), bleaf, id,
+                                            streams_dropped(smj, s), x->children[0]);
         cn_pplan *stream = cn_dag_rewrite(j, in, deps, need & CN_RW_FREE_PART, err);
         return stream ? as_broadcast_join(q, smj, s, bleaf, stream, need) : NULL;
     }
@@ -637,7 +670,8 @@ cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, int need, bo
         if (broadcast_from_shuffle(j, ms1, xs[first], false, &id, err) != 0) return NULL;
         cn_pplan *bleaf = broadcast_leaf(q, xs[first], id);
         const cn_pplan *in =
-            runtime_filter(q, smj, first, xs[other]->children[0], bleaf, id, streams_dropped(smj, first));
+            runtime_filter(q, smj, first, xs[other]->children[0], bleaf, id, streams_dropped(smj, first),
+                           xs[first]->children[0]);
         if (need & CN_RW_FREE_PART) {
             /* nothing above needs the join's partitioning: the streamed side is not shuffled */
             cn_pplan *stream = cn_dag_rewrite(j, in, deps, CN_RW_FREE_PART, err);
@@ -677,7 +711,8 @@ cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, int need, bo
         int id;
         if (broadcast_from_shuffle(j, ms1, xs[first], true, &id, err) != 0) return NULL;
         const cn_pplan *in =
-            runtime_filter(q, smj, first, xs[other]->children[0], broadcast_leaf(q, xs[first], id), id, true);
+            runtime_filter(q, smj, first, xs[other]->children[0], broadcast_leaf(q, xs[first], id), id, true,
+                           xs[first]->children[0]);
         if (in != xs[other]->children[0]) {
             cn_pplan *xo = cn_dag_copy_node(q, xs[other]);
             xo->children[0] = (cn_pplan *)in;

@@ -276,7 +276,7 @@ cn_pplan *cn_dag_rewrite(job *j, const cn_pplan *p, stage_vec *deps, int need, c
         if (order_passes) cneed |= need & CN_RW_KEEP_ORDER;
         if (p->kind == PP_SMJ && p->children[i]->kind != PP_SORT) cneed |= CN_RW_KEEP_ORDER;
         const cn_pplan *in = p->children[i];
-        if (bhj && k == 1) in = cn_aqe_filter_stream(q, p, c->children[1 - i], in);
+        if (bhj && k == 1) in = cn_aqe_filter_stream(q, p, c->children[1 - i], p->children[1 - i], in);
         if (!(c->children[i] = cn_dag_rewrite(j, in, deps, cneed, err))) return NULL;
     }
     if (pass >= 0) c->nparts = c->children[pass]->nparts;

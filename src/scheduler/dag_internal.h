@@ -116,8 +116,10 @@ int cn_aqe_coalesce_stage(job *j, stage *st, cn_error *err);
  * join is not a candidate (the caller rewrites it as usual). */
 cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, int need, bool *handled, cn_error *err);
 
-/* A broadcast join planned as one, its broadcast already run (bleaf, a PP_BROADCAST_READ):
- * the streamed side `stream`, with runtime semi-join filters at its scans when they apply. */
-const cn_pplan *cn_aqe_filter_stream(query *q, const cn_pplan *bhj, const cn_pplan *bleaf, const cn_pplan *stream);
+/* A broadcast join planned as one, its broadcast already run (bleaf, a PP_BROADCAST_READ, from
+ * the plan bsrc): the streamed side `stream`, with runtime semi-join filters at its scans
+ * when they apply. */
+const cn_pplan *cn_aqe_filter_stream(query *q, const cn_pplan *bhj, const cn_pplan *bleaf, const cn_pplan *bsrc,
+                                     const cn_pplan *stream);
 
 #endif
