@@ -49,6 +49,29 @@ static bool frag_shuffle_leaves(const cn_pplan *p, int_vec *ids)
     return true;
 }
 
+/* A range exchange samples its input to pick partition bounds — a second run of the
+ * fragment. When everything the fragment reads is a shuffle of at most minPartitionSize
+ * bytes (coalescing would merge its output into one partition anyway), the sampling is
+ * skipped: without bounds every row goes to partition 0, which the Sort above orders. */
+bool cn_aqe_skip_sampling(job *j, const stage *sample)
+{
+    query *q = j->q;
+    if (!q->coalesce || sample->kind != ST_SAMPLE || !sample->frag || sample->frag->nchildren != 1) return false;
+    int_vec ids = {0};
+    bool ok = frag_shuffle_leaves(sample->frag->children[0], &ids) && ids.n > 0;
+    int64_t total = 0;
+    for (int i = 0; i < ids.n && ok; i++) {
+        int64_t bytes, records;
+        cn_error e;
+        cn_error_init(&e);
+        if (cn_mot_data_size(q->mot, ids.v[i], &bytes, &records, &e) != 0) ok = false;
+        cn_error_clear(&e);
+        total += bytes;
+    }
+    cn_vec_free(ids);
+    return ok && total <= q->min_part_bytes;
+}
+
 /* Spark's ShufflePartitionsUtil.coalescePartitions (no skew): walk the reduce partitions
  * (sizes summed over the shuffles read), start a new group when the next partition would
  * push the current one past target, and fold a group into the previous one when either

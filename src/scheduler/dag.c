@@ -477,6 +477,13 @@ static void stage_completed(job *j, stage *st)
 static void submit_stage(job *j, stage *st)
 {
     query *q = j->q;
+    if (st->attempt < 0 && st->kind == ST_SAMPLE && cn_aqe_skip_sampling(j, st)) {
+        /* no bounds: the range exchange puts every row in partition 0 */
+        for (int p = 0; p < st->nparts; p++) st->done[p] = true;
+        st->ndone = st->nparts;
+        st->state = S_DONE;
+        return;
+    }
     if (st->attempt < 0) {
         cn_error e;
         cn_error_init(&e);

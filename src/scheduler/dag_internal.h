@@ -110,6 +110,8 @@ void cn_dag_stage_alloc_parts(cn_arena *a, stage *st);
 /* Before a stage's first attempt: coalesce its shuffle partitions (Spark's
  * CoalesceShufflePartitions). */
 int cn_aqe_coalesce_stage(job *j, stage *st, cn_error *err);
+/* Before a range exchange's sampling stage runs: is its input too small to need bounds? */
+bool cn_aqe_skip_sampling(job *j, const stage *sample);
 /* A sort-merge join over two shuffles, planned with runtime statistics: its sides run as
  * map stages first and a side that turns out under the broadcast threshold is broadcast
  * (Spark's AQE join conversion). Returns the rewritten node; *handled = false when the

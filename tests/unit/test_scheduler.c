@@ -1242,6 +1242,47 @@ TEST(adaptive_join_conversion)
     CHECK_INT(v[2], 2);
 }
 
+/* A global ORDER BY over a small input skips the range exchange's sampling stage (every row
+ * goes to one partition) and still returns the rows in order. */
+TEST(adaptive_small_sort_skips_sampling)
+{
+    const char *sql = "SELECT k, count(*) AS c FROM (SELECT id % 10 AS k FROM range(1000)) GROUP BY k "
+                      "ORDER BY k DESC";
+    for (int on = 0; on < 2; on++) {
+        cn_error err;
+        cn_error_init(&err);
+        cn_conf *c = conf_new(NULL);
+        cn_conf_set(c, "spark.master", "local[2]", &err);
+        cn_conf_set(c, "spark.sql.shuffle.partitions", "4", &err);
+        cn_conf_set(c, "spark.sql.adaptive.enabled", on ? "true" : "false", &err);
+        cn_session *s = cn_session_new(c, &err);
+        aqe_counts n;
+        memset(&n, 0, sizeof n);
+        cn_session_add_listener(s, count_events, &n);
+        cn_result *r = NULL;
+        CHECK_INT(cn_session_sql(s, sql, &r, &err), 0);
+        print_err(&err);
+        if (r) {
+            CHECK_INT(r->nrows, 10);
+            int64_t want = 9;
+            for (int b = 0; b < r->nbatches; b++) {
+                const cn_batch *bt = r->batches[b];
+                for (int i = 0; i < bt->count; i++) {
+                    CHECK_INT(((const int64_t *)bt->cols[0].data)[i], want);
+                    CHECK_INT(((const int64_t *)bt->cols[1].data)[i], 100);
+                    want--;
+                }
+            }
+            cn_result_free(r);
+        }
+        /* aggregate map stage, range map stage, result; the sampling stage only when off */
+        CHECK_INT(n.stages, on ? 3 : 4);
+        cn_session_free(s);
+        cn_conf_free(c);
+        cn_error_clear(&err);
+    }
+}
+
 TEST(zz_cleanup)
 {
     CHECK_INT(dir_entries(test_dir), 0);
