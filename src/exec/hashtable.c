@@ -164,8 +164,10 @@ void cn_join_table_append(cn_join_table *jt, const cn_vector *const *payload, co
 void cn_join_table_finish(cn_join_table *jt)
 {
     int64_t n = jt->rows.n;
+    /* at most half the buckets used: a probe key that is absent (a semi-join filter's usual
+     * case) mostly finds an empty bucket and stops there */
     uint64_t nb = 1024;
-    while (nb < (uint64_t)n) nb *= 2;
+    while (nb < 2 * (uint64_t)n) nb *= 2;
     jt->heads = cn_xcalloc(nb, sizeof(uint32_t));
     jt->mask = nb - 1;
     jt->next = cn_xmalloc((size_t)(n > 0 ? n : 1) * sizeof(uint32_t));
