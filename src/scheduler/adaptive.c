@@ -231,16 +231,10 @@ static bool selective(const cn_pplan *p)
 }
 
 /* Read every reduce partition of map stage ms's shuffle into a new broadcast. */
-static int broadcast_from_shuffle(job *j, const stage *ms, const cn_pplan *x, bool keep_shuffle, int *id_out,
-                                  cn_error *err)
+/* Every row of shuffle sid into bc; -1 on a read error (a lost or corrupt map output). */
+static int read_shuffle_into(query *q, int sid, cn_broadcast *bc, cn_error *err)
 {
-    query *q = j->q;
-    int sid = ms->frag->shuffle_id;
     int nred = cn_mot_num_reduces(q->mot, sid);
-    int id = q->s->next_broadcast++;
-    cn_type *types = cn_arena_calloc(q->arena, sizeof(cn_type) * (size_t)(x->nout + 1));
-    for (int i = 0; i < x->nout; i++) types[i] = x->out[i].type;
-    cn_broadcast *bc = cn_broadcast_new(id, x->nout, types, CN_CODEC_NONE);
     cn_arena *a = cn_arena_new("aqe-broadcast", NULL);
     int rc = 0;
     for (int p = 0; p < nred && rc == 0; p++) {
@@ -268,9 +262,29 @@ static int broadcast_from_shuffle(job *j, const stage *ms, const cn_pplan *x, bo
         cn_arena_reset(a);
     }
     cn_arena_free(a);
-    if (rc != 0) {
+    return rc;
+}
+
+/* Read every reduce partition of map stage ms's shuffle into a new broadcast. A read that
+ * fails (a map output lost or corrupt) recomputes the lost outputs from lineage and reads
+ * again, as a reduce task's fetch failure would, up to spark.stage.maxConsecutiveAttempts. */
+static int broadcast_from_shuffle(job *j, stage *ms, const cn_pplan *x, bool keep_shuffle, int *id_out,
+                                  cn_error *err)
+{
+    query *q = j->q;
+    int sid = ms->frag->shuffle_id;
+    cn_type *types = cn_arena_calloc(q->arena, sizeof(cn_type) * (size_t)(x->nout + 1));
+    for (int i = 0; i < x->nout; i++) types[i] = x->out[i].type;
+    int id = q->s->next_broadcast++;
+    cn_broadcast *bc = NULL;
+    for (int attempt = 0;; attempt++) {
+        bc = cn_broadcast_new(id, x->nout, types, CN_CODEC_NONE);
+        if (read_shuffle_into(q, sid, bc, err) == 0) break;
         cn_broadcast_free(bc);
-        return -1;
+        if (attempt + 1 >= CN_STAGE_MAX_ATTEMPTS || q->s->kill) return -1;
+        cn_error_clear(err);
+        cn_error_init(err);
+        if (cn_dag_recompute_map_stage(j, ms, err) != 0) return -1;
     }
     cn_broadcast_store_put(q->bstore, bc);
     q->stats.broadcasts++;

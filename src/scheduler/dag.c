@@ -40,7 +40,6 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#define STAGE_MAX_ATTEMPTS 4 /* spark.stage.maxConsecutiveAttempts */
 #define TICK_MS 100
 
 /* ------------------------------------------------------------ caches */
@@ -446,7 +445,7 @@ static void lose_map_output(job *j, stage *st)
     query *q = j->q;
     for (int i = 0; i < q->faults.n; i++) {
         const cn_fault *f = &q->faults.f[i];
-        if (f->kind != FAULT_SHUFFLE_LOSE || q->lose_done[i] || f->stage != st->id) continue;
+        if (f->kind != FAULT_SHUFFLE_LOSE || q->lose_done[i] || (f->stage >= 0 && f->stage != st->id)) continue;
         q->lose_done[i] = true;
         cn_arena *a = cn_arena_new("lose", NULL);
         int n = 0;
@@ -596,27 +595,11 @@ static stage *stage_of_shuffle(job *j, int shuffle_id)
     return NULL;
 }
 
-/* A reducer could not read shuffle `sid`: fail the stage attempt and resubmit the map stage's lost outputs. */
-static void fetch_failed(job *j, stage *st, int sid, const cn_error *e)
+/* Unregister the outputs of map stage ms whose files are gone (all of them when none is
+ * missing: the data was corrupt) and mark the stage waiting to run those partitions again. */
+static void forget_lost_outputs(query *q, stage *ms)
 {
-    query *q = j->q;
-    char msg[512];
-    cn_error_message(e, msg, sizeof msg);
-    post(q, EV_STAGE_COMPLETED, j->id, st, -1, 0, true, msg, stage_name(st), &st->sum, st->nparts);
-    st->state = S_WAITING;
-    dequeue_stage(j, st);
-    if (++st->fetch_failures >= STAGE_MAX_ATTEMPTS) {
-        job_fail(j, e);
-        cn_error_detail(&j->err, "Stage %d failed %d times on fetch failures", st->id, st->fetch_failures);
-        return;
-    }
-    stage *ms = stage_of_shuffle(j, sid);
-    if (!ms) {
-        job_fail(j, e);
-        return;
-    }
-    q->stats.stage_resubmits++;
-    /* which outputs are gone? if none (corrupt data), recompute them all */
+    int sid = ms->frag->shuffle_id;
     bool *lost = cn_arena_calloc(q->arena, (size_t)ms->nparts + 1);
     int nlost = 0;
     cn_arena *a = cn_arena_new("fetch-failure", NULL);
@@ -637,10 +620,31 @@ static void fetch_failed(job *j, stage *st, int sid, const cn_error *e)
         ms->done[m] = false;
         ms->ndone--;
     }
-    if (ms->state == S_DONE || ms->state == S_RUNNING) {
-        if (ms->state == S_RUNNING) dequeue_stage(j, ms);
-        ms->state = S_WAITING;
+    if (ms->state == S_DONE || ms->state == S_RUNNING) ms->state = S_WAITING;
+}
+
+/* A reducer could not read shuffle `sid`: fail the stage attempt and resubmit the map stage's lost outputs. */
+static void fetch_failed(job *j, stage *st, int sid, const cn_error *e)
+{
+    query *q = j->q;
+    char msg[512];
+    cn_error_message(e, msg, sizeof msg);
+    post(q, EV_STAGE_COMPLETED, j->id, st, -1, 0, true, msg, stage_name(st), &st->sum, st->nparts);
+    st->state = S_WAITING;
+    dequeue_stage(j, st);
+    if (++st->fetch_failures >= CN_STAGE_MAX_ATTEMPTS) {
+        job_fail(j, e);
+        cn_error_detail(&j->err, "Stage %d failed %d times on fetch failures", st->id, st->fetch_failures);
+        return;
     }
+    stage *ms = stage_of_shuffle(j, sid);
+    if (!ms) {
+        job_fail(j, e);
+        return;
+    }
+    q->stats.stage_resubmits++;
+    if (ms->state == S_RUNNING) dequeue_stage(j, ms);
+    forget_lost_outputs(q, ms);
 }
 
 static void task_finished(job *j, launch *l)
@@ -837,6 +841,21 @@ static int run_job(query *q, const cn_pplan *root, cn_sink_kind sink, int64_t ca
     *final_out = j->final;
     *job_out = j;
     return 0;
+}
+
+int cn_dag_recompute_map_stage(job *j, stage *ms, cn_error *err)
+{
+    query *q = j->q;
+    q->stats.stage_resubmits++;
+    forget_lost_outputs(q, ms);
+    if (ms->ndone == ms->nparts) return 0;
+    job *sub = job_new(q, SINK_SHUFFLE, 0);
+    cn_vec_push(sub->stages, ms);
+    sub->final = ms;
+    int rc = job_loop(sub, err);
+    sub->stages.n = 0; /* ms stays j's */
+    job_free(sub);
+    return rc;
 }
 
 stage *cn_dag_run_map_stage(job *j, const cn_pplan *x, cn_error *err)

@@ -105,6 +105,11 @@ stage *cn_dag_run_map_stage(job *j, const cn_pplan *x, cn_error *err);
 /* A PP_SHUFFLE_READ leaf over map stage ms, standing where exchange x was. */
 cn_pplan *cn_dag_shuffle_read(query *q, const cn_pplan *x, const stage *ms);
 void cn_dag_stage_alloc_parts(cn_arena *a, stage *st);
+/* Map stage ms (done) lost outputs (files gone; if none is missing, all are suspect):
+ * unregister them and run ms again for those partitions, parents first. */
+int cn_dag_recompute_map_stage(job *j, stage *ms, cn_error *err);
+
+#define CN_STAGE_MAX_ATTEMPTS 4 /* spark.stage.maxConsecutiveAttempts */
 
 /* ---- adaptive.c ---- */
 /* Before a stage's first attempt: coalesce its shuffle partitions (Spark's

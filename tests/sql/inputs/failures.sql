@@ -26,5 +26,18 @@ SET cinder.test.faults=task.fail=partition:0,attempts:100,class:DIVIDE_BY_ZERO;
 SELECT a % 3 AS k, count(*) AS n FROM range(0, 100) AS t(a) GROUP BY a % 3 ORDER BY k;
 SET cinder.test.faults=task.fail=0;
 SELECT a % 3 AS k, count(*) AS n FROM range(0, 100) AS t(a) GROUP BY a % 3 ORDER BY k;
+-- Joins decided at run time (adaptive execution) under failures. Broadcasting is off at
+-- planning; the filtered side (50 even numbers) runs first as a map stage and is broadcast
+-- from its shuffle output. That output is lost as soon as the stage completes
+-- (shuffle.lose=map:0: the query's first map stage): it is recomputed from lineage and the
+-- answer stays count 50, sum 2 * (0 + ... + 49) = 2450; so when every task fails twice.
+SET spark.sql.autoBroadcastJoinThreshold=-1;
+SET spark.sql.adaptive.autoBroadcastJoinThreshold=100k;
+SET cinder.test.faults=shuffle.lose=map:0;
+SELECT count(*), sum(a.x) FROM range(0, 100000) AS a(x) JOIN (SELECT y FROM range(0, 100) AS t(y) WHERE y % 2 = 0) AS b ON a.x = b.y;
+SET cinder.test.faults=task.fail=2;
+SELECT count(*), sum(a.x) FROM range(0, 100000) AS a(x) JOIN (SELECT y FROM range(0, 100) AS t(y) WHERE y % 2 = 0) AS b ON a.x = b.y;
+SET cinder.test.faults=task.fail=0;
+RESET spark.sql.autoBroadcastJoinThreshold;
 SELECT count(*) FROM failfast WHERE a > 1;
 SELECT 'still working' AS s;
