@@ -411,18 +411,20 @@ static int dec_fail(const cn_expr *e, int bad, cn_i128 v, int vscale, ev *out, i
     return 0;
 }
 
-/* Decimal +, - and * (without rescaling) over two 64-bit decimals: every intermediate fits
- * in 128 bits (|x| < 2^63, multipliers <= 10^18), so one widening multiply or add per row and
- * a range check, no overflow builtins. Returns false when the shape does not apply. */
+/* Decimal +, - and * (without rescaling) whose operands fit in 64 bits — always for 64-bit
+ * decimals, per value for 128-bit ones (checked as they are read): every intermediate then
+ * fits in 128 bits (|x| < 2^63, multipliers <= 10^18), so one widening multiply or add per
+ * row and a range check, no overflow builtins. A 128-bit operand past 64 bits marks the
+ * row bad, for the checked computation. Returns false when the shape does not apply. */
 static bool arith_decimal64(int f, const ev *A, const ev *B, int n, ev *out, cn_i128 lim, uint8_t *bad,
                             bool *any_bad)
 {
     int s1 = A->v.type.scale, s2 = B->v.type.scale, s = out->v.type.scale;
     int sm = CN_MAX(s1, s2);
-    if (cn_type_phys(A->v.type) != CN_PHYS_I64 || cn_type_phys(B->v.type) != CN_PHYS_I64) return false;
+    cn_phys pa = cn_type_phys(A->v.type), pb = cn_type_phys(B->v.type);
+    if ((pa != CN_PHYS_I64 && pa != CN_PHYS_I128) || (pb != CN_PHYS_I64 && pb != CN_PHYS_I128)) return false;
     if (f == CN_FN_MUL ? s1 + s2 != s : (f != CN_FN_ADD && f != CN_FN_SUB) || sm != s || sm - s1 > 18 || sm - s2 > 18)
         return false;
-    const int64_t *x = A->v.data, *y = B->v.data;
     const int sa = !A->cst, sb = !B->cst;
     const cn_i128 ma = f == CN_FN_MUL ? 1 : cn_pow10_i128(sm - s1), mb = f == CN_FN_MUL ? 1 : cn_pow10_i128(sm - s2);
     bool i64out = cn_type_phys(out->v.type) == CN_PHYS_I64;
@@ -430,11 +432,18 @@ static bool arith_decimal64(int f, const ev *A, const ev *B, int n, ev *out, cn_
     cn_i128 *o128 = out->v.data;
     bool anyb = false;
     for (int i = 0; i < n; i++) {
-        cn_i128 z;
-        if (f == CN_FN_MUL) z = (cn_i128)x[i * sa] * y[i * sb];
-        else if (f == CN_FN_ADD) z = (cn_i128)x[i * sa] * ma + (cn_i128)y[i * sb] * mb;
-        else z = (cn_i128)x[i * sa] * ma - (cn_i128)y[i * sb] * mb;
-        bool b = z >= lim || z <= -lim;
+        cn_i128 x = pa == CN_PHYS_I64 ? ((const int64_t *)A->v.data)[i * sa] : ((const cn_i128 *)A->v.data)[i * sa];
+        cn_i128 y = pb == CN_PHYS_I64 ? ((const int64_t *)B->v.data)[i * sb] : ((const cn_i128 *)B->v.data)[i * sb];
+        cn_i128 z = 0;
+        bool b = false;
+        if ((int64_t)x != x || (int64_t)y != y) {
+            b = true; /* decided by the checked computation */
+        } else if (f == CN_FN_MUL) {
+            z = (cn_i128)(int64_t)x * (int64_t)y;
+        } else {
+            z = f == CN_FN_ADD ? x * ma + y * mb : x * ma - y * mb;
+        }
+        if (!b) b = z >= lim || z <= -lim;
         bad[i] = b;
         anyb |= b;
         if (i64out) o64[i] = (int64_t)z;
@@ -455,15 +464,25 @@ static int arith_decimal(const cn_expr *e, const ev *A, const ev *B, int n, ev *
         bool any_bad = false;
         if (arith_decimal64(f, A, B, n, out, lim, bad, &any_bad)) {
             if (any_bad) {
-                /* recompute the failing rows' values for the error text */
-                for (int i = 0; i < n; i++)
-                    if (bad[i] && cn_vec_valid(&out->v, i)) {
-                        cn_i128 a = ev_get_i128(&A->v, EVI(A, i)), b = ev_get_i128(&B->v, EVI(B, i)), z;
-                        int sm = CN_MAX(s1, s2);
-                        if (f == CN_FN_MUL) z = a * b;
-                        else z = a * cn_pow10_i128(sm - s1) + (f == CN_FN_ADD ? 1 : -1) * b * cn_pow10_i128(sm - s2);
-                        if (dec_fail(e, bad[i], z, s, out, i, ctx, err)) return -1;
+                /* flagged rows: the checked computation, then the error or NULL */
+                int sm = CN_MAX(s1, s2);
+                cn_i128 ma = cn_pow10_i128(sm - s1), mb = cn_pow10_i128(sm - s2);
+                for (int i = 0; i < n; i++) {
+                    if (!bad[i] || !cn_vec_valid(&out->v, i)) continue;
+                    cn_i128 a = ev_get_i128(&A->v, EVI(A, i)), b = ev_get_i128(&B->v, EVI(B, i)), x, y, z = 0;
+                    bool o;
+                    if (f == CN_FN_MUL) {
+                        o = __builtin_mul_overflow(a, b, &z);
+                    } else {
+                        o = __builtin_mul_overflow(a, ma, &x) | __builtin_mul_overflow(b, mb, &y);
+                        o |= f == CN_FN_ADD ? __builtin_add_overflow(x, y, &z) : __builtin_sub_overflow(x, y, &z);
                     }
+                    if (!o && z < lim && z > -lim) {
+                        ev_put_i128(&out->v, i, z); /* only past 64 bits, in range after all */
+                        continue;
+                    }
+                    if (dec_fail(e, 1, z, s, out, i, ctx, err)) return -1;
+                }
             }
             return 0;
         }
