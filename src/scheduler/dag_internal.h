@@ -1,8 +1,8 @@
 /*
  * dag_internal.h — what the DAGScheduler (dag.c) and adaptive execution
- * (adaptive.c, adaptive_join.c, runtime_filter.c) share: the scheduler, query, job
- * and stage structures and
- * the few dag.c functions adaptive execution calls to plan and run stages.
+ * (adaptive.c, adaptive_join.c, runtime_filter.c) share: the scheduler, query,
+ * job and stage structures and the few dag.c functions adaptive execution
+ * calls to plan and run stages.
  */
 #ifndef CN_DAG_INTERNAL_H
 #define CN_DAG_INTERNAL_H
