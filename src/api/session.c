@@ -319,11 +319,55 @@ static int run_plan(cn_session *s, const cn_lplan *lp, cn_arena *a, cn_batch ***
     return cn_scheduler_collect(s->sched, s->conf, pp, a, batches, nbatches, err);
 }
 
+/* cn_analyze_ctx.materialize: optimize and run an analyzed plan (a nondeterministic CTE) and
+ * return its rows as an LP_LOCAL with the plan's output attributes. */
+static int session_materialize(void *ud, cn_lplan *p, cn_arena *a, cn_lplan **out, cn_error *err)
+{
+    cn_session *s = ud;
+    cn_analyze_ctx ctx;
+    analyze_ctx_init(s, &ctx, NULL, a);
+    cn_lplan *opt;
+    if (cn_optimize(&ctx, cn_lplan_copy(a, p), &opt, err) != 0) return -1;
+    cn_batch **b;
+    int nb;
+    if (run_plan(s, opt, a, &b, &nb, NULL, err) != 0) return -1;
+    int64_t nrows = 0;
+    for (int i = 0; i < nb; i++) nrows += cn_batch_live(b[i]);
+    if (nrows > INT32_MAX) return cn_error_setf_detail(err, "INTERNAL_ERROR", "CTE of %lld rows", (long long)nrows);
+    cn_lplan *l = cn_lplan_new(a, LP_LOCAL, 0);
+    l->nout = p->nout;
+    l->out = p->out;
+    l->nrows = (int)nrows;
+    l->rows = cn_arena_calloc(a, sizeof(cn_value *) * (size_t)(nrows + 1));
+    int r = 0;
+    for (int i = 0; i < nb; i++)
+        for (int k = 0; k < cn_batch_live(b[i]); k++, r++) {
+            int row = cn_batch_row(b[i], k);
+            cn_value *vals = cn_arena_calloc(a, sizeof(cn_value) * (size_t)(p->nout + 1));
+            for (int c = 0; c < p->nout; c++) {
+                vals[c] = cn_value_from_vector(&b[i]->cols[c], row);
+                vals[c].type = p->out[c].type;
+                if (!vals[c].is_null && cn_type_phys(vals[c].type) == CN_PHYS_STR) vals[c].v.s = cn_str_copy(a, vals[c].v.s);
+            }
+            l->rows[r] = vals;
+        }
+    l->est_rows = (double)nrows;
+    l->est_bytes = -1;
+    *out = l;
+    return 0;
+}
+
 static int analyze_optimize(cn_session *s, const char *sql, const cn_ast *q, cn_arena *a, cn_lplan **analyzed,
                             cn_lplan **optimized, cn_error *err)
 {
     cn_analyze_ctx ctx;
     analyze_ctx_init(s, &ctx, sql, a);
+    /* a statement that runs (its optimized plan is asked for without the analyzed one; EXPLAIN
+     * and view definitions ask for the analyzed plan) computes nondeterministic CTEs once */
+    if (optimized && !analyzed) {
+        ctx.materialize = session_materialize;
+        ctx.materialize_ud = s;
+    }
     cn_lplan *lp;
     if (cn_analyze(&ctx, q, &lp, err) != 0) return -1;
     if (analyzed) *analyzed = lp;

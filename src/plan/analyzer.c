@@ -181,6 +181,38 @@ static cn_lplan *scan_of_view(az *z, cn_view *v, const char *qual)
     return p;
 }
 
+static bool plan_random(const cn_lplan *p);
+
+/* rand() anywhere in e (subqueries included: they are part of the CTE's value) */
+static bool expr_random(const cn_expr *e)
+{
+    if (!e) return false;
+    if (e->kind == CN_EX_CALL && e->func == CN_FN_RAND) return true;
+    if (e->kind == CN_EX_SUBQUERY && e->subq && plan_random(e->subq)) return true;
+    for (int i = 0; i < e->nargs; i++)
+        if (expr_random(e->args[i])) return true;
+    return false;
+}
+
+static bool exprs_random(cn_expr *const *e, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (expr_random(e[i])) return true;
+    return false;
+}
+
+/* Does a plan compute anything nondeterministic (rand())? */
+static bool plan_random(const cn_lplan *p)
+{
+    if (expr_random(p->cond) || exprs_random(p->exprs, p->nexprs) || exprs_random(p->groups, p->ngroups))
+        return true;
+    for (int i = 0; i < p->norders; i++)
+        if (expr_random(p->orders[i].expr)) return true;
+    for (int i = 0; i < p->nchildren; i++)
+        if (plan_random(p->children[i])) return true;
+    return false;
+}
+
 static int table_relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **out, az_scope **scope)
 {
     const cn_name *nm = &n->u.table.name;
@@ -190,6 +222,16 @@ static int table_relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **ou
     if (nm->n == 1) {
         for (az_cte *c = z->ctes; c; c = c->next)
             if (!strcasecmp(c->name, tname)) {
+                if (!c->materialized && z->ctx->materialize && plan_random(c->plan)) {
+                    /* computed once, at its first reference: every reference sees the same rows */
+                    cn_lplan *rows;
+                    if (z->ctx->materialize(z->ctx->materialize_ud, c->plan, z->a, &rows, z->err) != 0) {
+                        az_ctx(z, n);
+                        return -1;
+                    }
+                    c->plan = rows;
+                    c->materialized = true;
+                }
                 p = cn_lplan_fresh_copy(z->a, c->plan);
                 break;
             }

@@ -29,6 +29,7 @@ typedef struct az_scope {
 typedef struct az_cte {
     const char *name;
     cn_lplan *plan;
+    bool materialized;   /* plan is the LP_LOCAL of a nondeterministic CTE's rows */
     struct az_cte *next;
 } az_cte;
 

@@ -118,6 +118,12 @@ typedef struct cn_analyze_ctx {
     /* total bytes of a data-source view's files (statistics); NULL or -1 = the analyzer
      * stats the "path" option itself (a file, or the regular files of a directory) */
     int64_t (*source_bytes)(void *ud, cn_view *v);
+    /* Run an analyzed plan now; *out is an LP_LOCAL of its rows with the same output
+     * attributes. Set when the statement runs (not for EXPLAIN or view definitions): a
+     * nondeterministic CTE is computed once and every reference sees the same rows, as in
+     * Spark (which does not inline such a CTE). NULL: CTEs are always inlined. */
+    int (*materialize)(void *ud, cn_lplan *p, cn_arena *a, cn_lplan **out, cn_error *err);
+    void *materialize_ud;
 } cn_analyze_ctx;
 
 /* Deep copy of an analyzed plan into arena a with fresh attribute ids for every
