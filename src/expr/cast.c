@@ -29,8 +29,9 @@ bool ex_can_cast(cn_type from, cn_type to)
     switch ((cn_kind)from.kind) {
     case CN_STRING: return true;
     case CN_BOOLEAN: return tnum || to.kind == CN_BOOLEAN;
-    case CN_DATE: return to.kind == CN_TIMESTAMP || to.kind == CN_DATE;
-    case CN_TIMESTAMP: return to.kind == CN_DATE || tnum;
+    case CN_DATE: return to.kind == CN_TIMESTAMP || to.kind == CN_DATE || to.kind == CN_TIMESTAMP_NTZ;
+    case CN_TIMESTAMP: return to.kind == CN_DATE || to.kind == CN_TIMESTAMP_NTZ || tnum;
+    case CN_TIMESTAMP_NTZ: return to.kind == CN_DATE || to.kind == CN_TIMESTAMP;
     case CN_INTERVAL_DT:
     case CN_INTERVAL_YM:
         /* ANSI intervals cast to integral/decimal only with a single field */
@@ -201,6 +202,25 @@ int ex_cast(const ev *in, cn_type from, cn_type to, bool try_, int n, ev *out, c
         if (from.kind == CN_DATE && to.kind == CN_TIMESTAMP) {
             int64_t days = ((const int32_t *)s->data)[r];
             ((int64_t *)o->data)[i] = local_to_utc(days * CN_MICROS_PER_DAY, tz);
+            continue;
+        }
+        /* TIMESTAMP_NTZ holds the local date-time itself: no zone to or from DATE; to and from
+         * TIMESTAMP through the session time zone */
+        if (from.kind == CN_DATE && to.kind == CN_TIMESTAMP_NTZ) {
+            ((int64_t *)o->data)[i] = (int64_t)((const int32_t *)s->data)[r] * CN_MICROS_PER_DAY;
+            continue;
+        }
+        if (from.kind == CN_TIMESTAMP_NTZ && to.kind == CN_DATE) {
+            ((int32_t *)o->data)[i] = (int32_t)floordiv(((const int64_t *)s->data)[r], CN_MICROS_PER_DAY);
+            continue;
+        }
+        if (from.kind == CN_TIMESTAMP_NTZ && to.kind == CN_TIMESTAMP) {
+            ((int64_t *)o->data)[i] = local_to_utc(((const int64_t *)s->data)[r], tz);
+            continue;
+        }
+        if (from.kind == CN_TIMESTAMP && to.kind == CN_TIMESTAMP_NTZ) {
+            int64_t t = ((const int64_t *)s->data)[r];
+            ((int64_t *)o->data)[i] = t + cn_tz_offset_micros(tz, t);
             continue;
         }
         if (from.kind == CN_TIMESTAMP && to.kind == CN_DATE) {

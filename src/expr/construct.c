@@ -178,7 +178,7 @@ bool cn_expr_is_scalar_function(const char *name)
 /* ---- type helpers ---------------------------------------------------------- */
 
 static bool is_fractional(cn_type t) { return t.kind == CN_FLOAT || t.kind == CN_DOUBLE || t.kind == CN_DECIMAL; }
-static bool is_atomic(cn_type t) { return t.kind >= CN_BOOLEAN && t.kind <= CN_TIMESTAMP; }
+static bool is_atomic(cn_type t) { return (t.kind >= CN_BOOLEAN && t.kind <= CN_TIMESTAMP) || t.kind == CN_TIMESTAMP_NTZ; }
 
 /* Minimal decimal type of an integral literal (DecimalType.fromLiteral). */
 static cn_type literal_decimal(const cn_expr *e)
@@ -351,6 +351,9 @@ static bool implicit_ok(cn_type from, cn_type to)
         return true;
     }
     if (from.kind == CN_DATE && to.kind == CN_TIMESTAMP) return true;
+    /* Spark's implicit casts among datetimes: TIMESTAMP_NTZ to DATE or TIMESTAMP, DATE to it */
+    if (from.kind == CN_TIMESTAMP_NTZ && (to.kind == CN_DATE || to.kind == CN_TIMESTAMP)) return true;
+    if (from.kind == CN_DATE && to.kind == CN_TIMESTAMP_NTZ) return true;
     return false;
 }
 
@@ -394,7 +397,7 @@ static int want_date(cn_arena *a, cn_error *err, cn_expr *node, int i)
 {
     cn_type from = node->args[i]->type;
     if (from.kind == CN_DATE) return 0;
-    if (from.kind == CN_STRING || from.kind == CN_TIMESTAMP || from.kind == CN_NULL) {
+    if (from.kind == CN_STRING || from.kind == CN_TIMESTAMP || from.kind == CN_TIMESTAMP_NTZ || from.kind == CN_NULL) {
         coerce_arg(a, node, i, cn_type_of(CN_DATE));
         return 0;
     }
@@ -830,7 +833,10 @@ static int resolve_scalar(cn_arena *a, cn_expr *e, cn_error *err)
         e->type = cn_type_of(f == CN_FN_LAST_DAY ? CN_DATE : CN_INT);
         return 0;
     case CN_FN_HOUR: case CN_FN_MINUTE: case CN_FN_SECOND:
-        if (args[0]->type.kind != CN_TIMESTAMP && want_type(a, err, e, 0, cn_type_of(CN_TIMESTAMP))) return -1;
+        /* a TIMESTAMP_NTZ's fields are its own: read as UTC, they are its wall clock */
+        if (args[0]->type.kind != CN_TIMESTAMP && args[0]->type.kind != CN_TIMESTAMP_NTZ &&
+            want_type(a, err, e, 0, cn_type_of(CN_TIMESTAMP)))
+            return -1;
         e->type = cn_type_of(CN_INT);
         return 0;
     case CN_FN_DATE_ADD: case CN_FN_DATE_SUB:

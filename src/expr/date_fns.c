@@ -240,7 +240,8 @@ int ex_date(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ctx,
         case CN_FN_HOUR:
         case CN_FN_MINUTE:
         case CN_FN_SECOND: {
-            int64_t local = to_local(L_AT(A, i), tz);
+            /* a TIMESTAMP_NTZ is its local date-time already */
+            int64_t local = A->v.type.kind == CN_TIMESTAMP_NTZ ? L_AT(A, i) : to_local(L_AT(A, i), tz);
             int64_t tod = local - floordiv(local, CN_MICROS_PER_DAY) * CN_MICROS_PER_DAY;
             oi[i] = (int32_t)(f == CN_FN_HOUR ? tod / 3600000000LL : f == CN_FN_MINUTE ? tod / 60000000LL % 60 : tod / 1000000 % 60);
             break;

@@ -77,8 +77,8 @@ static void lit_text(const cn_value *v, cn_strbuf *sb, bool explain)
     int n = cn_format_value(&vec, 0, buf, sizeof buf);
     if (n < 0) n = 0;
     if (n >= (int)sizeof buf) n = (int)sizeof buf - 1;
-    if (!explain && (v->type.kind == CN_DATE || v->type.kind == CN_TIMESTAMP)) {
-        cn_sb_puts(sb, v->type.kind == CN_DATE ? "DATE '" : "TIMESTAMP '");
+    if (!explain && (v->type.kind == CN_DATE || v->type.kind == CN_TIMESTAMP || v->type.kind == CN_TIMESTAMP_NTZ)) {
+        cn_sb_puts(sb, v->type.kind == CN_DATE ? "DATE '" : v->type.kind == CN_TIMESTAMP ? "TIMESTAMP '" : "TIMESTAMP_NTZ '");
         cn_sb_putn(sb, buf, (size_t)n);
         cn_sb_putc(sb, '\'');
         return;

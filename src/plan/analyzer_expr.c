@@ -261,8 +261,9 @@ static int typed_literal(az *z, const cn_ast *n, cn_expr **out)
     } else if (!strcasecmp(ty, "TIMESTAMP") || !strcasecmp(ty, "TIMESTAMP_LTZ") || !strcasecmp(ty, "TIMESTAMP_NTZ")) {
         vt = !strcasecmp(ty, "TIMESTAMP_NTZ") ? "\"TIMESTAMP_NTZ\"" : "\"TIMESTAMP\"";
         int64_t us;
-        rc = cn_parse_timestamp(text, strlen(text), !strcasecmp(ty, "TIMESTAMP_NTZ") ? "UTC" : conf_tz(z), &us);
-        v.type = cn_type_of(CN_TIMESTAMP);
+        bool ntz = !strcasecmp(ty, "TIMESTAMP_NTZ");
+        rc = cn_parse_timestamp(text, strlen(text), ntz ? "UTC" : conf_tz(z), &us);
+        v.type = cn_type_of(ntz ? CN_TIMESTAMP_NTZ : CN_TIMESTAMP);
         v.v.i = us;
     } else {
         /* other typed literals (X'..', INTERVAL '..'): parse as a cast from string */

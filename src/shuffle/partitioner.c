@@ -69,6 +69,7 @@ void cn_spark_hash_vector(const cn_vector *v, int n, uint32_t *h)
     }
     case CN_BIGINT:
     case CN_TIMESTAMP:
+    case CN_TIMESTAMP_NTZ:
     case CN_INTERVAL_DT: {
         const int64_t *d = v->data;
         for (int i = 0; i < n; i++)

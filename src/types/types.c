@@ -21,6 +21,7 @@ cn_phys cn_type_phys(cn_type t)
     case CN_INTERVAL_YM: return CN_PHYS_I32;
     case CN_BIGINT:
     case CN_TIMESTAMP:
+    case CN_TIMESTAMP_NTZ:
     case CN_INTERVAL_DT: return CN_PHYS_I64;
     case CN_DECIMAL: return t.precision <= CN_DECIMAL64_MAX_PRECISION ? CN_PHYS_I64 : CN_PHYS_I128;
     case CN_FLOAT: return CN_PHYS_F32;
@@ -75,6 +76,7 @@ const char *cn_type_name(cn_type t, char *buf, size_t cap)
     case CN_STRING: s = "string"; break;
     case CN_DATE: s = "date"; break;
     case CN_TIMESTAMP: s = "timestamp"; break;
+    case CN_TIMESTAMP_NTZ: s = "timestamp_ntz"; break;
     case CN_DECIMAL: snprintf(buf, cap, "decimal(%d,%d)", t.precision, t.scale); return buf;
     case CN_INTERVAL_YM:
     case CN_INTERVAL_DT: {
@@ -181,8 +183,8 @@ int cn_type_parse(const char *s, cn_type *out)
         if (parse_params(&p, &a, &b) != 1) return -1;
         t = cn_type_of(CN_STRING);
     } else if (word_eq(w, n, "date")) t = cn_type_of(CN_DATE);
-    else if (word_eq(w, n, "timestamp") || word_eq(w, n, "timestamp_ltz") || word_eq(w, n, "timestamp_ntz"))
-        t = cn_type_of(CN_TIMESTAMP);
+    else if (word_eq(w, n, "timestamp") || word_eq(w, n, "timestamp_ltz")) t = cn_type_of(CN_TIMESTAMP);
+    else if (word_eq(w, n, "timestamp_ntz")) t = cn_type_of(CN_TIMESTAMP_NTZ);
     else if (word_eq(w, n, "void") || word_eq(w, n, "null")) t = cn_type_of(CN_NULL);
     else if (word_eq(w, n, "decimal") || word_eq(w, n, "dec") || word_eq(w, n, "numeric")) {
         int a = 10, b = 0;
@@ -333,6 +335,11 @@ cn_type cn_type_wider(cn_type a, cn_type b, bool *ok)
         if (o.kind == CN_FLOAT || o.kind == CN_DOUBLE) return cn_type_of(CN_DOUBLE);
     }
     if ((a.kind == CN_DATE && b.kind == CN_TIMESTAMP) || (a.kind == CN_TIMESTAMP && b.kind == CN_DATE))
+        return cn_type_of(CN_TIMESTAMP);
+    /* Spark: DATE and TIMESTAMP_NTZ widen to TIMESTAMP_NTZ; both timestamps to TIMESTAMP */
+    if ((a.kind == CN_DATE && b.kind == CN_TIMESTAMP_NTZ) || (a.kind == CN_TIMESTAMP_NTZ && b.kind == CN_DATE))
+        return cn_type_of(CN_TIMESTAMP_NTZ);
+    if ((a.kind == CN_TIMESTAMP && b.kind == CN_TIMESTAMP_NTZ) || (a.kind == CN_TIMESTAMP_NTZ && b.kind == CN_TIMESTAMP))
         return cn_type_of(CN_TIMESTAMP);
     if (a.kind == b.kind && (a.kind == CN_INTERVAL_DT || a.kind == CN_INTERVAL_YM)) {
         cn_type t = a;

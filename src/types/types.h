@@ -12,6 +12,7 @@
  *   FLOAT        float                  NULL         uint8_t (always invalid)
  *   DOUBLE       double
  *   DECIMAL(p,s) int64_t unscaled when p <= 18, __int128 unscaled when p > 18
+ *   TIMESTAMP_NTZ int64_t microseconds of the local date-time read as UTC (no zone)
  *
  * Type names print as Spark prints them in schemas: "int", "bigint",
  * "decimal(12,2)", "string", "date", "timestamp", "interval day", ...
@@ -36,6 +37,7 @@ typedef enum cn_kind {
     CN_TIMESTAMP,
     CN_INTERVAL_YM,
     CN_INTERVAL_DT,
+    CN_TIMESTAMP_NTZ, /* int64_t microseconds of a local date-time (no time zone), as in UTC */
     CN_KIND_COUNT
 } cn_kind;
 

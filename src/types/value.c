@@ -200,6 +200,7 @@ static int format_scalar(cn_type t, int64_t i, cn_i128 d, double f, bool b, char
     case CN_DECIMAL: return cn_decimal_format(d, t.scale, buf, cap);
     case CN_DATE: return cn_format_date((int32_t)i, buf, cap);
     case CN_TIMESTAMP: return cn_format_timestamp(i, NULL, buf, cap);
+    case CN_TIMESTAMP_NTZ: return cn_format_timestamp(i, "UTC", buf, cap);
     case CN_INTERVAL_YM: n = format_interval_ym(i, t, buf, cap); break;
     case CN_INTERVAL_DT: n = format_interval_dt(i, t, buf, cap); break;
     default: n = snprintf(buf, (size_t)cap, "NULL"); break;
@@ -340,6 +341,7 @@ int cn_parse_as(const char *s, size_t len, cn_type t, cn_value *out, cn_arena *a
         return 0;
     }
     case CN_TIMESTAMP: return cn_parse_timestamp(s, len, NULL, &out->v.i);
+    case CN_TIMESTAMP_NTZ: return cn_parse_timestamp(s, len, "UTC", &out->v.i);
     default: return -1; /* intervals from text: not supported yet */
     }
 }

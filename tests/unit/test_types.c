@@ -57,7 +57,7 @@ TEST(type_parse)
     CHECK_STR(tname(P("numeric( 12 , 3 )")), "decimal(12,3)");
     CHECK_STR(tname(P("varchar(10)")), "string");
     CHECK_STR(tname(P("char(3)")), "string");
-    CHECK_STR(tname(P("timestamp_ntz")), "timestamp");
+    CHECK_STR(tname(P("timestamp_ntz")), "timestamp_ntz"); /* Spark: TimestampNTZType.simpleString */
     CHECK_STR(tname(P("Boolean")), "boolean");
     cn_type t;
     CHECK(cn_type_parse("decimal(39,0)", &t) != 0);
