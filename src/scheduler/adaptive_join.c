@@ -42,10 +42,10 @@ static bool aggregate_side(const cn_pplan *p)
     return p->kind == PP_HASH_AGG && p->agg_mode != AGG_PARTIAL;
 }
 
-/* The hash exchange under side s of a sort-merge join (below its Sort); for a side that ends
- * in an aggregate (hash-partitioned on the keys already, so no exchange was planned), a
- * synthetic one on top of it with the join's partitioning — running it materializes the
- * aggregate, which may then be broadcast; else NULL. */
+/* A synthetic exchange over c, the input of side s, with the join's partitioning on that
+ * side's keys: c is hash-partitioned on them already (the planner saw to it), so running the
+ * exchange moves no row to another partition — it materializes c, which may then be
+ * broadcast, or filter the other side. */
 static cn_pplan *synth_exchange(query *q, const cn_pplan *smj, int s, const cn_pplan *c)
 {
     cn_pplan *x = cn_pplan_new(q->arena, PP_EXCHANGE);
@@ -64,6 +64,8 @@ static cn_pplan *synth_exchange(query *q, const cn_pplan *smj, int s, const cn_p
     return x;
 }
 
+/* The hash exchange under side s of a sort-merge join (below its Sort); for a side that ends
+ * in an aggregate (no exchange was planned over it), a synthetic one; else NULL. */
 static const cn_pplan *side_exchange(query *q, const cn_pplan *smj, int s)
 {
     const cn_pplan *c = side_input(smj->children[s]);
@@ -99,7 +101,6 @@ static bool selective(const cn_pplan *p)
     return false;
 }
 
-/* Read every reduce partition of map stage ms's shuffle into a new broadcast. */
 /* Every row of shuffle sid into bc; -1 on a read error (a lost or corrupt map output). */
 static int read_shuffle_into(query *q, int sid, cn_broadcast *bc, cn_error *err)
 {
@@ -178,9 +179,9 @@ static cn_pplan *broadcast_leaf(query *q, const cn_pplan *x, int id)
 /* An inner sort-merge join's output is sorted on its keys and the planner may have left
  * out the Sort of a join above that relies on it (CN_RW_KEEP_ORDER): what replaces the join
  * — usually far smaller than its inputs — is sorted on the keys instead. */
-static cn_pplan *sorted_if_needed(query *q, const cn_pplan *smj, cn_pplan *n, int need)
+/* Sort [keys ASC NULLS FIRST], false over n (a sort-merge join's input order). */
+static cn_pplan *key_sort(query *q, cn_pplan *n, cn_expr **keys, int nkeys)
 {
-    if (!(need & CN_RW_KEEP_ORDER) || smj->nsorted == 0) return n;
     cn_pplan *srt = cn_pplan_new(q->arena, PP_SORT);
     srt->nchildren = 1;
     srt->children[0] = n;
@@ -189,14 +190,20 @@ static cn_pplan *sorted_if_needed(query *q, const cn_pplan *smj, cn_pplan *n, in
     srt->nparts = n->nparts;
     srt->part = n->part;
     srt->global = false;
-    /* the left keys, bound over the left input: an inner join's output starts with its columns */
-    srt->norders = smj->njoin_keys;
-    srt->orders = cn_arena_calloc(q->arena, sizeof(cn_sort_order) * (size_t)(smj->njoin_keys + 1));
-    for (int k = 0; k < smj->njoin_keys; k++) {
-        srt->orders[k].expr = smj->left_keys[k];
+    srt->norders = nkeys;
+    srt->orders = cn_arena_calloc(q->arena, sizeof(cn_sort_order) * (size_t)(nkeys + 1));
+    for (int k = 0; k < nkeys; k++) {
+        srt->orders[k].expr = keys[k];
         srt->orders[k].nulls_first = true;
     }
     return srt;
+}
+
+static cn_pplan *sorted_if_needed(query *q, const cn_pplan *smj, cn_pplan *n, int need)
+{
+    if (!(need & CN_RW_KEEP_ORDER) || smj->nsorted == 0) return n;
+    /* the left keys, bound over the left input: an inner join's output starts with its columns */
+    return key_sort(q, n, smj->left_keys, smj->njoin_keys);
 }
 
 /* The join as a hash join building side `build`: a BroadcastHashJoin when that side is a
@@ -430,25 +437,15 @@ cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, int need, bo
     }
     cn_pplan *n = cn_dag_copy_node(q, smj);
     for (int s = 0; s < 2; s++) {
-        cn_pplan *srt;
         if (smj->children[s]->kind == PP_SORT) {
-            srt = cn_dag_copy_node(q, smj->children[s]);
+            cn_pplan *srt = cn_dag_copy_node(q, smj->children[s]);
+            srt->children[0] = leaves[s];
+            srt->nparts = leaves[s]->nparts;
+            n->children[s] = srt;
         } else {
             /* a side sorted already (another join's output), materialized: sort it again */
-            srt = cn_pplan_new(q->arena, PP_SORT);
-            srt->nchildren = 1;
-            srt->nout = leaves[s]->nout;
-            srt->out = leaves[s]->out;
-            srt->norders = smj->njoin_keys;
-            srt->orders = cn_arena_calloc(q->arena, sizeof(cn_sort_order) * (size_t)(smj->njoin_keys + 1));
-            for (int k = 0; k < smj->njoin_keys; k++) {
-                srt->orders[k].expr = s == 0 ? smj->left_keys[k] : smj->right_keys[k];
-                srt->orders[k].nulls_first = true;
-            }
+            n->children[s] = key_sort(q, leaves[s], s == 0 ? smj->left_keys : smj->right_keys, smj->njoin_keys);
         }
-        srt->children[0] = leaves[s];
-        srt->nparts = leaves[s]->nparts;
-        n->children[s] = srt;
     }
     return n;
 }
