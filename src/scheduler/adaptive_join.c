@@ -358,9 +358,8 @@ cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, int need, bo
         int id;
         if (broadcast_from_shuffle(j, ms1, xs[first], false, &id, err) != 0) return NULL;
         cn_pplan *bleaf = broadcast_leaf(q, xs[first], id);
-        const cn_pplan *in =
-            cn_rf_filter(q, smj, first, xs[other]->children[0], bleaf, id, cn_rf_streams_dropped(smj, first),
-                           xs[first]->children[0]);
+        const cn_pplan *in = cn_rf_filter(q, smj, first, xs[other]->children[0], bleaf, id,
+                                          cn_rf_streams_dropped(smj, first), xs[first]->children[0]);
         if (need & CN_RW_FREE_PART) {
             /* nothing above needs the join's partitioning: the streamed side is not shuffled */
             cn_pplan *stream = cn_dag_rewrite(j, in, deps, CN_RW_FREE_PART, err);
@@ -399,9 +398,8 @@ cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, int need, bo
     if (q->runtime_filter && other_dropped && q->aqe_broadcast >= 0 && size1 <= q->aqe_broadcast) {
         int id;
         if (broadcast_from_shuffle(j, ms1, xs[first], true, &id, err) != 0) return NULL;
-        const cn_pplan *in =
-            cn_rf_filter(q, smj, first, xs[other]->children[0], broadcast_leaf(q, xs[first], id), id, true,
-                           xs[first]->children[0]);
+        const cn_pplan *in = cn_rf_filter(q, smj, first, xs[other]->children[0], broadcast_leaf(q, xs[first], id),
+                                          id, true, xs[first]->children[0]);
         if (in != xs[other]->children[0]) {
             cn_pplan *xo = cn_dag_copy_node(q, xs[other]);
             xo->children[0] = (cn_pplan *)in;
