@@ -9,7 +9,7 @@
  * broadcasts), adjacent reduce partitions are merged into contiguous groups by
  * the map output sizes; every shuffle read of the stage uses the same groups,
  * and each task's header carries its range. A coalesced map stage re-registers
- * its shuffle's map count. A range exchange whose input is tiny skips its
+ * its shuffle's map count. A range exchange whose input is small skips its
  * sampling run.
  */
 #include "scheduler/dag_internal.h"
@@ -36,9 +36,10 @@ static bool frag_shuffle_leaves(const cn_pplan *p, int_vec *ids)
 }
 
 /* A range exchange samples its input to pick partition bounds — a second run of the
- * fragment. When everything the fragment reads is a shuffle of at most minPartitionSize
- * bytes (coalescing would merge its output into one partition anyway), the sampling is
- * skipped: without bounds every row goes to partition 0, which the Sort above orders. */
+ * fragment. When everything the fragment reads is a shuffle of at most an eighth of the
+ * advisory partition size (8 MiB by default; at least minPartitionSize), sorting its output
+ * in one task costs less than running the fragment twice: the sampling is skipped, and
+ * without bounds every row goes to partition 0, which the Sort above orders. */
 bool cn_aqe_skip_sampling(job *j, const stage *sample)
 {
     query *q = j->q;
@@ -55,7 +56,7 @@ bool cn_aqe_skip_sampling(job *j, const stage *sample)
         total += bytes;
     }
     cn_vec_free(ids);
-    return ok && total <= q->min_part_bytes;
+    return ok && total <= CN_MAX(q->min_part_bytes, q->advisory_bytes / 8);
 }
 
 /* Spark's ShufflePartitionsUtil.coalescePartitions (no skew): walk the reduce partitions
