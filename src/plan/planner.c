@@ -838,9 +838,13 @@ static cn_pplan *plan_join(planner *p, const cn_lplan *lp, cn_error *err)
         n->nparts = left->nparts;
         n->part = left->part;
         /* an inner join's output is as well partitioned by its right keys (Spark's
-         * PartitioningCollection); outer joins null one side, so only the left holds */
+         * PartitioningCollection); an outer join nulls the keys of its outer side's unmatched
+         * rows: a left join keeps the left partitioning, a right join the right one, a full
+         * join none */
         if (jt == JOIN_INNER || jt == JOIN_CROSS) n->part_alt = right->part;
         else part_unknown(&n->part_alt);
+        if (jt == JOIN_RIGHT) n->part = right->part;
+        if (jt == JOIN_FULL) part_unknown(&n->part);
     } else {
         /* no equi keys: BroadcastNestedLoopJoin */
         n = cn_pplan_new(p->a, PP_NL_JOIN);
