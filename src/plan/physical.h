@@ -149,6 +149,12 @@ typedef struct cn_plan_ctx {
     int next_plan_id;        /* for EXPLAIN's [plan_id=N] */
 } cn_plan_ctx;
 
+/* Join-type facts the planner and adaptive execution share: may side (0 left, 1 right) be the
+ * hash-table (build) side, and does the join drop that side's rows that match nothing (it does
+ * not preserve the side: inner, semi, the inner side of an outer or anti join)? */
+bool cn_join_can_build(cn_join_type t, int side);
+bool cn_join_drops_unmatched(cn_join_type t, int side);
+
 /* Plan an optimized logical plan: strategies, then EnsureRequirements. */
 int cn_plan_physical(cn_plan_ctx *ctx, const cn_lplan *lp, cn_pplan **out, cn_error *err);
 

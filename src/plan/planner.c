@@ -690,6 +690,21 @@ static bool can_build_right(cn_join_type t)
 }
 static bool can_build_left(cn_join_type t) { return t == JOIN_INNER || t == JOIN_CROSS || t == JOIN_RIGHT; }
 
+bool cn_join_can_build(cn_join_type t, int side) { return side ? can_build_right(t) : can_build_left(t); }
+
+bool cn_join_drops_unmatched(cn_join_type t, int side)
+{
+    switch (t) {
+    case JOIN_INNER:
+    case JOIN_CROSS:
+    case JOIN_LEFT_SEMI: return true; /* a semi join's right rows only ever matter by matching */
+    case JOIN_LEFT:
+    case JOIN_LEFT_ANTI: return side == 1;
+    case JOIN_RIGHT: return side == 0;
+    default: return false;
+    }
+}
+
 static void join_output(planner *p, cn_pplan *n, const cn_lplan *lp)
 {
     n->nout = lp->nout;

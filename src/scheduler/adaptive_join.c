@@ -22,12 +22,6 @@
  */
 #include "scheduler/dag_internal.h"
 
-static bool can_build_right(cn_join_type t)
-{
-    return t == JOIN_INNER || t == JOIN_CROSS || t == JOIN_LEFT || t == JOIN_LEFT_SEMI || t == JOIN_LEFT_ANTI;
-}
-static bool can_build_left(cn_join_type t) { return t == JOIN_INNER || t == JOIN_CROSS || t == JOIN_RIGHT; }
-
 /* One side of a sort-merge join without the Sort the planner put there for it. */
 static const cn_pplan *side_input(const cn_pplan *c)
 {
@@ -296,8 +290,7 @@ static cn_pplan *one_sided(job *j, const cn_pplan *smj, int s, const cn_pplan *x
         int id;
         if (broadcast_from_shuffle(j, ms, x, false, &id, err) != 0) return NULL;
         cn_pplan *bleaf = broadcast_leaf(q, x, id);
-        const cn_pplan *in = cn_rf_filter(q, smj, s, side_input(smj->children[other]), bleaf, id,
-                                            cn_rf_streams_dropped(smj, s), x->children[0]);
+        const cn_pplan *in = cn_rf_filter(q, smj, s, side_input(smj->children[other]), bleaf, id, x->children[0]);
         cn_pplan *stream = cn_dag_rewrite(j, in, deps, need & CN_RW_FREE_PART, err);
         return stream ? as_broadcast_join(q, smj, s, bleaf, stream, need) : NULL;
     }
@@ -322,7 +315,7 @@ cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, int need, bo
     bool shj = q->shj_local_map > 0 && q->shj_local_map >= q->advisory_bytes;
     if ((q->aqe_broadcast < 0 && !shj) || smj->kind != PP_SMJ || smj->null_aware || smj->njoin_keys < 1)
         return NULL;
-    bool can[2] = {can_build_left(smj->join_type), can_build_right(smj->join_type)};
+    bool can[2] = {cn_join_can_build(smj->join_type, 0), cn_join_can_build(smj->join_type, 1)};
     if (!can[0] && !can[1]) return NULL;
     const cn_pplan *xs[2] = {side_exchange(q, smj, 0), side_exchange(q, smj, 1)};
     /* One side filtered by constants, the other not: run the filtered side first — it is
@@ -358,8 +351,7 @@ cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, int need, bo
         int id;
         if (broadcast_from_shuffle(j, ms1, xs[first], false, &id, err) != 0) return NULL;
         cn_pplan *bleaf = broadcast_leaf(q, xs[first], id);
-        const cn_pplan *in = cn_rf_filter(q, smj, first, xs[other]->children[0], bleaf, id,
-                                          cn_rf_streams_dropped(smj, first), xs[first]->children[0]);
+        const cn_pplan *in = cn_rf_filter(q, smj, first, xs[other]->children[0], bleaf, id, xs[first]->children[0]);
         if (need & CN_RW_FREE_PART) {
             /* nothing above needs the join's partitioning: the streamed side is not shuffled */
             cn_pplan *stream = cn_dag_rewrite(j, in, deps, CN_RW_FREE_PART, err);
@@ -391,15 +383,12 @@ cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, int need, bo
     /* Not broadcast, but small: the other side's rows that match none of it cannot matter
      * when the join does not preserve that side, so they are filtered out at its scans
      * before it runs (its shuffle kept: it is still read below). */
-    bool other_dropped = smj->join_type == JOIN_INNER || (other == 1 && (smj->join_type == JOIN_LEFT ||
-                                                                        smj->join_type == JOIN_LEFT_SEMI ||
-                                                                        smj->join_type == JOIN_LEFT_ANTI)) ||
-                         (other == 0 && smj->join_type == JOIN_RIGHT);
-    if (q->runtime_filter && other_dropped && q->aqe_broadcast >= 0 && size1 <= q->aqe_broadcast) {
+    if (q->runtime_filter && cn_join_drops_unmatched(smj->join_type, other) && q->aqe_broadcast >= 0 &&
+        size1 <= q->aqe_broadcast) {
         int id;
         if (broadcast_from_shuffle(j, ms1, xs[first], true, &id, err) != 0) return NULL;
         const cn_pplan *in = cn_rf_filter(q, smj, first, xs[other]->children[0], broadcast_leaf(q, xs[first], id),
-                                          id, true, xs[first]->children[0]);
+                                          id, xs[first]->children[0]);
         if (in != xs[other]->children[0]) {
             cn_pplan *xo = cn_dag_copy_node(q, xs[other]);
             xo->children[0] = (cn_pplan *)in;

@@ -125,14 +125,11 @@ bool cn_aqe_skip_sampling(job *j, const stage *sample);
 cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, int need, bool *handled, cn_error *err);
 
 /* ---- runtime_filter.c ---- */
-/* Does a join building side `build` drop the other side's rows that match nothing (inner, or
- * left semi streaming its left side)? */
-bool cn_rf_streams_dropped(const cn_pplan *join, int build);
 /* `stream`, the side of `join` opposite `build`, with LEFT SEMI joins against the broadcast
  * (leaf bleaf, id; built from the plan bsrc) at the scans its key columns come from — when
- * `drops` (the join does not preserve that side) and the broadcast is selective. */
+ * the join does not preserve that side and the broadcast is selective. */
 const cn_pplan *cn_rf_filter(query *q, const cn_pplan *join, int build, const cn_pplan *stream,
-                             const cn_pplan *bleaf, int id, bool drops, const cn_pplan *bsrc);
+                             const cn_pplan *bleaf, int id, const cn_pplan *bsrc);
 /* A broadcast join planned as one, its broadcast already run (bleaf, a PP_BROADCAST_READ, from
  * the plan bsrc): the streamed side `stream`, with runtime semi-join filters at its scans
  * when they apply. */

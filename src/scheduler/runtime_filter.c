@@ -172,13 +172,6 @@ static cn_pplan *rf_inject(rf_ctx *r, const cn_pplan *p, const int *cols, int de
     }
 }
 
-bool cn_rf_streams_dropped(const cn_pplan *join, int build)
-{
-    return join->join_type == JOIN_INNER || (join->join_type == JOIN_LEFT_SEMI && build == 1);
-}
-
-/* drops: the join drops the rows of `stream` (the side not `build`) that match no row of the
- * broadcast — it does not preserve that side */
 static double scan_rows(const cn_pplan *p)
 {
     if (p->kind == PP_CSV_SCAN || p->kind == PP_CACHE_SCAN || p->kind == PP_LOCAL_SCAN) return p->est_rows;
@@ -199,10 +192,12 @@ static double scan_rows(const cn_pplan *p)
 /* bsrc: the plan the broadcast came from. A broadcast holding most of what it scanned (a
  * whole dimension table) would keep nearly every row: no filter then. */
 const cn_pplan *cn_rf_filter(query *q, const cn_pplan *smj, int build, const cn_pplan *stream,
-                             const cn_pplan *bleaf, int id, bool drops, const cn_pplan *bsrc)
+                             const cn_pplan *bleaf, int id, const cn_pplan *bsrc)
 {
     int nk = smj->njoin_keys;
-    if (!drops || !q->runtime_filter || nk < 1 || nk > RF_MAX_KEYS) return stream;
+    /* only a side the join does not preserve may lose its rows that match nothing */
+    if (!cn_join_drops_unmatched(smj->join_type, 1 - build) || !q->runtime_filter || nk < 1 || nk > RF_MAX_KEYS)
+        return stream;
     cn_broadcast *bcast = cn_broadcast_store_get(q->bstore, id);
     double src_rows = bsrc ? scan_rows(bsrc) : -1;
     if (bcast && src_rows >= 0 && (double)cn_broadcast_rows(bcast) * 2 > src_rows) return stream;
@@ -222,5 +217,5 @@ const cn_pplan *cn_aqe_filter_stream(query *q, const cn_pplan *bhj, const cn_ppl
 {
     if (bleaf->kind != PP_BROADCAST_READ || bhj->null_aware || bhj->runtime_filter) return stream;
     int build = bhj->build_right ? 1 : 0;
-    return cn_rf_filter(q, bhj, build, stream, bleaf, bleaf->broadcast_id, cn_rf_streams_dropped(bhj, build), bsrc);
+    return cn_rf_filter(q, bhj, build, stream, bleaf, bleaf->broadcast_id, bsrc);
 }
