@@ -129,45 +129,26 @@ static int read_shuffle_into(query *q, int sid, cn_broadcast *bc, cn_error *err)
     return rc;
 }
 
-/* Read every reduce partition of map stage ms's shuffle into a new broadcast. A read that
- * fails (a map output lost or corrupt) recomputes the lost outputs from lineage and reads
- * again, as a reduce task's fetch failure would, up to spark.stage.maxConsecutiveAttempts. */
-static int broadcast_from_shuffle(job *j, stage *ms, const cn_pplan *x, bool keep_shuffle, int *id_out,
-                                  cn_error *err)
+/* Read every reduce partition of map stage ms's shuffle into a new broadcast; its leaf. A
+ * read that fails (a map output lost or corrupt) recomputes the lost outputs from lineage and
+ * reads again, as a reduce task's fetch failure would, up to spark.stage.maxConsecutiveAttempts. */
+static cn_pplan *broadcast_from_shuffle(job *j, stage *ms, const cn_pplan *x, bool keep_shuffle, cn_error *err)
 {
     query *q = j->q;
     int sid = ms->frag->shuffle_id;
-    cn_type *types = cn_arena_calloc(q->arena, sizeof(cn_type) * (size_t)(x->nout + 1));
-    for (int i = 0; i < x->nout; i++) types[i] = x->out[i].type;
-    int id = q->s->next_broadcast++;
-    cn_broadcast *bc = NULL;
+    cn_broadcast *bc;
     for (int attempt = 0;; attempt++) {
-        bc = cn_broadcast_new(id, x->nout, types, CN_CODEC_NONE);
+        bc = cn_dag_broadcast_new(q, x);
         if (read_shuffle_into(q, sid, bc, err) == 0) break;
         cn_broadcast_free(bc);
-        if (attempt + 1 >= CN_STAGE_MAX_ATTEMPTS || q->s->kill) return -1;
+        if (attempt + 1 >= CN_STAGE_MAX_ATTEMPTS || q->s->kill) return NULL;
         cn_error_clear(err);
         cn_error_init(err);
-        if (cn_dag_recompute_map_stage(j, ms, err) != 0) return -1;
+        if (cn_dag_recompute_map_stage(j, ms, err) != 0) return NULL;
     }
-    cn_broadcast_store_put(q->bstore, bc);
-    q->stats.broadcasts++;
     /* nobody reads the shuffle any more: its files go now, not at the end of the query */
     if (!keep_shuffle) cn_mot_unregister_shuffle(q->mot, sid);
-    *id_out = id;
-    return 0;
-}
-
-static cn_pplan *broadcast_leaf(query *q, const cn_pplan *x, int id)
-{
-    cn_pplan *leaf = cn_pplan_new(q->arena, PP_BROADCAST_READ);
-    leaf->nout = x->nout;
-    leaf->out = x->out;
-    leaf->nparts = 1;
-    leaf->part.kind = PART_BROADCAST;
-    leaf->broadcast_id = id;
-    leaf->plan_id = x->plan_id;
-    return leaf;
+    return cn_dag_broadcast_read(q, bc, x);
 }
 
 /* An inner sort-merge join's output is sorted on its keys and the planner may have left
@@ -216,12 +197,7 @@ static cn_pplan *as_hash_join(query *q, const cn_pplan *smj, int build, cn_pplan
     const cn_pplan *stream = n->children[1 - build];
     n->broadcast = n->children[build]->kind == PP_BROADCAST_READ;
     n->nparts = stream->nparts;
-    if (n->broadcast) {
-        n->part = stream->part;
-        q->stats.aqe_broadcast_joins++;
-    } else {
-        q->stats.aqe_shuffled_hash_joins++;
-    }
+    if (n->broadcast) n->part = stream->part;
     return sorted_if_needed(q, smj, n, need);
 }
 
@@ -287,10 +263,9 @@ static cn_pplan *one_sided(job *j, const cn_pplan *smj, int s, const cn_pplan *x
     stage *ms = cn_dag_run_map_stage(j, x, err);
     if (!ms || data_size(q, ms, &size, err) != 0) return NULL;
     if (size <= q->aqe_broadcast) {
-        int id;
-        if (broadcast_from_shuffle(j, ms, x, false, &id, err) != 0) return NULL;
-        cn_pplan *bleaf = broadcast_leaf(q, x, id);
-        const cn_pplan *in = cn_rf_filter(q, smj, s, side_input(smj->children[other]), bleaf, id, x->children[0]);
+        cn_pplan *bleaf = broadcast_from_shuffle(j, ms, x, false, err);
+        if (!bleaf) return NULL;
+        const cn_pplan *in = cn_rf_filter(q, smj, s, side_input(smj->children[other]), bleaf, x->children[0]);
         cn_pplan *stream = cn_dag_rewrite(j, in, deps, need & CN_RW_FREE_PART, err);
         return stream ? as_broadcast_join(q, smj, s, bleaf, stream, need) : NULL;
     }
@@ -348,10 +323,9 @@ cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, int need, bo
     stage *ms1 = cn_dag_run_map_stage(j, xs[first], err);
     if (!ms1 || data_size(q, ms1, &size1, err) != 0) return NULL;
     if (can[first] && q->aqe_broadcast >= 0 && size1 <= q->aqe_broadcast) {
-        int id;
-        if (broadcast_from_shuffle(j, ms1, xs[first], false, &id, err) != 0) return NULL;
-        cn_pplan *bleaf = broadcast_leaf(q, xs[first], id);
-        const cn_pplan *in = cn_rf_filter(q, smj, first, xs[other]->children[0], bleaf, id, xs[first]->children[0]);
+        cn_pplan *bleaf = broadcast_from_shuffle(j, ms1, xs[first], false, err);
+        if (!bleaf) return NULL;
+        const cn_pplan *in = cn_rf_filter(q, smj, first, xs[other]->children[0], bleaf, xs[first]->children[0]);
         if (need & CN_RW_FREE_PART) {
             /* nothing above needs the join's partitioning: the streamed side is not shuffled */
             cn_pplan *stream = cn_dag_rewrite(j, in, deps, CN_RW_FREE_PART, err);
@@ -385,10 +359,9 @@ cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, int need, bo
      * before it runs (its shuffle kept: it is still read below). */
     if (q->runtime_filter && cn_join_drops_unmatched(smj->join_type, other) && q->aqe_broadcast >= 0 &&
         size1 <= q->aqe_broadcast) {
-        int id;
-        if (broadcast_from_shuffle(j, ms1, xs[first], true, &id, err) != 0) return NULL;
-        const cn_pplan *in = cn_rf_filter(q, smj, first, xs[other]->children[0], broadcast_leaf(q, xs[first], id),
-                                          id, xs[first]->children[0]);
+        cn_pplan *bleaf = broadcast_from_shuffle(j, ms1, xs[first], true, err);
+        if (!bleaf) return NULL;
+        const cn_pplan *in = cn_rf_filter(q, smj, first, xs[other]->children[0], bleaf, xs[first]->children[0]);
         if (in != xs[other]->children[0]) {
             cn_pplan *xo = cn_dag_copy_node(q, xs[other]);
             xo->children[0] = (cn_pplan *)in;
@@ -400,9 +373,8 @@ cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, int need, bo
     cn_pplan *leaf1 = cn_dag_shuffle_read(q, xs[first], ms1);
     cn_vec_push(*deps, ms1);
     if (can[other] && q->aqe_broadcast >= 0 && size <= q->aqe_broadcast) {
-        int id;
-        if (broadcast_from_shuffle(j, ms2, xs[other], false, &id, err) != 0) return NULL;
-        return as_broadcast_join(q, smj, other, broadcast_leaf(q, xs[other], id), leaf1, need);
+        cn_pplan *bleaf = broadcast_from_shuffle(j, ms2, xs[other], false, err);
+        return bleaf ? as_broadcast_join(q, smj, other, bleaf, leaf1, need) : NULL;
     }
     cn_vec_push(*deps, ms2);
     cn_pplan *leaves[2];

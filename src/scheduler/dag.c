@@ -149,30 +149,45 @@ cn_pplan *cn_dag_copy_node(query *q, const cn_pplan *p)
     return c;
 }
 
-/* Run a broadcast exchange's child as its own job and publish its rows. */
-static int run_broadcast(job *j, const cn_pplan *x, int *id_out, cn_error *err)
+cn_broadcast *cn_dag_broadcast_new(query *q, const cn_pplan *x)
+{
+    cn_type *types = cn_arena_calloc(q->arena, sizeof(cn_type) * (size_t)(x->nout + 1));
+    for (int i = 0; i < x->nout; i++) types[i] = x->out[i].type;
+    return cn_broadcast_new(q->s->next_broadcast++, x->nout, types, CN_CODEC_NONE);
+}
+
+cn_pplan *cn_dag_broadcast_read(query *q, cn_broadcast *bc, const cn_pplan *x)
+{
+    cn_broadcast_store_put(q->bstore, bc);
+    q->stats.broadcasts++;
+    cn_pplan *leaf = cn_pplan_new(q->arena, PP_BROADCAST_READ);
+    leaf->nout = x->nout;
+    leaf->out = x->out;
+    leaf->nparts = 1;
+    leaf->part.kind = PART_BROADCAST;
+    leaf->broadcast_id = cn_broadcast_id(bc);
+    leaf->plan_id = x->plan_id;
+    return leaf;
+}
+
+/* Run a broadcast exchange's child as its own job and publish its rows; the consumer's leaf. */
+static cn_pplan *run_broadcast(job *j, const cn_pplan *x, cn_error *err)
 {
     query *q = j->q;
     const cn_pplan *child = x->children[0];
     stage *fin;
     job *sub;
-    if (run_job(q, child, SINK_RESULT, 0, &fin, &sub, err) != 0) return -1;
-    int id = q->s->next_broadcast++;
-    cn_type *types = cn_arena_calloc(q->arena, sizeof(cn_type) * (size_t)(child->nout + 1));
-    for (int i = 0; i < child->nout; i++) types[i] = child->out[i].type;
-    cn_broadcast *bc = cn_broadcast_new(id, child->nout, types, CN_CODEC_NONE);
+    if (run_job(q, child, SINK_RESULT, 0, &fin, &sub, err) != 0) return NULL;
+    cn_broadcast *bc = cn_dag_broadcast_new(q, child);
     int rc = 0;
     for (int p = 0; p < fin->nparts && rc == 0; p++)
         if (fin->outs[p].len) rc = cn_broadcast_add_frames(bc, fin->outs[p].buf, fin->outs[p].len, err);
     job_free(sub);
     if (rc != 0) {
         cn_broadcast_free(bc);
-        return -1;
+        return NULL;
     }
-    cn_broadcast_store_put(q->bstore, bc);
-    q->stats.broadcasts++;
-    *id_out = id;
-    return 0;
+    return cn_dag_broadcast_read(q, bc, x);
 }
 
 static stage *map_stage(job *j, const cn_pplan *x, cn_error *err)
@@ -241,16 +256,7 @@ cn_pplan *cn_dag_rewrite(job *j, const cn_pplan *p, stage_vec *deps, int need, c
     }
     if (p->kind == PP_BROADCAST_EXCHANGE) {
         if (p->nchildren != 1) return cn_error_setf_detail(err, "INTERNAL_ERROR", "broadcast without child"), NULL;
-        int id;
-        if (run_broadcast(j, p, &id, err) != 0) return NULL;
-        cn_pplan *leaf = cn_pplan_new(q->arena, PP_BROADCAST_READ);
-        leaf->nout = p->nout;
-        leaf->out = p->out;
-        leaf->nparts = 1;
-        leaf->part.kind = PART_BROADCAST;
-        leaf->broadcast_id = id;
-        leaf->plan_id = p->plan_id;
-        return leaf;
+        return run_broadcast(j, p, err);
     }
     if (p->kind == PP_SMJ) {
         bool handled;

@@ -103,6 +103,10 @@ cn_pplan *cn_dag_copy_node(query *q, const cn_pplan *p);
 /* Run exchange x's map stage (and its parents) as a job of its own (Spark's submitMapStage);
  * its stages join j's, so a later fetch failure can recompute them. */
 stage *cn_dag_run_map_stage(job *j, const cn_pplan *x, cn_error *err);
+/* An empty broadcast of x's output columns, with a fresh id. */
+cn_broadcast *cn_dag_broadcast_new(query *q, const cn_pplan *x);
+/* Publish bc in the query's broadcast store; the PP_BROADCAST_READ leaf standing for x. */
+cn_pplan *cn_dag_broadcast_read(query *q, cn_broadcast *bc, const cn_pplan *x);
 /* A PP_SHUFFLE_READ leaf over map stage ms, standing where exchange x was. */
 cn_pplan *cn_dag_shuffle_read(query *q, const cn_pplan *x, const stage *ms);
 void cn_dag_stage_alloc_parts(cn_arena *a, stage *st);
@@ -126,10 +130,10 @@ cn_pplan *cn_aqe_join(job *j, const cn_pplan *smj, stage_vec *deps, int need, bo
 
 /* ---- runtime_filter.c ---- */
 /* `stream`, the side of `join` opposite `build`, with LEFT SEMI joins against the broadcast
- * (leaf bleaf, id; built from the plan bsrc) at the scans its key columns come from — when
- * the join does not preserve that side and the broadcast is selective. */
+ * (leaf bleaf, built from the plan bsrc) at the scans its key columns come from — when the
+ * join does not preserve that side and the broadcast is selective. */
 const cn_pplan *cn_rf_filter(query *q, const cn_pplan *join, int build, const cn_pplan *stream,
-                             const cn_pplan *bleaf, int id, const cn_pplan *bsrc);
+                             const cn_pplan *bleaf, const cn_pplan *bsrc);
 /* A broadcast join planned as one, its broadcast already run (bleaf, a PP_BROADCAST_READ, from
  * the plan bsrc): the streamed side `stream`, with runtime semi-join filters at its scans
  * when they apply. */

@@ -23,7 +23,6 @@ typedef struct rf_ctx {
     int nkeys;
     cn_expr **bkeys;        /* its keys, bound over the broadcast's columns (the join's build keys) */
     int64_t brows;          /* rows in the broadcast */
-    int injected;
 } rf_ctx;
 
 static bool col_index(const cn_expr *e, int *out)
@@ -76,7 +75,6 @@ static cn_pplan *rf_leaf(rf_ctx *r, const cn_pplan *p, const int *cols)
     j->est_bytes = p->est_bytes;
     j->plan_id = -1;
     j->runtime_filter = true;
-    r->injected++;
     return j;
 }
 
@@ -172,6 +170,7 @@ static cn_pplan *rf_inject(rf_ctx *r, const cn_pplan *p, const int *cols, int de
     }
 }
 
+/* Estimated rows of the scans under p; -1 when one is unknown. */
 static double scan_rows(const cn_pplan *p)
 {
     if (p->kind == PP_CSV_SCAN || p->kind == PP_CACHE_SCAN || p->kind == PP_LOCAL_SCAN) return p->est_rows;
@@ -192,24 +191,22 @@ static double scan_rows(const cn_pplan *p)
 /* bsrc: the plan the broadcast came from. A broadcast holding most of what it scanned (a
  * whole dimension table) would keep nearly every row: no filter then. */
 const cn_pplan *cn_rf_filter(query *q, const cn_pplan *smj, int build, const cn_pplan *stream,
-                             const cn_pplan *bleaf, int id, const cn_pplan *bsrc)
+                             const cn_pplan *bleaf, const cn_pplan *bsrc)
 {
     int nk = smj->njoin_keys;
     /* only a side the join does not preserve may lose its rows that match nothing */
     if (!cn_join_drops_unmatched(smj->join_type, 1 - build) || !q->runtime_filter || nk < 1 || nk > RF_MAX_KEYS)
         return stream;
-    cn_broadcast *bcast = cn_broadcast_store_get(q->bstore, id);
+    cn_broadcast *bc = cn_broadcast_store_get(q->bstore, bleaf->broadcast_id);
+    int64_t brows = bc ? cn_broadcast_rows(bc) : 0;
     double src_rows = bsrc ? scan_rows(bsrc) : -1;
-    if (bcast && src_rows >= 0 && (double)cn_broadcast_rows(bcast) * 2 > src_rows) return stream;
+    if (src_rows >= 0 && (double)brows * 2 > src_rows) return stream;
     cn_expr **bkeys = build == 1 ? smj->right_keys : smj->left_keys, **skeys = build == 1 ? smj->left_keys : smj->right_keys;
     int cols[RF_MAX_KEYS];
     for (int k = 0; k < nk; k++)
         if (!col_index(skeys[k], &cols[k]) || !cn_type_eq(skeys[k]->type, bkeys[k]->type)) return stream;
-    cn_broadcast *bc = cn_broadcast_store_get(q->bstore, id);
-    rf_ctx r = {q, bleaf, nk, bkeys, bc ? cn_broadcast_rows(bc) : 0, 0};
-    const cn_pplan *out = rf_inject(&r, stream, cols, 0);
-    q->stats.runtime_filters += r.injected;
-    return out;
+    rf_ctx r = {q, bleaf, nk, bkeys, brows};
+    return rf_inject(&r, stream, cols, 0);
 }
 
 const cn_pplan *cn_aqe_filter_stream(query *q, const cn_pplan *bhj, const cn_pplan *bleaf, const cn_pplan *bsrc,
@@ -217,5 +214,5 @@ const cn_pplan *cn_aqe_filter_stream(query *q, const cn_pplan *bhj, const cn_ppl
 {
     if (bleaf->kind != PP_BROADCAST_READ || bhj->null_aware || bhj->runtime_filter) return stream;
     int build = bhj->build_right ? 1 : 0;
-    return cn_rf_filter(q, bhj, build, stream, bleaf, bleaf->broadcast_id, bsrc);
+    return cn_rf_filter(q, bhj, build, stream, bleaf, bsrc);
 }

@@ -71,9 +71,6 @@ typedef struct cn_job_stats {
     int tasks_failed;
     int stage_resubmits;   /* fetch-failure resubmissions */
     int broadcasts;
-    int aqe_broadcast_joins; /* sort-merge joins turned into broadcast hash joins at run time */
-    int aqe_shuffled_hash_joins; /* ... into shuffled hash joins */
-    int runtime_filters;     /* semi-join filters injected at scans from a runtime broadcast */
     uint64_t time_ns;
 } cn_job_stats;
 void cn_scheduler_last_stats(cn_scheduler *s, cn_job_stats *out);
