@@ -414,10 +414,10 @@ static int dec_fail(const cn_expr *e, int bad, cn_i128 v, int vscale, ev *out, i
 /* Decimal +, - and * (without rescaling) whose operands fit in 64 bits — always for 64-bit
  * decimals, per value for 128-bit ones (checked as they are read): every intermediate then
  * fits in 128 bits (|x| < 2^63, multipliers <= 10^18), so one widening multiply or add per
- * row and a range check, no overflow builtins. A 128-bit operand past 64 bits marks the
- * row bad, for the checked computation. Returns false when the shape does not apply. */
-static bool arith_decimal64(int f, const ev *A, const ev *B, int n, ev *out, cn_i128 lim, uint8_t *bad,
-                            bool *any_bad)
+ * row and a range check, no overflow builtins. Sets *flagged when a row has an operand past
+ * 64 bits or a result out of range (the caller then takes the checked path). Returns false
+ * when the shape does not apply. */
+static bool arith_decimal64(int f, const ev *A, const ev *B, int n, ev *out, cn_i128 lim, bool *flagged)
 {
     int s1 = A->v.type.scale, s2 = B->v.type.scale, s = out->v.type.scale;
     int sm = CN_MAX(s1, s2);
@@ -430,26 +430,19 @@ static bool arith_decimal64(int f, const ev *A, const ev *B, int n, ev *out, cn_
     bool i64out = cn_type_phys(out->v.type) == CN_PHYS_I64;
     int64_t *o64 = out->v.data;
     cn_i128 *o128 = out->v.data;
-    bool anyb = false;
+    bool any = false;
     for (int i = 0; i < n; i++) {
         cn_i128 x = pa == CN_PHYS_I64 ? ((const int64_t *)A->v.data)[i * sa] : ((const cn_i128 *)A->v.data)[i * sa];
         cn_i128 y = pb == CN_PHYS_I64 ? ((const int64_t *)B->v.data)[i * sb] : ((const cn_i128 *)B->v.data)[i * sb];
         cn_i128 z = 0;
-        bool b = false;
-        if ((int64_t)x != x || (int64_t)y != y) {
-            b = true; /* decided by the checked computation */
-        } else if (f == CN_FN_MUL) {
-            z = (cn_i128)(int64_t)x * (int64_t)y;
-        } else {
-            z = f == CN_FN_ADD ? x * ma + y * mb : x * ma - y * mb;
-        }
-        if (!b) b = z >= lim || z <= -lim;
-        bad[i] = b;
-        anyb |= b;
+        if ((int64_t)x != x || (int64_t)y != y) any = true;
+        else if (f == CN_FN_MUL) z = (cn_i128)(int64_t)x * (int64_t)y;
+        else z = f == CN_FN_ADD ? x * ma + y * mb : x * ma - y * mb;
+        any |= z >= lim || z <= -lim;
         if (i64out) o64[i] = (int64_t)z;
         else o128[i] = z;
     }
-    *any_bad = anyb;
+    *flagged = any;
     return true;
 }
 
@@ -459,33 +452,10 @@ static int arith_decimal(const cn_expr *e, const ev *A, const ev *B, int n, ev *
     int s1 = A->v.type.scale, s2 = B->v.type.scale;
     int p = out->v.type.precision, s = out->v.type.scale;
     if (f == CN_FN_ADD || f == CN_FN_SUB || f == CN_FN_MUL) {
-        cn_i128 lim = cn_pow10_i128(p);
-        uint8_t *bad = cn_arena_alloc(ctx->arena, (size_t)(n > 0 ? n : 1));
-        bool any_bad = false;
-        if (arith_decimal64(f, A, B, n, out, lim, bad, &any_bad)) {
-            if (any_bad) {
-                /* flagged rows: the checked computation, then the error or NULL */
-                int sm = CN_MAX(s1, s2);
-                cn_i128 ma = cn_pow10_i128(sm - s1), mb = cn_pow10_i128(sm - s2);
-                for (int i = 0; i < n; i++) {
-                    if (!bad[i] || !cn_vec_valid(&out->v, i)) continue;
-                    cn_i128 a = ev_get_i128(&A->v, EVI(A, i)), b = ev_get_i128(&B->v, EVI(B, i)), x, y, z = 0;
-                    bool o;
-                    if (f == CN_FN_MUL) {
-                        o = __builtin_mul_overflow(a, b, &z);
-                    } else {
-                        o = __builtin_mul_overflow(a, ma, &x) | __builtin_mul_overflow(b, mb, &y);
-                        o |= f == CN_FN_ADD ? __builtin_add_overflow(x, y, &z) : __builtin_sub_overflow(x, y, &z);
-                    }
-                    if (!o && z < lim && z > -lim) {
-                        ev_put_i128(&out->v, i, z); /* only past 64 bits, in range after all */
-                        continue;
-                    }
-                    if (dec_fail(e, 1, z, s, out, i, ctx, err)) return -1;
-                }
-            }
-            return 0;
-        }
+        /* the fast path; a batch with a flagged row (past 64 bits, or out of range) is done
+         * again below, checked, which also raises the error or sets the NULL */
+        bool flagged = false;
+        if (arith_decimal64(f, A, B, n, out, cn_pow10_i128(p), &flagged) && !flagged) return 0;
     }
     cn_i128 *a = load_i128(A, n, ctx->arena), *b = load_i128(B, n, ctx->arena);
     cn_i128 *r = cn_arena_alloc(ctx->arena, sizeof(cn_i128) * (size_t)(n > 0 ? n : 1));
