@@ -882,7 +882,10 @@ TEST(spark_corpus)
     printf("spark corpus: %d/%d statements parse as Spark does (%d expected parse-time errors)\n", corpus_ok,
            corpus_total, corpus_expected_err);
     CHECK(corpus_total > 0);
-    CHECK(corpus_ok * 100 >= corpus_total * 97);
+    /* A ratchet, not a target: the corpus grows with statements of features Cinder does not
+     * parse yet (DDL, bitwise shifts), so a ratio would fail for new files rather than for a
+     * regression. Raise the floor when coverage grows; it must never fall. */
+    CHECK(corpus_ok >= 2287);
 }
 
 TEST(tpch_queries)
