@@ -81,9 +81,41 @@ int cn_conf_parse_bytes(const char *s, int64_t *out)
     return 0;
 }
 
+/* cinder.test.reinject: a comma list of names (spaces and empty items allowed); -1 on an unknown name */
+static int reinject_parse(const char *v, unsigned *bits)
+{
+    static const struct { const char *name; unsigned bit; } NAMES[] = {
+        {"null-key-slot", CN_REINJECT_NULL_KEY_SLOT},
+        {"limit-offset-overflow", CN_REINJECT_LIMIT_OFFSET_OVERFLOW},
+    };
+    *bits = 0;
+    while (v && *v) {
+        while (*v == ',' || isspace((unsigned char)*v)) v++;
+        size_t len = strcspn(v, ",");
+        while (len > 0 && isspace((unsigned char)v[len - 1])) len--;
+        if (len == 0) break;
+        int i = 0;
+        while (i < CN_ARRAY_LEN(NAMES) && !(strlen(NAMES[i].name) == len && strncmp(NAMES[i].name, v, len) == 0)) i++;
+        if (i == CN_ARRAY_LEN(NAMES)) return -1;
+        *bits |= NAMES[i].bit;
+        v += len;
+        v += strcspn(v, ",");
+    }
+    return 0;
+}
+
+unsigned cn_conf_test_reinject(const cn_conf *c)
+{
+    unsigned bits = 0;
+    if (c && reinject_parse(cn_conf_get(c, "cinder.test.reinject"), &bits) != 0) bits = 0;
+    return bits;
+}
+
 static int validate(const conf_key *k, const char *v)
 {
     int64_t x;
+    unsigned bits;
+    if (strcmp(k->name, "cinder.test.reinject") == 0) return reinject_parse(v, &bits);
     switch (k->type) {
     case CN_CONF_BOOL: return (strcasecmp(v, "true") == 0 || strcasecmp(v, "false") == 0) ? 0 : -1;
     case CN_CONF_INT: {

@@ -57,7 +57,12 @@ typedef enum { CN_CONF_BOOL, CN_CONF_INT, CN_CONF_BYTES, CN_CONF_STRING } cn_con
     X("cinder.shuffle.localMemoryBytes", CN_CONF_BYTES, "0",                                    \
       "Local mode: keep map outputs in memory up to this many bytes instead of files (0: files, "\
       "as Spark).")                                                                              \
-    X("cinder.test.faults", CN_CONF_STRING, "", "Fault injection, e.g. task.fail=2 (tests only).")
+    X("cinder.test.faults", CN_CONF_STRING, "", "Fault injection, e.g. task.fail=2 (tests only).") \
+    X("cinder.test.reinject", CN_CONF_STRING, "",                                               \
+      "Tests only, never for real work: re-create fixed bugs so that the differential fuzzer "   \
+      "can show it finds them. A comma list of null-key-slot (a NULL grouping key's value "      \
+      "slot takes part in hashing and equality, splitting NULL groups) and "                     \
+      "limit-offset-overflow (LIMIT + OFFSET wraps around in the planner).")
 
 typedef struct cn_conf cn_conf;
 
@@ -78,6 +83,10 @@ int cn_conf_load_file(cn_conf *c, const char *path, cn_error *err);
 const char *cn_conf_get(const cn_conf *c, const char *key);
 bool cn_conf_get_bool(const cn_conf *c, const char *key);
 int64_t cn_conf_get_int(const cn_conf *c, const char *key); /* also bytes: "10m", "1g", "-1" */
+/* cinder.test.reinject (tests only): the fixed bugs to re-create, as bits. Read once per plan or
+ * operator, never per row. */
+enum { CN_REINJECT_NULL_KEY_SLOT = 1u << 0, CN_REINJECT_LIMIT_OFFSET_OVERFLOW = 1u << 1 };
+unsigned cn_conf_test_reinject(const cn_conf *c);
 /* Parse a size like "10485760", "10m", "1g", "512k", "-1". */
 int cn_conf_parse_bytes(const char *s, int64_t *out);
 
