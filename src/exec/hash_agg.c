@@ -91,7 +91,7 @@ static int agg_consume_batch(hash_agg *h, cn_batch *b, cn_error *err)
         uint32_t gids[CN_BATCH_SIZE];
         for (int k = 0; k < h->nkeys; k++) {
             if (!(kv[k] = exec_key_vector(h->keys[k], b, &tmp[k], &h->ctx, err))) return -1;
-            cn_hash_vector(kv[k], n, hashes, k == 0);
+            cn_hash_vector(kv[k], n, hashes, k == 0, h->gt.null_slot);
         }
         int64_t old = h->gt.ngroups;
         cn_group_table_lookup(&h->gt, kv, hashes, n, gids);
@@ -266,6 +266,7 @@ cn_op *cn_op_hash_agg(cn_task_ctx *t, cn_op *child, cn_agg_mode mode, int nkeys,
     h->ctx = exec_eval_ctx(t, h->batch_arena);
     if (nkeys > 0) {
         cn_group_table_init(&h->gt, nkeys, h->key_types, a);
+        h->gt.null_slot = t && (cn_conf_test_reinject(t->conf) & CN_REINJECT_NULL_KEY_SLOT);
     } else {
         h->global_state = cn_arena_calloc(a, (size_t)(off > 0 ? off : 8));
         char *st = h->global_state;

@@ -142,7 +142,7 @@ static int probe_begin(hash_join *h, cn_error *err)
     if (h->nkeys == 0) memset(h->hashes, 0, sizeof(uint64_t) * (size_t)n);
     for (int k = 0; k < h->nkeys; k++) {
         if (!(h->pk[k] = exec_key_vector(h->pkeys[k], b, &tmp[k], &h->pctx, err))) return -1;
-        cn_hash_vector(h->pk[k], n, h->hashes, k == 0);
+        cn_hash_vector(h->pk[k], n, h->hashes, k == 0, false);
         cn_vector_nulls(h->pk[k], n, nullkey);
     }
     const cn_join_table *jt = h->table;
@@ -194,7 +194,7 @@ static int collect_pairs(hash_join *h, uint16_t *plive, uint32_t *brow)
         }
         /* (2) verify keys */
         memset(match, 1, (size_t)nc);
-        for (int k = 0; k < h->nkeys; k++) cn_keys_eq(h->pk[k], cand, &jt->rows, jt->npayload + k, crow, nc, match);
+        for (int k = 0; k < h->nkeys; k++) cn_keys_eq(h->pk[k], cand, &jt->rows, jt->npayload + k, crow, nc, match, false);
         /* (3) pairs, advance chains */
         bool early = h->jo.probe_semi || h->jo.probe_anti;
         bool stop_on_match = early && !h->jo.cond;

@@ -92,7 +92,7 @@ void cn_group_table_lookup(cn_group_table *gt, const cn_vector *const *keys, con
         }
         if (ncand) {
             memset(match, 1, (size_t)ncand);
-            for (int c = 0; c < nkeys; c++) cn_keys_eq(keys[c], cand, &gt->keys, c, cgid, ncand, match);
+            for (int c = 0; c < nkeys; c++) cn_keys_eq(keys[c], cand, &gt->keys, c, cgid, ncand, match, gt->null_slot);
             for (int k = 0; k < ncand; k++) {
                 int i = cand[k];
                 if (match[k]) {
@@ -156,7 +156,7 @@ void cn_join_table_append(cn_join_table *jt, const cn_vector *const *payload, co
         for (int i = 0; i < n; i++) h[i] = 0;
     }
     for (int c = 0; c < jt->nkeys; c++) {
-        cn_hash_vector(keys[c], n, h, c == 0);
+        cn_hash_vector(keys[c], n, h, c == 0, false); /* NULL keys are never chained */
         if (cn_vector_nulls(keys[c], n, nk)) jt->has_null_key = true;
     }
 }

@@ -31,6 +31,7 @@ typedef struct cn_group_table {
     int64_t hcap;
     cn_rowstore keys;
     int64_t bytes;    /* slots + hashes */
+    bool null_slot;   /* tests only (CN_REINJECT_NULL_KEY_SLOT): a NULL key's slot takes part */
 } cn_group_table;
 
 void cn_group_table_init(cn_group_table *gt, int nkeys, const cn_type *types, cn_arena *arena);

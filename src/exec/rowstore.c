@@ -194,16 +194,57 @@ static inline uint64_t norm_f64_bits(double d)
     return u;
 }
 
-#define HASH_LOOP(EXPR)                                                         \
-    do {                                                                        \
-        if (first)                                                              \
-            for (int i = 0; i < n; i++) h[i] = (EXPR);                          \
-        else                                                                    \
-            for (int i = 0; i < n; i++) h[i] = cn_hash_combine(h[i], (EXPR));   \
+/*
+ * A NULL's value slot is unspecified (vector.h): the kernels below read it only under the
+ * validity bit. A NULL hashes to CN_NULL_HASH whatever its slot holds, and two NULLs are equal
+ * whatever their slots hold, for every column of a multi-column key. With `slot` set
+ * (cinder.test.reinject=null-key-slot, tests only) a NULL's slot takes part again, as it did
+ * before: its bytes are folded into the hash and compared, so equal NULL keys may part.
+ */
+#define HASH_LOOP(EXPR)                                                                  \
+    do {                                                                                 \
+        if (!val) {                                                                      \
+            if (first)                                                                   \
+                for (int i = 0; i < n; i++) h[i] = (EXPR);                               \
+            else                                                                         \
+                for (int i = 0; i < n; i++) h[i] = cn_hash_combine(h[i], (EXPR));        \
+        } else {                                                                         \
+            for (int i = 0; i < n; i++) {                                                \
+                uint64_t x = VALID(i) ? (EXPR) : slot ? cn_hash_combine(SLOT_HASH, CN_NULL_HASH) : CN_NULL_HASH; \
+                h[i] = first ? x : cn_hash_combine(h[i], x);                             \
+            }                                                                            \
+        }                                                                                \
     } while (0)
 
-void cn_hash_vector(const cn_vector *v, int n, uint64_t *h, bool first)
+/* the first 8 bytes of a value's slot, whatever they hold (no conversion of garbage floats) */
+static inline uint64_t slot_bits(const void *p, size_t w)
 {
+    uint64_t u = 0;
+    memcpy(&u, p, w < 8 ? w : 8);
+    return u;
+}
+
+static inline uint64_t str_hash(const cn_str *x)
+{
+    return x->len <= CN_STR_INLINE
+               ? cn_hash_combine(cn_hash64_u64(((uint64_t)x->len << 32) | *(const uint32_t *)x->prefix),
+                                 *(const uint64_t *)x->u.inl)
+               : cn_hash64_bytes(x->u.ptr, x->len, 0);
+}
+
+/* the raw 16 bytes of a string view: never follows its pointer (a NULL's view is garbage) */
+static inline uint64_t str_slot_hash(const cn_str *x)
+{
+    uint64_t w[2];
+    memcpy(w, x, sizeof w);
+    return cn_hash_combine(cn_hash64_u64(w[0]), w[1]);
+}
+
+void cn_hash_vector(const cn_vector *v, int n, uint64_t *h, bool first, bool slot)
+{
+    const uint64_t *val = v->validity;
+#define VALID(i) ((val[(i) >> 6] >> ((i) & 63)) & 1)
+#define SLOT_HASH cn_hash64_u64(slot_bits(&d[i], sizeof d[i]))
     switch (cn_type_phys(v->type)) {
     case CN_PHYS_U8: { const uint8_t *d = v->data; HASH_LOOP(cn_hash64_u64(d[i])); break; }
     case CN_PHYS_I8: { const int8_t *d = v->data; HASH_LOOP(cn_hash64_u64((uint64_t)(int64_t)d[i])); break; }
@@ -218,75 +259,54 @@ void cn_hash_vector(const cn_vector *v, int n, uint64_t *h, bool first)
     case CN_PHYS_F32: { const float *d = v->data; HASH_LOOP(cn_hash64_u64(norm_f64_bits(d[i]))); break; }
     case CN_PHYS_F64: { const double *d = v->data; HASH_LOOP(cn_hash64_u64(norm_f64_bits(d[i]))); break; }
     case CN_PHYS_STR: {
+#undef SLOT_HASH
+#define SLOT_HASH str_slot_hash(&d[i])
         const cn_str *d = v->data;
-        if (v->validity) {
-            /* NULL rows may hold garbage views: hash them as empty strings (fixed below) */
-            static const cn_str empty;
-            for (int i = 0; i < n; i++) {
-                const cn_str *x = cn_vec_valid(v, i) ? &d[i] : &empty;
-                uint64_t hv = x->len <= CN_STR_INLINE
-                                  ? cn_hash_combine(cn_hash64_u64(((uint64_t)x->len << 32) | *(const uint32_t *)x->prefix),
-                                                    *(const uint64_t *)x->u.inl)
-                                  : cn_hash64_bytes(x->u.ptr, x->len, 0);
-                h[i] = first ? hv : cn_hash_combine(h[i], hv);
-            }
-            break;
-        }
-        HASH_LOOP(d[i].len <= CN_STR_INLINE
-                      ? cn_hash_combine(cn_hash64_u64(((uint64_t)d[i].len << 32) | *(const uint32_t *)d[i].prefix),
-                                        *(const uint64_t *)d[i].u.inl)
-                      : cn_hash64_bytes(d[i].u.ptr, d[i].len, 0));
+        HASH_LOOP(str_hash(&d[i]));
         break;
     }
     }
-    if (v->validity) {
-        for (int i = 0; i < n; i++)
-            if (!((v->validity[i >> 6] >> (i & 63)) & 1)) h[i] = first ? CN_NULL_HASH : cn_hash_combine(h[i], CN_NULL_HASH);
-    }
+#undef SLOT_HASH
+#undef VALID
 }
 
-#define EQ_LOOP(T, CMP)                                                    \
-    do {                                                                   \
-        const T *p = (const T *)pv->data;                                  \
-        const T *s = (const T *)sv->data;                                  \
-        for (int i = 0; i < n; i++) {                                      \
-            T a = p[prow[i]], b = s[srow[i]];                              \
-            match[i] &= (uint8_t)(CMP);                                    \
-        }                                                                  \
+/* match[i] &= CMP over rows whose keys are both valid; a NULL equals a NULL only (with `slot`:
+ * only when the slots are equal too, comparing a string's view bytes, never its pointer). */
+#define EQ_LOOP(T, CMP, SLOT_CMP)                                                  \
+    do {                                                                           \
+        const T *p = (const T *)pv->data;                                          \
+        const T *s = (const T *)sv->data;                                          \
+        if (!pv->validity && !sv->validity) {                                      \
+            for (int i = 0; i < n; i++) {                                          \
+                T a = p[prow[i]], b = s[srow[i]];                                  \
+                match[i] &= (uint8_t)(CMP);                                        \
+            }                                                                      \
+            break;                                                                 \
+        }                                                                          \
+        for (int i = 0; i < n; i++) {                                              \
+            bool pn = !cn_vec_valid(pv, prow[i]), sn = !cn_rowstore_valid(rs, col, srow[i]); \
+            T a = p[prow[i]], b = s[srow[i]];                                      \
+            bool eq = pn || sn ? pn && sn && (!slot || (SLOT_CMP)) : (CMP);        \
+            match[i] &= (uint8_t)eq;                                               \
+        }                                                                          \
     } while (0)
 
 static inline bool f64_key_eq(double a, double b) { return a == b || (isnan(a) && isnan(b)); }
 
 void cn_keys_eq(const cn_vector *pv, const uint16_t *prow, const cn_rowstore *rs, int col, const uint32_t *srow,
-                int n, uint8_t *match)
+                int n, uint8_t *match, bool slot)
 {
     const cn_vector *sv = &rs->cols[col];
     switch (cn_type_phys(sv->type)) {
     case CN_PHYS_U8:
-    case CN_PHYS_I8: EQ_LOOP(uint8_t, a == b); break;
-    case CN_PHYS_I16: EQ_LOOP(int16_t, a == b); break;
-    case CN_PHYS_I32: EQ_LOOP(int32_t, a == b); break;
-    case CN_PHYS_I64: EQ_LOOP(int64_t, a == b); break;
-    case CN_PHYS_I128: EQ_LOOP(__int128, a == b); break;
-    case CN_PHYS_F32: EQ_LOOP(float, f64_key_eq(a, b)); break;
-    case CN_PHYS_F64: EQ_LOOP(double, f64_key_eq(a, b)); break;
-    case CN_PHYS_STR:
-        if (pv->validity || sv->validity) {
-            const cn_str *p = pv->data, *q = sv->data;
-            for (int i = 0; i < n; i++)
-                if (cn_vec_valid(pv, prow[i]) && cn_rowstore_valid(rs, col, srow[i]))
-                    match[i] &= (uint8_t)cn_str_eq(&p[prow[i]], &q[srow[i]]);
-        } else {
-            EQ_LOOP(cn_str, cn_str_eq(&a, &b));
-        }
-        break;
-    }
-    if (pv->validity || sv->validity) {
-        for (int i = 0; i < n; i++) {
-            bool pn = !cn_vec_valid(pv, prow[i]);
-            bool sn = !cn_rowstore_valid(rs, col, srow[i]);
-            if (pn || sn) match[i] = (uint8_t)(pn && sn);
-        }
+    case CN_PHYS_I8: EQ_LOOP(uint8_t, a == b, a == b); break;
+    case CN_PHYS_I16: EQ_LOOP(int16_t, a == b, a == b); break;
+    case CN_PHYS_I32: EQ_LOOP(int32_t, a == b, a == b); break;
+    case CN_PHYS_I64: EQ_LOOP(int64_t, a == b, a == b); break;
+    case CN_PHYS_I128: EQ_LOOP(__int128, a == b, a == b); break;
+    case CN_PHYS_F32: EQ_LOOP(float, f64_key_eq(a, b), memcmp(&a, &b, sizeof a) == 0); break;
+    case CN_PHYS_F64: EQ_LOOP(double, f64_key_eq(a, b), memcmp(&a, &b, sizeof a) == 0); break;
+    case CN_PHYS_STR: EQ_LOOP(cn_str, cn_str_eq(&a, &b), memcmp(&a, &b, sizeof a) == 0); break;
     }
 }
 

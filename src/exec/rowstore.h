@@ -52,11 +52,14 @@ void cn_rowstore_free(cn_rowstore *rs);
 
 /* ---- key kernels ---- */
 #define CN_NULL_HASH 0x6a09e667f3bcc909ULL
-/* h[i] = hash(v[i]) (first) or combine(h[i], hash(v[i])) for the n dense rows of v. */
-void cn_hash_vector(const cn_vector *v, int n, uint64_t *h, bool first);
-/* match[i] &= (pv[prow[i]] == store col `col` at srow[i]); NULL equals NULL. */
+/* h[i] = hash(v[i]) (first) or combine(h[i], hash(v[i])) for the n dense rows of v; a NULL hashes
+ * to CN_NULL_HASH whatever its value slot holds. `slot`: tests only, see CN_REINJECT_NULL_KEY_SLOT
+ * (the NULL's slot is hashed too); false everywhere else. */
+void cn_hash_vector(const cn_vector *v, int n, uint64_t *h, bool first, bool slot);
+/* match[i] &= (pv[prow[i]] == store col `col` at srow[i]); NULL equals NULL (whatever the slots
+ * hold, unless `slot`, as for cn_hash_vector), never a value. */
 void cn_keys_eq(const cn_vector *pv, const uint16_t *prow, const cn_rowstore *rs, int col, const uint32_t *srow,
-                int n, uint8_t *match);
+                int n, uint8_t *match, bool slot);
 /* Mark nulls: anynull[i] |= pv row i is NULL, for i < n. Returns true if any row was NULL. */
 bool cn_vector_nulls(const cn_vector *v, int n, uint8_t *anynull);
 

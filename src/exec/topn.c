@@ -14,6 +14,7 @@
 typedef struct topn_op {
     cn_op op;
     int64_t limit, offset, k;
+    int64_t compact_at; /* candidates held before a compaction: max(2K, K + CN_BATCH_SIZE), saturated */
     int norders;
     cn_sort_key *orders;
     int *keycol;
@@ -112,7 +113,7 @@ static int topn_consume(topn_op *s, cn_batch *b, cn_error *err)
         b = fb;
     }
     if (exec_sort_append(&s->rs, b, s->nchild, s->norders, s->orders, s->keycol, &s->ctx, err) < 0) return -1;
-    if (s->rs.n > CN_MAX(2 * s->k, s->k + CN_BATCH_SIZE)) compact(s);
+    if (s->rs.n > s->compact_at) compact(s);
     exec_mem_account(s->op.task, s->rs.bytes - s->mem_accounted);
     s->mem_accounted = s->rs.bytes;
     return 0;
@@ -191,11 +192,14 @@ cn_op *cn_op_topn(cn_task_ctx *t, cn_op *child, int64_t limit, int64_t offset, i
     cn_arena *a = s->op.arena;
     s->op.nchildren = 1;
     s->op.children[0] = child;
+    /* no limit, or limit + offset past INT64_MAX: keep every row (K saturates, never wraps;
+     * nothing is allocated by K, only by the rows that arrive) */
     if (offset < 0) offset = 0;
-    if (limit < 0) limit = INT64_MAX / 4;
+    if (limit < 0) limit = INT64_MAX;
     s->limit = limit;
     s->offset = offset;
-    s->k = limit + offset;
+    s->k = offset > INT64_MAX - limit ? INT64_MAX : limit + offset;
+    s->compact_at = s->k > (INT64_MAX - CN_BATCH_SIZE) / 2 ? INT64_MAX : CN_MAX(2 * s->k, s->k + CN_BATCH_SIZE);
     s->norders = norders;
     s->orders = cn_arena_alloc(a, sizeof(cn_sort_key) * (size_t)(norders > 0 ? norders : 1));
     if (norders > 0) memcpy(s->orders, orders, sizeof(cn_sort_key) * (size_t)norders);
