@@ -6,8 +6,9 @@ Usage: run_golden.py CINDER INPUT_DIR RESULT_DIR [--strict] [--verbose] [--only 
 For each INPUT_DIR/**/*.sql it prepares the statements the way Spark's suite does
 (SQLQueryTestHelper): `--` lines are comments except the directives `--SET k=v,...`
 (session settings), `--IMPORT other.sql` (that file's statements first) and
-`--CONFIG_DIM...` (ignored: the expected output is the same for every dimension);
-the rest is split on ';' not preceded by a backslash. It runs them in one session
+`--CONFIG_DIMn k=v,...` (each line one alternative of dimension n: the file runs once per
+combination of one alternative from every dimension, and every run must give the same
+expected output, as in Spark's suite); the rest is split on ';' not preceded by a backslash. It runs them in one session
 with the session time zone America/Los_Angeles, as Spark's suite does, then compares
 each query's block with RESULT_DIR's .sql.out: the schema line and the rows (sorted
 unless the query has a top-level ORDER BY); for an error, the exception class and
@@ -15,6 +16,7 @@ errorClass. It prints one line per file, "file: P/N passed", and finally
 "N passed, N failed" over all queries. With --strict the exit status is 1 when any
 query fails (our own golden tests); without it the run is a report (Spark's sample).
 """
+import itertools
 import os
 import re
 import subprocess
@@ -36,7 +38,7 @@ def split_statements(code):
     return [s.strip() for s in out if s.strip()]
 
 
-def read_input(path, seen=None):
+def read_input(path, seen=None, dims=None):
     seen = seen or set()
     seen.add(os.path.abspath(path))
     settings, code_lines, imported = [], [], []
@@ -44,7 +46,11 @@ def read_input(path, seen=None):
         for line in f:
             s = line.strip()
             if s.startswith('--'):
-                if s.startswith('--SET '):
+                m = re.match(r'--CONFIG_DIM(\w+)\s+(.*)$', s)
+                if m and dims is not None:
+                    dims.setdefault(m.group(1), []).append(
+                        [kv.strip() for kv in m.group(2).split(',') if '=' in kv])
+                elif s.startswith('--SET '):
                     for kv in s[6:].split(','):
                         if '=' in kv:
                             settings.append(kv.strip())
@@ -110,11 +116,24 @@ def same(query, exp, got):
 
 
 def run_file(cinder, inp, res, verbose):
-    settings, queries = read_input(inp)
+    dims = {}
+    settings, queries = read_input(inp, dims=dims)
     if not os.path.exists(res):
         return 0, 0, ['no results file']
     with open(res, encoding='utf-8') as f:
         expected = parse_blocks(f.read())
+    passed = total = 0
+    notes = []
+    for combo in itertools.product(*[dims[k] for k in sorted(dims)]):
+        extra = [kv for alt in combo for kv in alt]
+        p, n, more = run_once(cinder, settings + extra, queries, expected, verbose)
+        passed += p
+        total += n
+        notes += [('[%s] ' % ','.join(extra) if extra else '') + x for x in more]
+    return passed, total, notes
+
+
+def run_once(cinder, settings, queries, expected, verbose):
     with tempfile.NamedTemporaryFile('w', suffix='.sql', delete=False, encoding='utf-8') as t:
         # a statement may end in a -- comment: the separator goes on its own line
         t.write('\n;\n'.join(queries) + '\n;\n')
