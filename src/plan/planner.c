@@ -30,6 +30,7 @@ typedef struct planner {
     int shuffle_parts;
     int64_t broadcast_threshold;
     bool prefer_smj;
+    bool limit_wraps; /* tests only: CN_REINJECT_LIMIT_OFFSET_OVERFLOW */
 } planner;
 
 static cn_pplan *plan_node(planner *p, const cn_lplan *lp, cn_error *err);
@@ -933,6 +934,19 @@ static cn_pplan *plan_sort(planner *p, const cn_lplan *lp, cn_error *err)
     return n;
 }
 
+/* The rows a limit with an offset must keep below it: limit + offset, or -1 (no limit), held at
+ * INT64_MAX instead of wrapping around (LIMIT 9223372036854775807 OFFSET 1 keeps every row). */
+static int64_t limit_keep(const planner *p, int64_t limit, int64_t offset)
+{
+    if (limit < 0) return -1;
+    if (offset <= 0) return limit;
+    if (p->limit_wraps) { /* the old bug, for tests: the sum wraps, and a wrapped count kept no rows */
+        int64_t wrapped = (int64_t)((uint64_t)limit + (uint64_t)offset);
+        return wrapped < 0 ? 0 : wrapped;
+    }
+    return offset > INT64_MAX - limit ? INT64_MAX : limit + offset;
+}
+
 /* TakeOrderedAndProject: local top-N per partition, one hidden single-partition exchange,
  * then the final top-N (with the projection) in one task. */
 static cn_pplan *plan_topn(planner *p, const cn_lplan *limit, const cn_lplan *proj, const cn_lplan *sort,
@@ -940,7 +954,7 @@ static cn_pplan *plan_topn(planner *p, const cn_lplan *limit, const cn_lplan *pr
 {
     cn_pplan *c = plan_node(p, sort->children[0], err);
     if (!c) return NULL;
-    int64_t keep = limit->limit + (limit->offset > 0 ? limit->offset : 0);
+    int64_t keep = limit_keep(p, limit->limit, limit->offset);
     cn_pplan *local = unary(p, PP_TOPN, c);
     local->limit = keep;
     local->norders = sort->norders;
@@ -979,7 +993,7 @@ static cn_pplan *plan_limit(planner *p, const cn_lplan *lp, cn_error *err)
     if (c->nparts > 1) {
         if (lp->limit >= 0) {
             cn_pplan *local = unary(p, PP_LIMIT, c);
-            local->limit = lp->limit + (lp->offset > 0 ? lp->offset : 0);
+            local->limit = limit_keep(p, lp->limit, lp->offset);
             local->global = false;
             c = local;
         }
@@ -1084,6 +1098,7 @@ int cn_plan_physical(cn_plan_ctx *ctx, const cn_lplan *lp, cn_pplan **out, cn_er
     if (p.shuffle_parts <= 0) p.shuffle_parts = 200;
     p.broadcast_threshold = cn_conf_get_int(ctx->conf, "spark.sql.autoBroadcastJoinThreshold");
     p.prefer_smj = cn_conf_get_bool(ctx->conf, "spark.sql.join.preferSortMergeJoin");
+    p.limit_wraps = cn_conf_test_reinject(ctx->conf) & CN_REINJECT_LIMIT_OFFSET_OVERFLOW;
     cn_pplan *root = plan_node(&p, lp, err);
     if (!root) return -1;
     *out = root;

@@ -1,0 +1,31 @@
+-- LIMIT and OFFSET near INT64_MAX: limit + offset (the rows a partial limit or a local top-N
+-- keeps) saturates instead of wrapping around, and nothing is allocated by the limit, only by
+-- the rows that arrive. One task or several, one partition or several.
+-- Expected results: DuckDB (scripts/duckdb/golden.mjs).
+--CONFIG_DIM1 spark.master=local[1]
+--CONFIG_DIM1 spark.master=local[4]
+
+-- duckdb: CREATE VIEW t AS SELECT range AS id, CASE WHEN range % 4 = 0 THEN NULL ELSE range % 7 END AS a FROM range(0, 5000);
+CREATE TEMPORARY VIEW t AS SELECT id, CASE WHEN id % 4 = 0 THEN NULL ELSE id % 7 END AS a FROM range(0, 5000, 1, 3);
+
+SELECT id FROM t ORDER BY id LIMIT 9223372036854775807 OFFSET 4995;
+
+SELECT id FROM t ORDER BY id DESC LIMIT 9223372036854775807 OFFSET 4997;
+
+SELECT count(*) AS n FROM (SELECT id FROM t ORDER BY a NULLS FIRST, id LIMIT 9223372036854775807 OFFSET 1) s;
+
+SELECT id, a FROM t ORDER BY a DESC NULLS LAST, id LIMIT 3 OFFSET 9223372036854775806;
+
+SELECT id FROM t ORDER BY id LIMIT 9223372036854775807 OFFSET 9223372036854775807;
+
+SELECT id FROM t ORDER BY id LIMIT 9223372036854775806 OFFSET 4998;
+
+SELECT count(*) AS n FROM (SELECT id FROM t LIMIT 9223372036854775807 OFFSET 2) s;
+
+SELECT count(*) AS n FROM (SELECT id FROM t LIMIT 9223372036854775807) s;
+
+SELECT id FROM t ORDER BY id LIMIT 9223372036854775807 OFFSET 0 + 4999;
+
+SELECT id FROM t WHERE id < 3 ORDER BY id LIMIT 9223372036854775807;
+
+SELECT count(*) AS n FROM (SELECT id FROM t LIMIT 0 OFFSET 9223372036854775807) s;
