@@ -12,6 +12,8 @@
 //   -- duckdb-setup: SQL    run in DuckDB only, with no block in the results (helper views)
 //   -- duckdb-schema: S     the Spark schema line of the next statement, where DuckDB's types do
 //                           not name Spark's (e.g. sum of INT: DuckDB HUGEINT, Spark bigint)
+//   -- duckdb-error: EXCEPTION CLASS   the next statement fails in Spark with this exception and
+//                           error class (Spark's documented behaviour; DuckDB is not asked)
 // SET k=v prints Spark's key/value row without asking DuckDB; a CREATE statement prints the
 // empty schema struct<> and no rows. Values print as Spark's CAST(x AS STRING) would: NULL,
 // integers, strings as they are, doubles as Java's Double.toString, booleans as true/false.
@@ -34,7 +36,7 @@ async function loadDuckDB() {
 // [{spark, duck, schema, setup}] in file order; setup entries carry only `setup`.
 function parse(text) {
   const out = [];
-  let cur = [], duck = [], schema = null;
+  let cur = [], duck = [], schema = null, error = null;
   for (const raw of text.split('\n')) {
     const line = raw.trimEnd();
     const t = line.trim();
@@ -42,6 +44,7 @@ function parse(text) {
       let m;
       if ((m = /^--\s*duckdb-setup:\s?(.*)$/.exec(t))) out.push({ setup: m[1] });
       else if ((m = /^--\s*duckdb-schema:\s?(.*)$/.exec(t))) schema = m[1].trim();
+      else if ((m = /^--\s*duckdb-error:\s*(\S+)\s+(\S+)\s*$/.exec(t))) error = { exc: m[1], cls: m[2] };
       else if ((m = /^--\s*duckdb:\s?(.*)$/.exec(t))) duck.push(m[1]);
       continue;
     }
@@ -49,8 +52,8 @@ function parse(text) {
     cur.push(line);
     if (t.endsWith(';')) {
       const spark = cur.join('\n').trim().replace(/;$/, '').trim();
-      out.push({ spark, duck: duck.length ? duck.join('\n') : null, schema });
-      cur = []; duck = []; schema = null;
+      out.push({ spark, duck: duck.length ? duck.join('\n') : null, schema, error });
+      cur = []; duck = []; schema = null; error = null;
     }
   }
   if (cur.join('').trim()) throw new Error('the last statement does not end with ;');
@@ -103,7 +106,10 @@ async function main() {
     }
     let schema, rows = [];
     const set = /^SET\s+([^=\s]+)\s*=\s*(.*)$/is.exec(st.spark);
-    if (set && !st.duck) {
+    if (st.error) {
+      schema = 'struct<>';
+      rows = [st.error.exc, '{', `  "errorClass" : "${st.error.cls}"`, '}'];
+    } else if (set && !st.duck) {
       schema = 'struct<key:string,value:string>';
       rows = [`${set[1]}\t${set[2].trim()}`];
     } else if (/^CREATE\s/i.test(st.spark)) {

@@ -172,6 +172,8 @@
       "Unable to infer schema for <format>. It must be specified manually.")                     \
     X("UNSUPPORTED_DATATYPE", "0A000", EXC_PARSE, "Unsupported data type <typeName>.")           \
     X("UNSUPPORTED_FEATURE", "0A000", EXC_UNSUPPORTED, "The feature is not supported: <detail>.") \
+    X("UNSUPPORTED_FEATURE.COMBINATION_QUERY_RESULT_CLAUSES", "0A000", EXC_PARSE,                \
+      "The feature is not supported: Combination of ORDER BY/SORT BY/DISTRIBUTE BY/CLUSTER BY.") \
     X("CONFIG_NOT_FOUND", "42K0I", EXC_ANALYSIS, "The SQL config <sqlConf> cannot be found.")    \
     X("INVALID_CONF_VALUE", "22022", EXC_ILLEGAL,                                                \
       "The value '<confValue>' in the config \"<confName>\" is invalid.")                       \

@@ -675,6 +675,83 @@ static void apply_hints(az *z, const cn_ast *sel, cn_lplan *p, az_scope *scope)
     (void)z;
 }
 
+static cn_lplan *repartition_node(az *z, cn_lplan *child, cn_repart_kind kind, int num_parts)
+{
+    cn_lplan *r = cn_lplan_new(z->a, LP_REPARTITION, 1);
+    r->children[0] = child;
+    r->repart = kind;
+    r->num_parts = num_parts;
+    r->nout = child->nout;
+    r->out = child->out;
+    return r;
+}
+
+/* REPARTITION / COALESCE / REPARTITION_BY_RANGE / REBALANCE hints, as Spark's
+ * ResolveHints.ResolveCoalesceHints: each wraps the SELECT block's result, the innermost first
+ * when several are given. An optional leading integer is the partition count; the other
+ * parameters are columns of the block's output (REPARTITION_BY_RANGE: ascending sort keys).
+ * REPARTITION(n) is Repartition(n, shuffle = true); COALESCE(n) Repartition(n, shuffle = false)
+ * and takes a count only; REPARTITION(n?, cols) and REPARTITION_BY_RANGE(n?, cols) are
+ * RepartitionByExpression; REBALANCE(cols?) is RebalancePartitions. */
+static int partitioning_hints(az *z, const cn_ast *sel, az_select_out *so, az_scope *outer)
+{
+    for (int h = sel->u.select.nhints - 1; h >= 0; h--) {
+        const char *hn = sel->u.select.hint_names[h];
+        bool repart = !strcasecmp(hn, "REPARTITION"), coalesce = !strcasecmp(hn, "COALESCE");
+        bool range = !strcasecmp(hn, "REPARTITION_BY_RANGE"), rebalance = !strcasecmp(hn, "REBALANCE");
+        if (!repart && !coalesce && !range && !rebalance) continue;
+        const cn_ast_list *args = &sel->u.select.hint_args[h];
+        int first = 0, num = -1;
+        if (args->n > 0 && args->items[0]->kind == AST_LITERAL && !rebalance) {
+            cn_expr *e;
+            cn_value v;
+            if (az_literal(z, args->items[0], &e) != 0) return -1;
+            if (!cn_type_is_integral(e->type) || az_fold(z, e, &v) != 0 || v.is_null || v.v.i > INT32_MAX)
+                return az_error_at(z, sel, "ILLEGAL_ARGUMENT", "message",
+                                   cn_arena_printf(z->a, "%s Hint expects a partition number as a parameter", hn),
+                                   NULL);
+            if (v.v.i <= 0)
+                return az_error_at(z, sel, "ILLEGAL_ARGUMENT", "message",
+                                   cn_arena_printf(z->a, "requirement failed: Number of partitions (%lld) must be "
+                                                         "positive.", (long long)v.v.i), NULL);
+            num = (int)v.v.i;
+            first = 1;
+        }
+        int ncols = args->n - first;
+        if (coalesce && (num < 0 || ncols > 0))
+            return az_error_at(z, sel, "ILLEGAL_ARGUMENT", "message",
+                               cn_arena_printf(z->a, "%s Hint expects a partition number as a parameter", hn), NULL);
+        cn_lplan *r;
+        if ((repart || coalesce) && ncols == 0 && num > 0) {
+            r = repartition_node(z, so->plan, coalesce ? REPART_COALESCE : REPART_NUM, num);
+        } else {
+            az_scope *scope = az_scope_of_plan(z, so->plan, NULL, outer);
+            cn_expr **keys = exprs_alloc(z, ncols);
+            for (int i = 0; i < ncols; i++) {
+                const cn_ast *a = args->items[first + i];
+                az_ectx ec;
+                memset(&ec, 0, sizeof ec);
+                ec.scope = scope;
+                if (az_expr(z, &ec, a, &keys[i]) != 0) return -1;
+            }
+            r = repartition_node(z, so->plan, rebalance ? REPART_REBALANCE : REPART_BY_EXPR, num);
+            if (range) {
+                r->norders = ncols;
+                r->orders = cn_arena_calloc(z->a, sizeof(cn_sort_order) * (size_t)(ncols + 1));
+                for (int i = 0; i < ncols; i++) {
+                    r->orders[i].expr = keys[i];
+                    r->orders[i].nulls_first = true;
+                }
+            } else {
+                r->nexprs = ncols;
+                r->exprs = keys;
+            }
+        }
+        so->plan = r;
+    }
+    return 0;
+}
+
 /* ------------------------------------------------------------ query blocks */
 
 static int select_block(az *z, const cn_ast *sel, az_scope *outer, az_select_out *so)
@@ -743,7 +820,8 @@ static int select_block(az *z, const cn_ast *sel, az_scope *outer, az_select_out
         f->out = p->out;
         p = f;
     }
-    return az_select_items(z, sel, p, scope, so);
+    if (az_select_items(z, sel, p, scope, so) != 0) return -1;
+    return sel->u.select.nhints ? partitioning_hints(z, sel, so, outer) : 0;
 }
 
 static cn_lplan *project_first(az *z, cn_lplan *p, int n)
@@ -764,7 +842,7 @@ static cn_lplan *project_first(az *z, cn_lplan *p, int n)
 /* Refresh the outputs of pass-through nodes (Filter) between top and the aggregate. */
 static void refresh_passthrough(cn_lplan *top)
 {
-    if (top->kind == LP_FILTER || top->kind == LP_SORT) {
+    if (top->kind == LP_FILTER || top->kind == LP_SORT || top->kind == LP_REPARTITION) {
         refresh_passthrough(top->children[0]);
         top->nout = top->children[0]->nout;
         top->out = top->children[0]->out;
@@ -799,10 +877,11 @@ static int fold_int(az *z, az_scope *outer, const cn_ast *n, const char *what, i
 
 static bool is_ordinal(const cn_ast *n) { return n->kind == AST_LITERAL && n->u.lit.kind == LIT_INTEGER && !n->u.lit.suffix; }
 
-/* ORDER BY over a plan: so (when the body is a SELECT block) allows input columns and aggregates. */
-static int order_by(az *z, const cn_ast *q, az_select_out *so, cn_lplan *body, az_scope *outer, cn_lplan **out)
+/* Resolve sort items (ORDER BY, SORT BY, DISTRIBUTE BY keys) over a plan: so (when the body is
+ * a SELECT block) allows input columns, which become hidden outputs, and aggregates. */
+static int resolve_orders(az *z, const cn_sort_item *items, int norder, az_select_out *so, cn_lplan *body,
+                          az_scope *outer, cn_sort_order **out)
 {
-    int norder = q->u.query.norder;
     int nvis = so ? so->nitems : body->nout;
     cn_lplan *top = so ? so->plan : body;
     /* visible outputs */
@@ -814,7 +893,7 @@ static int order_by(az *z, const cn_ast *q, az_select_out *so, cn_lplan *body, a
     }
     cn_sort_order *orders = cn_arena_calloc(z->a, sizeof(cn_sort_order) * (size_t)(norder + 1));
     for (int k = 0; k < norder; k++) {
-        const cn_sort_item *it = &q->u.query.order[k];
+        const cn_sort_item *it = &items[k];
         orders[k].desc = it->desc;
         orders[k].nulls_first = it->nulls == 0 ? !it->desc : it->nulls == 1;
         cn_expr *e;
@@ -893,14 +972,47 @@ static int order_by(az *z, const cn_ast *q, az_select_out *so, cn_lplan *body, a
         }
         orders[k].expr = e;
     }
-    cn_lplan *s = cn_lplan_new(z->a, LP_SORT, 1);
-    s->children[0] = so ? so->plan : body;
-    s->norders = norder;
-    s->orders = orders;
-    s->global = true;
-    s->nout = s->children[0]->nout;
-    s->out = s->children[0]->out;
-    *out = s;
+    *out = orders;
+    return 0;
+}
+
+
+/* The query's ORDER BY, or its DISTRIBUTE BY and SORT BY (CLUSTER BY x is DISTRIBUTE BY x SORT BY
+ * x), as Spark's withQueryResultClauses: DISTRIBUTE BY is a RepartitionByExpression on its keys
+ * (spark.sql.shuffle.partitions partitions), SORT BY a Sort within each partition (global =
+ * false); ORDER BY with any of the others is an error. */
+static int result_clauses(az *z, const cn_ast *q, az_select_out *so, cn_lplan *body, az_scope *outer,
+                          cn_lplan **out)
+{
+    int norder = q->u.query.norder, nsort = q->u.query.nsort_by, ndist = q->u.query.distribute_by.n;
+    if (norder > 0 && (nsort > 0 || ndist > 0))
+        return az_error_at(z, q, "UNSUPPORTED_FEATURE.COMBINATION_QUERY_RESULT_CLAUSES", NULL);
+    cn_sort_order *dist = NULL, *orders = NULL;
+    if (ndist > 0) {
+        cn_sort_item *items = cn_arena_calloc(z->a, sizeof(cn_sort_item) * (size_t)ndist);
+        for (int i = 0; i < ndist; i++) items[i].expr = q->u.query.distribute_by.items[i];
+        if (resolve_orders(z, items, ndist, so, body, outer, &dist) != 0) return -1;
+    }
+    if (norder > 0 && resolve_orders(z, q->u.query.order, norder, so, body, outer, &orders) != 0) return -1;
+    if (nsort > 0 && resolve_orders(z, q->u.query.sort_by, nsort, so, body, outer, &orders) != 0) return -1;
+    cn_lplan *p = so ? so->plan : body;
+    if (ndist > 0) {
+        p = repartition_node(z, p, REPART_BY_EXPR, -1);
+        p->nexprs = ndist;
+        p->exprs = exprs_alloc(z, ndist);
+        for (int i = 0; i < ndist; i++) p->exprs[i] = dist[i].expr;
+    }
+    if (orders) {
+        cn_lplan *s = cn_lplan_new(z->a, LP_SORT, 1);
+        s->children[0] = p;
+        s->norders = norder > 0 ? norder : nsort;
+        s->orders = orders;
+        s->global = norder > 0;
+        s->nout = p->nout;
+        s->out = p->out;
+        p = s;
+    }
+    *out = p;
     return 0;
 }
 
@@ -1065,15 +1177,16 @@ int az_query(az *z, const cn_ast *q, az_scope *outer, cn_lplan **out)
     }
     const cn_ast *body = q->u.query.body;
     cn_lplan *p;
-    if (q->u.query.norder > 0 && body->kind == AST_SELECT) {
+    bool clauses = q->u.query.norder > 0 || q->u.query.nsort_by > 0 || q->u.query.distribute_by.n > 0;
+    if (clauses && body->kind == AST_SELECT) {
         az_select_out so;
         if (select_block(z, body, outer, &so) != 0) goto fail;
-        if (order_by(z, q, &so, NULL, outer, &p) != 0) goto fail;
+        if (result_clauses(z, q, &so, NULL, outer, &p) != 0) goto fail;
         p = project_first(z, p, so.nitems);
         /* the Project goes above the Sort only when hidden columns were added */
     } else {
         if (az_query(z, body, outer, &p) != 0) goto fail;
-        if (q->u.query.norder > 0 && order_by(z, q, NULL, p, outer, &p) != 0) goto fail;
+        if (clauses && result_clauses(z, q, NULL, p, outer, &p) != 0) goto fail;
     }
     if (q->u.query.limit || q->u.query.offset) {
         int64_t lim = -1, off = 0;

@@ -176,6 +176,7 @@ static void node_string(cn_strbuf *sb, const cn_pplan *p, const cn_pplan *parent
         if (p->offset > 0) cn_sb_printf(sb, ", %lld", (long long)p->offset);
         break;
     case PP_UNION: cn_sb_puts(sb, "Union"); break;
+    case PP_COALESCE: cn_sb_printf(sb, "Coalesce %d", p->part.n); break;
     case PP_HASH_JOIN:
     case PP_SMJ:
         cn_sb_puts(sb, p->kind == PP_SMJ ? "SortMergeJoin " : p->broadcast ? "BroadcastHashJoin " : "ShuffledHashJoin ");
@@ -215,7 +216,7 @@ static void node_string(cn_strbuf *sb, const cn_pplan *p, const cn_pplan *parent
         case PART_ROUND_ROBIN: cn_sb_printf(sb, "RoundRobinPartitioning(%d)", p->part.n); break;
         default: cn_sb_puts(sb, "UnknownPartitioning"); break;
         }
-        cn_sb_printf(sb, ", ENSURE_REQUIREMENTS, [plan_id=%d]", p->plan_id);
+        cn_sb_printf(sb, ", %s, [plan_id=%d]", cn_shuffle_origin_name(p->origin), p->plan_id);
         break;
     case PP_BROADCAST_EXCHANGE:
         cn_sb_puts(sb, "BroadcastExchange ");
@@ -283,6 +284,18 @@ static void tree(cn_strbuf *sb, const cn_pplan *p, const cn_pplan *parent, cn_st
         if (prefix->s) prefix->s[keep] = 0;
     }
     if (kids != stack) free(kids);
+}
+
+const char *cn_shuffle_origin_name(cn_shuffle_origin o)
+{
+    switch (o) {
+    case ORIGIN_ENSURE_REQUIREMENTS: break;
+    case ORIGIN_REPARTITION_BY_COL: return "REPARTITION_BY_COL";
+    case ORIGIN_REPARTITION_BY_NUM: return "REPARTITION_BY_NUM";
+    case ORIGIN_REBALANCE_BY_NONE: return "REBALANCE_PARTITIONS_BY_NONE";
+    case ORIGIN_REBALANCE_BY_COL: return "REBALANCE_PARTITIONS_BY_COL";
+    }
+    return "ENSURE_REQUIREMENTS";
 }
 
 void cn_pplan_explain(const cn_pplan *p, cn_strbuf *sb)

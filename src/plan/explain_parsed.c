@@ -314,6 +314,24 @@ static pnode *select_block(cn_arena *a, const cn_ast *s)
     return top;
 }
 
+/* 'Sort [k ASC NULLS FIRST, ...], global */
+static pnode *sort_node(cn_arena *a, pnode *child, const cn_sort_item *items, int n, bool global)
+{
+    pnode *s = pn(a);
+    cn_sb_puts(&s->line, "'Sort [");
+    for (int i = 0; i < n; i++) {
+        const cn_sort_item *o = &items[i];
+        bool nf = o->nulls == 1 || (o->nulls == 0 && !o->desc);
+        if (i) cn_sb_puts(&s->line, ", ");
+        expr(&s->line, o->expr);
+        cn_sb_printf(&s->line, " %s NULLS %s", o->desc ? "DESC" : "ASC", nf ? "FIRST" : "LAST");
+    }
+    cn_sb_printf(&s->line, "], %s", global ? "true" : "false");
+    s->nkids = 1;
+    s->kids[0] = child;
+    return s;
+}
+
 static pnode *query(cn_arena *a, const cn_ast *q)
 {
     switch (q->kind) {
@@ -338,21 +356,20 @@ static pnode *query(cn_arena *a, const cn_ast *q)
     }
     case AST_QUERY: {
         pnode *n = query(a, q->u.query.body);
-        if (q->u.query.norder) {
-            pnode *s = pn(a);
-            cn_sb_puts(&s->line, "'Sort [");
-            for (int i = 0; i < q->u.query.norder; i++) {
-                const cn_sort_item *o = &q->u.query.order[i];
-                bool nf = o->nulls == 1 || (o->nulls == 0 && !o->desc);
-                if (i) cn_sb_puts(&s->line, ", ");
-                expr(&s->line, o->expr);
-                cn_sb_printf(&s->line, " %s NULLS %s", o->desc ? "DESC" : "ASC", nf ? "FIRST" : "LAST");
+        if (q->u.query.norder) n = sort_node(a, n, q->u.query.order, q->u.query.norder, true);
+        if (q->u.query.distribute_by.n) {
+            pnode *r = pn(a);
+            cn_sb_puts(&r->line, "'RepartitionByExpression [");
+            for (int i = 0; i < q->u.query.distribute_by.n; i++) {
+                if (i) cn_sb_puts(&r->line, ", ");
+                expr(&r->line, q->u.query.distribute_by.items[i]);
             }
-            cn_sb_puts(&s->line, "], true");
-            s->nkids = 1;
-            s->kids[0] = n;
-            n = s;
+            cn_sb_putc(&r->line, ']');
+            r->nkids = 1;
+            r->kids[0] = n;
+            n = r;
         }
+        if (q->u.query.nsort_by) n = sort_node(a, n, q->u.query.sort_by, q->u.query.nsort_by, false);
         if (q->u.query.offset) {
             pnode *o = pn(a);
             cn_sb_puts(&o->line, "'Offset ");

@@ -245,6 +245,25 @@ static void node_string(const cn_lplan *p, cn_strbuf *sb)
         }
         cn_sb_printf(sb, "], %s", p->global ? "true" : "false");
         break;
+    case LP_REPARTITION:
+        if (p->repart == REPART_NUM || p->repart == REPART_COALESCE) {
+            cn_sb_printf(sb, "Repartition %d, %s", p->num_parts, p->repart == REPART_NUM ? "true" : "false");
+            break;
+        }
+        cn_sb_puts(sb, p->repart == REPART_REBALANCE ? "RebalancePartitions [" : "RepartitionByExpression [");
+        for (int i = 0; i < p->nexprs; i++) {
+            if (i) cn_sb_puts(sb, ", ");
+            cn_expr_explain(p->exprs[i], sb);
+        }
+        for (int i = 0; i < p->norders; i++) {
+            if (i) cn_sb_puts(sb, ", ");
+            cn_expr_explain(p->orders[i].expr, sb);
+            cn_sb_puts(sb, p->orders[i].desc ? " DESC" : " ASC");
+            cn_sb_puts(sb, p->orders[i].nulls_first ? " NULLS FIRST" : " NULLS LAST");
+        }
+        cn_sb_puts(sb, "]");
+        if (p->num_parts > 0) cn_sb_printf(sb, ", %d", p->num_parts);
+        break;
     case LP_LIMIT:
         if (p->limit >= 0) cn_sb_printf(sb, "GlobalLimit %lld", (long long)p->limit);
         else cn_sb_printf(sb, "Offset %lld", (long long)p->offset);

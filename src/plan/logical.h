@@ -40,8 +40,17 @@ typedef enum cn_lkind {
     LP_UNION,     /* n children, UNION ALL semantics (DISTINCT is an AGGREGATE above) */
     LP_INTERSECT, /* 2 children; all */
     LP_EXCEPT,    /* 2 children; all */
-    LP_CACHED     /* a cached relation: cache handle, out */
+    LP_CACHED,    /* a cached relation: cache handle, out */
+    LP_REPARTITION /* repartition (DISTRIBUTE BY, CLUSTER BY, REPARTITION / COALESCE / ... hints) */
 } cn_lkind;
+
+/* LP_REPARTITION, as Spark's logical operators: */
+typedef enum cn_repart_kind {
+    REPART_BY_EXPR,  /* RepartitionByExpression: hash on exprs, range on orders, round robin on neither */
+    REPART_NUM,      /* Repartition(num_parts, shuffle = true): round robin */
+    REPART_COALESCE, /* Repartition(num_parts, shuffle = false): merges partitions without a shuffle */
+    REPART_REBALANCE /* RebalancePartitions: hash on exprs, or round robin */
+} cn_repart_kind;
 
 typedef cn_sort_key cn_sort_order;
 
@@ -70,6 +79,10 @@ struct cn_lplan {
     int norders;
     cn_sort_order *orders;
     bool global;
+    /* LP_REPARTITION: exprs (hash keys) or orders (range keys); num_parts -1 = unset
+     * (spark.sql.shuffle.partitions) */
+    cn_repart_kind repart;
+    int num_parts;
     /* LP_LIMIT */
     int64_t limit;       /* -1 none */
     int64_t offset;

@@ -109,6 +109,7 @@ static void push_filter(opt *o, cn_lplan **pp, bool *changed)
         return;
     }
     case LP_SORT:
+    case LP_REPARTITION:
     case LP_PROJECT: {
         if (c->kind == LP_PROJECT)
             for (int i = 0; i < c->nexprs; i++)
@@ -464,11 +465,13 @@ static void prune_rec(opt *o, cn_lplan **pp, idset *req)
     }
     case LP_FILTER:
     case LP_SORT:
-    case LP_LIMIT: {
+    case LP_LIMIT:
+    case LP_REPARTITION: {
         idset cr = {0, 0, NULL};
         for (int i = 0; i < req->n; i++) ids_add(o, &cr, req->v[i]);
         ids_refs(o, &cr, p->cond);
         for (int i = 0; i < p->norders; i++) ids_refs(o, &cr, p->orders[i].expr);
+        for (int i = 0; p->kind == LP_REPARTITION && i < p->nexprs; i++) ids_refs(o, &cr, p->exprs[i]);
         prune_child(o, p, 0, &cr);
         lp_refresh_out(o, p);
         if (p->kind == LP_FILTER) project_required(o, pp, req);

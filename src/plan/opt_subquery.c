@@ -105,7 +105,8 @@ static cn_lplan *pull(opt *o, cn_lplan *p, const idset *outer, preds *ps, bool *
         project_add_cols(o, p, &need);
         return p;
     }
-    case LP_SORT: return pull(o, p->children[0], outer, ps, ok);
+    case LP_SORT:
+    case LP_REPARTITION: return pull(o, p->children[0], outer, ps, ok);
     case LP_AGGREGATE: {
         int before = ps->n;
         p->children[0] = pull(o, p->children[0], outer, ps, ok);
@@ -316,7 +317,8 @@ static cn_lplan *dec(dctx *d, cn_lplan *p, cn_attr *dom)
         if (!c) return NULL;
         return lp_filter(o, c, remap(d, p->cond, dom));
     }
-    case LP_SORT: return dec(d, p->children[0], dom);
+    case LP_SORT:
+    case LP_REPARTITION: return dec(d, p->children[0], dom);
     case LP_PROJECT:
     case LP_AGGREGATE: {
         cn_lplan *c = dec(d, p->children[0], dom);

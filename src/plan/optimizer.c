@@ -125,6 +125,7 @@ void lp_refresh_out(opt *o, cn_lplan *p)
     case LP_FILTER:
     case LP_SORT:
     case LP_LIMIT:
+    case LP_REPARTITION:
         p->nout = p->children[0]->nout;
         p->out = p->children[0]->out;
         break;
@@ -269,6 +270,7 @@ void opt_stats(opt *o, cn_lplan *p)
     }
     case LP_FILTER:
     case LP_SORT:
+    case LP_REPARTITION:
         p->est_rows = c->est_rows;
         p->est_bytes = c->est_bytes;
         break;

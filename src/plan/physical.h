@@ -38,10 +38,21 @@ typedef enum cn_pkind {
     PP_BROADCAST_EXCHANGE,
     PP_SHUFFLE_READ,    /* stage input: reads shuffle `shuffle_id` partitions */
     PP_BROADCAST_READ,  /* reads broadcast `broadcast_id` (all rows of the build side) */
+    PP_COALESCE,        /* Coalesce n: adjacent child partitions merged, no shuffle (CoalesceExec) */
     PP_EXPAND_UNUSED
 } cn_pkind;
 
 typedef enum { PART_UNKNOWN, PART_SINGLE, PART_HASH, PART_RANGE, PART_ROUND_ROBIN, PART_BROADCAST } cn_part_kind;
+
+/* Why an exchange shuffles, as Spark's ShuffleOrigin (printed by EXPLAIN). Adaptive execution
+ * may coalesce the partitions of every origin but REPARTITION_BY_NUM, whose count the user set. */
+typedef enum cn_shuffle_origin {
+    ORIGIN_ENSURE_REQUIREMENTS,  /* inserted for a parent's required distribution */
+    ORIGIN_REPARTITION_BY_COL,   /* DISTRIBUTE BY, REPARTITION(cols) hints */
+    ORIGIN_REPARTITION_BY_NUM,   /* REPARTITION(n[, cols]) hints */
+    ORIGIN_REBALANCE_BY_NONE,    /* REBALANCE, REPARTITION() without parameters */
+    ORIGIN_REBALANCE_BY_COL      /* REBALANCE(cols) */
+} cn_shuffle_origin;
 
 typedef struct cn_partitioning {
     cn_part_kind kind;
@@ -70,7 +81,9 @@ struct cn_pplan {
     int nout;
     cn_attr *out;           /* output attributes (ids for EXPLAIN, types for batches) */
     int nparts;             /* number of output partitions */
-    cn_partitioning part;   /* output partitioning (EXCHANGE: the one it produces) */
+    cn_partitioning part;   /* output partitioning (EXCHANGE: the one it produces; COALESCE: part.n
+                             * is the requested count, PART_SINGLE when 1) */
+    cn_shuffle_origin origin; /* EXCHANGE, SHUFFLE_READ */
     cn_partitioning part_alt; /* planning only: an equivalent partitioning (an inner shuffled join
                                * is partitioned by its left keys and, equally, by its right keys) */
     int nsorted;            /* planning only: within each partition the output is sorted ASC NULLS */
@@ -161,6 +174,8 @@ int cn_plan_physical(cn_plan_ctx *ctx, const cn_lplan *lp, cn_pplan **out, cn_er
 /* ---- explain.c ---- */
 /* "== Physical Plan ==" body in Spark's tree layout. */
 void cn_pplan_explain(const cn_pplan *p, cn_strbuf *sb);
+/* "ENSURE_REQUIREMENTS", "REPARTITION_BY_COL", ... (Spark's ShuffleOrigin names) */
+const char *cn_shuffle_origin_name(cn_shuffle_origin o);
 
 /* ---- explain_parsed.c ---- */
 /* "== Parsed Logical Plan ==" body: the syntax tree in Spark's unresolved-plan form. */

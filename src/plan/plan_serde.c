@@ -131,7 +131,7 @@ static void put_node(cn_writer *w, const cn_pplan *p)
     /* sort / limit */
     put_orders(w, p->norders, p->orders);
     cn_put_u8(w, (uint8_t)((p->global ? 1 : 0) | (p->broadcast ? 2 : 0) | (p->hidden ? 4 : 0) |
-                           (p->null_aware ? 8 : 0)));
+                           (p->null_aware ? 8 : 0) | ((unsigned)p->origin << 4)));
     cn_put_svar(w, p->limit);
     cn_put_svar(w, p->offset);
     /* joins */
@@ -409,11 +409,12 @@ static int get_node(rd *d, cn_pplan **out)
 
     if (get_orders(d, &p->norders, &p->orders) != 0) return -1;
     uint8_t flags = cn_get_u8(d->r);
-    if (d->r->failed || flags > 15) return corrupt(d, "bad flags");
+    if (d->r->failed || (flags >> 4) > ORIGIN_REBALANCE_BY_COL) return corrupt(d, "bad flags");
     p->global = flags & 1;
     p->broadcast = (flags & 2) != 0;
     p->hidden = (flags & 4) != 0;
     p->null_aware = (flags & 8) != 0;
+    p->origin = (cn_shuffle_origin)(flags >> 4);
     p->limit = cn_get_svar(d->r);
     p->offset = cn_get_svar(d->r);
 

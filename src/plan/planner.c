@@ -934,6 +934,59 @@ static cn_pplan *plan_sort(planner *p, const cn_lplan *lp, cn_error *err)
     return n;
 }
 
+/* DISTRIBUTE BY, CLUSTER BY and the partitioning hints, as Spark's BasicOperators strategy: a
+ * RepartitionByExpression or RebalancePartitions is a shuffle exchange on its partitioning
+ * (hash on the keys, range on sort keys, round robin on neither), Repartition(n, shuffle) a
+ * round-robin exchange, Repartition(n, no shuffle) a Coalesce. The exchange is always made
+ * (the user asked for it) and its origin says why: REPARTITION_BY_NUM when the user gave the
+ * count (adaptive execution keeps it), REPARTITION_BY_COL otherwise, REBALANCE_PARTITIONS_BY_*
+ * for REBALANCE and a parameterless REPARTITION. */
+static cn_pplan *plan_repartition(planner *p, const cn_lplan *lp, cn_error *err)
+{
+    cn_pplan *c = plan_node(p, lp->children[0], err);
+    if (!c) return NULL;
+    bool num = lp->num_parts > 0;
+    int n = num ? lp->num_parts : p->shuffle_parts;
+    if (lp->repart == REPART_COALESCE) {
+        cn_pplan *x = unary(p, PP_COALESCE, c);
+        part_unknown(&x->part_alt);
+        order_unknown(x);
+        memset(&x->part, 0, sizeof x->part);
+        x->part.kind = n == 1 ? PART_SINGLE : PART_UNKNOWN;
+        x->part.n = n;
+        x->nparts = CN_MAX(1, CN_MIN(n, c->nparts));
+        return x;
+    }
+    cn_pplan *x = unary(p, PP_EXCHANGE, c);
+    part_unknown(&x->part_alt);
+    order_unknown(x);
+    memset(&x->part, 0, sizeof x->part);
+    x->part.n = n;
+    x->nparts = n;
+    x->plan_id = p->ctx->next_plan_id++;
+    bool rebalance = lp->repart == REPART_REBALANCE;
+    if (lp->repart == REPART_NUM) {
+        x->part.kind = PART_ROUND_ROBIN;
+        x->origin = ORIGIN_REPARTITION_BY_NUM;
+    } else if (lp->norders > 0) {
+        x->part.kind = PART_RANGE;
+        x->part.nkeys = lp->norders;
+        if (!(x->part.orders = bind_orders(p, lp->orders, lp->norders, c, err))) return NULL;
+        x->origin = num ? ORIGIN_REPARTITION_BY_NUM : ORIGIN_REPARTITION_BY_COL;
+    } else if (lp->nexprs > 0) {
+        x->part.kind = PART_HASH;
+        x->part.nkeys = lp->nexprs;
+        x->part.keys = cn_arena_alloc(p->a, sizeof(cn_expr *) * (size_t)(lp->nexprs + 1));
+        for (int i = 0; i < lp->nexprs; i++)
+            if (!(x->part.keys[i] = bind(p, lp->exprs[i], c, err))) return NULL;
+        x->origin = rebalance ? ORIGIN_REBALANCE_BY_COL : num ? ORIGIN_REPARTITION_BY_NUM : ORIGIN_REPARTITION_BY_COL;
+    } else {
+        x->part.kind = PART_ROUND_ROBIN;
+        x->origin = num && !rebalance ? ORIGIN_REPARTITION_BY_NUM : ORIGIN_REBALANCE_BY_NONE;
+    }
+    return x;
+}
+
 /* The rows a limit with an offset must keep below it: limit + offset, or -1 (no limit), held at
  * INT64_MAX instead of wrapping around (LIMIT 9223372036854775807 OFFSET 1 keeps every row). */
 static int64_t limit_keep(const planner *p, int64_t limit, int64_t offset)
@@ -1079,6 +1132,7 @@ static cn_pplan *plan_node(planner *p, const cn_lplan *lp, cn_error *err)
     case LP_AGGREGATE: return plan_aggregate(p, lp, err);
     case LP_JOIN: return plan_join(p, lp, err);
     case LP_SORT: return plan_sort(p, lp, err);
+    case LP_REPARTITION: return plan_repartition(p, lp, err);
     case LP_LIMIT: return plan_limit(p, lp, err);
     case LP_UNION: return plan_union(p, lp, err);
     case LP_INTERSECT:

@@ -22,8 +22,13 @@ typedef CN_VEC(int) int_vec;
 static bool frag_shuffle_leaves(const cn_pplan *p, int_vec *ids)
 {
     switch (p->kind) {
-    case PP_SHUFFLE_READ: cn_vec_push(*ids, p->shuffle_id); return true;
+    case PP_SHUFFLE_READ:
+        /* a partition count the user gave (REPARTITION(n)) is kept, as Spark's CoalesceShufflePartitions */
+        if (p->origin == ORIGIN_REPARTITION_BY_NUM) return false;
+        cn_vec_push(*ids, p->shuffle_id);
+        return true;
     case PP_BROADCAST_READ: return true;
+    case PP_COALESCE:
     case PP_UNION:
     case PP_EXCHANGE:
     case PP_BROADCAST_EXCHANGE: return false;

@@ -227,6 +227,7 @@ cn_pplan *cn_dag_shuffle_read(query *q, const cn_pplan *x, const stage *ms)
     leaf->part.bounds = NULL;
     leaf->shuffle_id = ms->frag->shuffle_id;
     leaf->plan_id = x->plan_id;
+    leaf->origin = x->origin;
     return leaf;
 }
 

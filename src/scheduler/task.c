@@ -322,7 +322,7 @@ static cn_op *build(task *k, const cn_pplan *p, int part, cn_error *err)
 {
     cn_task_ctx *t = &k->ctx;
     cn_op *c0 = NULL, *c1 = NULL;
-    if (p->kind != PP_UNION && p->nchildren > 0) {
+    if (p->kind != PP_UNION && p->kind != PP_COALESCE && p->nchildren > 0) {
         if (!(c0 = build(k, p->children[0], child_part(p->children[0], part), err))) return NULL;
         if (p->nchildren > 1 && !(c1 = build(k, p->children[1], child_part(p->children[1], part), err))) {
             cn_op_close(c0);
@@ -360,6 +360,21 @@ static cn_op *build(task *k, const cn_pplan *p, int part, cn_error *err)
             off += n;
         }
         return cn_op_union(t, 0, NULL);
+    }
+    case PP_COALESCE: {
+        /* partition `part` of a coalesce: a contiguous run of child partitions, as Spark's
+         * CoalescedRDD without locality (partition i takes child partitions [i*N/n, (i+1)*N/n)) */
+        int nchild = p->children[0]->nparts, n = p->nparts > 0 ? p->nparts : 1;
+        int from = (int)((int64_t)part * nchild / n), to = (int)((int64_t)(part + 1) * nchild / n);
+        int m = to > from ? to - from : 0;
+        cn_op **ins = cn_arena_calloc(t->arena, sizeof(cn_op *) * (size_t)(m + 1));
+        for (int i = 0; i < m; i++) {
+            if (!(ins[i] = build(k, p->children[0], from + i, err))) {
+                for (int j = 0; j < i; j++) cn_op_close(ins[j]);
+                return NULL;
+            }
+        }
+        return cn_op_union(t, m, ins);
     }
     case PP_HASH_JOIN: {
         int bid = -1;

@@ -85,6 +85,37 @@ CASES = [
      [r'Exchange hashpartitioning\(o_custkey#\d+, 200\).*\n\s*\+- Project \[o_orderkey#\d+, o_custkey#\d+\]\n'
       r'\s*\+- Filter NOT o_comment#\d+ LIKE %special%requests%'], []),
     ('limit without order', [], 'SELECT * FROM nation LIMIT 5', [r'^(\+- )?CollectLimit 5'], []),
+    # Spark's withQueryResultClauses and BasicOperators: SORT BY sorts within each partition,
+    # DISTRIBUTE BY is RepartitionByExpression (a hash exchange over spark.sql.shuffle.partitions),
+    # CLUSTER BY x both; the partitioning hints are Repartition / RepartitionByExpression /
+    # RebalancePartitions exchanges and CoalesceExec
+    ('sort by is a sort within partitions', [], 'SELECT n_name FROM nation SORT BY n_name DESC',
+     [r'Sort \[n_name#\d+ DESC NULLS LAST\], false, 0'], [r'Exchange', r'\], true, 0']),
+    ('distribute by is a hash exchange', [], 'SELECT n_name, n_regionkey FROM nation DISTRIBUTE BY n_regionkey',
+     [r'Exchange hashpartitioning\(n_regionkey#\d+, 200\), REPARTITION_BY_COL, \[plan_id=\d+\]'], [r'Sort']),
+    ('cluster by is distribute by and sort by', ['spark.sql.shuffle.partitions=9'],
+     'SELECT n_name, n_nationkey FROM nation CLUSTER BY n_nationkey',
+     [r'Sort \[n_nationkey#\d+ ASC NULLS FIRST\], false, 0\n\s*\+- Exchange hashpartitioning\(n_nationkey#\d+, 9\), '
+      r'REPARTITION_BY_COL'], [r'rangepartitioning']),
+    ('distribute by then sort by', [], 'SELECT o_custkey, o_totalprice FROM orders DISTRIBUTE BY o_custkey SORT BY o_totalprice DESC',
+     [r'Sort \[o_totalprice#\d+ DESC NULLS LAST\], false, 0\n\s*\+- Exchange hashpartitioning\(o_custkey#\d+, 200\), '
+      r'REPARTITION_BY_COL'], []),
+    ('repartition hint with a count', [], 'SELECT /*+ REPARTITION(3) */ n_name FROM nation',
+     [r'Exchange RoundRobinPartitioning\(3\), REPARTITION_BY_NUM, \[plan_id=\d+\]'], []),
+    ('repartition hint with a count and columns', [], 'SELECT /*+ REPARTITION(3, n_regionkey) */ n_name, n_regionkey FROM nation',
+     [r'Exchange hashpartitioning\(n_regionkey#\d+, 3\), REPARTITION_BY_NUM'], []),
+    ('repartition hint with columns', [], 'SELECT /*+ REPARTITION(n_regionkey) */ n_name, n_regionkey FROM nation',
+     [r'Exchange hashpartitioning\(n_regionkey#\d+, 200\), REPARTITION_BY_COL'], []),
+    ('coalesce hint', [], 'SELECT /*+ COALESCE(1) */ n_name FROM nation', [r'Coalesce 1\n'], [r'Exchange']),
+    ('repartition by range hint', [], 'SELECT /*+ REPARTITION_BY_RANGE(3, n_name) */ n_name FROM nation',
+     [r'Exchange rangepartitioning\(n_name#\d+ ASC NULLS FIRST, 3\), REPARTITION_BY_NUM'], []),
+    ('rebalance hint', [], 'SELECT /*+ REBALANCE */ n_name FROM nation',
+     [r'Exchange RoundRobinPartitioning\(200\), REBALANCE_PARTITIONS_BY_NONE'], []),
+    ('rebalance hint with columns', [], 'SELECT /*+ REBALANCE(n_name) */ n_name FROM nation',
+     [r'Exchange hashpartitioning\(n_name#\d+, 200\), REBALANCE_PARTITIONS_BY_COL'], []),
+    ('sort by over a one-partition repartition', [],
+     'SELECT n_name FROM (SELECT /*+ REPARTITION(1) */ n_name FROM nation) s SORT BY n_name DESC',
+     [r'Sort \[n_name#\d+ DESC NULLS LAST\], false, 0\n\s*\+- Exchange RoundRobinPartitioning\(1\), REPARTITION_BY_NUM'], []),
 ] + [('q%d has no cartesian product' % n, [], query(n), [r'=='], [r'CartesianProduct', r'BroadcastNestedLoopJoin'])
      for n in range(1, 23)]
 
