@@ -875,6 +875,49 @@ TEST(coalesce_aggregate_stage)
     CHECK_INT(dir_entries(test_dir), 0);
 }
 
+/* A partition count the user gave (REPARTITION(n): origin REPARTITION_BY_NUM) is kept by
+ * adaptive coalescing, as Spark's CoalesceShufflePartitions skips such shuffles; a Coalesce
+ * node runs adjacent child partitions in one task (CoalesceExec). Same answers either way. */
+TEST(coalesce_keeps_user_partition_count)
+{
+    cn_error err;
+    cn_error_init(&err);
+    cn_arena *a = cn_arena_new("plan", NULL);
+    cn_pplan *in = union_of(a, 2, (cn_pplan *[]){scattered(a, 2, 1000), scattered(a, 2, 1000)});
+    cn_pplan *x = exchange(a, in, PART_HASH, 50);
+    x->origin = ORIGIN_REPARTITION_BY_NUM;
+    cn_pplan *plan = count_by_key(a, x);
+    counted_keys got;
+    cn_job_stats st;
+    cn_conf *c = aqe_conf(NULL, NULL, NULL);
+    cn_scheduler *s = cn_scheduler_new(c, 2, &err);
+    CHECK_INT(run_counts(s, c, plan, &got, &err), 0);
+    print_err(&err);
+    cn_scheduler_last_stats(s, &st);
+    CHECK_INT(st.tasks_run, 4 + 50); /* not coalesced to one reduce task */
+    CHECK_INT(got.groups, 2000);
+    CHECK_INT(got.count_sum, 4000);
+    /* Coalesce 3 over the 4 map partitions: 3 tasks, every row once */
+    cn_pplan *co = cn_pplan_new(a, PP_COALESCE);
+    co->nchildren = 1;
+    co->children[0] = scattered(a, 4, 2500);
+    co->nout = co->children[0]->nout;
+    co->out = co->children[0]->out;
+    co->part.n = 3;
+    co->nparts = 3;
+    collected r;
+    CHECK_INT(run(s, c, co, &r, &err), 0);
+    print_err(&err);
+    cn_scheduler_last_stats(s, &st);
+    CHECK_INT(st.tasks_run, 3);
+    CHECK_INT(r.nrows, 10000);
+    CHECK_INT(r.sum, 9999LL * 10000 / 2);
+    cn_scheduler_free(s);
+    cn_conf_free(c);
+    cn_arena_free(a);
+    CHECK_INT(dir_entries(test_dir), 0);
+}
+
 /* inner shuffled hash join of left and right on k, both hash-exchanged into n partitions */
 static cn_pplan *shuffled_join(cn_arena *a, cn_pplan *left, cn_pplan *right, int n)
 {
