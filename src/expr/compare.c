@@ -61,6 +61,25 @@ static int compare2(int op, const ev *A, const ev *B, int n, ev *out, cn_eval_ct
             default: o[i] = c >= 0; break;
             }
         }
+    } else if (cn_type_phys(A->v.type) == CN_PHYS_STR && (A->v.validity || B->v.validity)) {
+        /* a NULL row's string view is unspecified (vector.h): never follow its pointer; the
+         * result there is NULL (or set below for <=>) */
+        const cn_str *pa = A->v.data, *pb = B->v.data;
+        for (int i = 0; i < n; i++) {
+            if (!ev_valid(A, i) || !ev_valid(B, i)) {
+                o[i] = 0;
+                continue;
+            }
+            int c = cn_str_cmp(&pa[EVI(A, i)], &pb[EVI(B, i)]);
+            switch (op) {
+            case CN_FN_EQ: case CN_FN_EQ_NS: o[i] = c == 0; break;
+            case CN_FN_NE: o[i] = c != 0; break;
+            case CN_FN_LT: o[i] = c < 0; break;
+            case CN_FN_LE: o[i] = c <= 0; break;
+            case CN_FN_GT: o[i] = c > 0; break;
+            default: o[i] = c >= 0; break;
+            }
+        }
     } else {
         switch (cn_type_phys(A->v.type)) {
         case CN_PHYS_U8: CMP_LOOPS(uint8_t, EQ_N, LT_N); break;

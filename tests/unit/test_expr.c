@@ -982,3 +982,34 @@ TEST(central_moments)
     CHECK_STR(sql(call("kurtosis", 1, LI(1))), "kurtosis(1)");
     teardown();
 }
+
+/* A NULL string row's view is unspecified: comparisons never follow its pointer (here a long
+ * "string" whose pointer is invalid, with the same length and prefix as the literal). */
+TEST(string_compare_ignores_null_views)
+{
+    setup();
+    cn_type ts[1] = {cn_type_of(CN_STRING)};
+    cn_batch *b = cn_batch_new(A, 1, ts, 2);
+    b->count = 2;
+    const char *lit = "a string longer than twelve";
+    cn_str *sd = b->cols[0].data;
+    sd[0] = cn_str_view(lit, (uint32_t)strlen(lit));
+    sd[1] = sd[0];
+    sd[1].u.ptr = (const char *)16; /* never dereferenced */
+    cn_vec_set_null(&b->cols[0], 1, A);
+    cn_value v;
+    memset(&v, 0, sizeof v);
+    v.type = cn_type_of(CN_STRING);
+    v.v.s = cn_str_view(lit, (uint32_t)strlen(lit));
+    const char *ops[] = {"=", "<>", "<", ">=", "<=>"};
+    const char *row1[] = {"NULL", "NULL", "NULL", "NULL", "false"};
+    for (int i = 0; i < 5; i++) {
+        cn_expr *e = call(ops[i], 2, col(0, "s", cn_type_of(CN_STRING)), L(v));
+        cn_vector out;
+        cn_error err;
+        CHECK(e && eval(e, b, &out, &err) == 0);
+        CHECK_STR(cell(&out, 0), i == 0 || i == 3 || i == 4 ? "true" : "false");
+        CHECK_STR(cell(&out, 1), row1[i]);
+    }
+    teardown();
+}
