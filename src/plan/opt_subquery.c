@@ -161,7 +161,8 @@ static cn_lplan *pull(opt *o, cn_lplan *p, const idset *outer, preds *ps, bool *
         if (p->join_type == JOIN_INNER || p->join_type == JOIN_CROSS) {
             p->children[0] = pull(o, p->children[0], outer, ps, ok);
             p->children[1] = pull(o, p->children[1], outer, ps, ok);
-        } else if (p->join_type == JOIN_LEFT || p->join_type == JOIN_LEFT_SEMI || p->join_type == JOIN_LEFT_ANTI) {
+        } else if (p->join_type == JOIN_LEFT || p->join_type == JOIN_LEFT_SEMI || p->join_type == JOIN_LEFT_ANTI ||
+                   p->join_type == JOIN_EXISTENCE) {
             p->children[0] = pull(o, p->children[0], outer, ps, ok);
         }
         lp_refresh_out(o, p);
