@@ -15,7 +15,10 @@
  *
  * Null-aware anti join (NOT IN, one key, build right): if the build side has
  * a NULL key nothing is emitted; a probe row with a NULL key is dropped
- * unless the build side is empty.
+ * unless the build side is empty. Null-aware existence join (IN where NULL
+ * is observable, one key, build right): an unmatched row's flag is NULL —
+ * IN is unknown — when the build side is not empty and its key or a build
+ * key is NULL.
  */
 #include "exec/hashtable.h"
 #include "exec/joinout.h"
@@ -125,7 +128,10 @@ static int hj_build(hash_join *h, cn_error *err)
         exec_mem_account(t, h->mem_accounted);
     }
     joinout_set_build(&h->jo, &h->table->rows, h->table->rows.n);
-    if (h->null_aware && h->table->rows.n > 0 && h->table->has_null_key) h->probe_suppress = true;
+    if (h->null_aware && h->table->rows.n > 0 && h->table->has_null_key) {
+        if (h->jo.probe_exists) h->jo.unknown_unmatched = true;
+        else h->probe_suppress = true;
+    }
     return 0;
 }
 
@@ -154,7 +160,10 @@ static int probe_begin(hash_join *h, cn_error *err)
         if (nullkey[i]) {
             h->ptr[i] = 0;
             /* null-aware anti: a NULL probe key is never emitted unless the build side is empty */
-            if (h->null_aware && jt->rows.n > 0) h->jo.probe_matched[i] = 1;
+            if (h->null_aware && jt->rows.n > 0) {
+                if (h->jo.probe_exists) h->jo.probe_unknown[i] = 1;
+                else h->jo.probe_matched[i] = 1;
+            }
             continue;
         }
         uint32_t p = jt->heads[h->hashes[i] & jt->mask];
@@ -196,7 +205,7 @@ static int collect_pairs(hash_join *h, uint16_t *plive, uint32_t *brow)
         memset(match, 1, (size_t)nc);
         for (int k = 0; k < h->nkeys; k++) cn_keys_eq(h->pk[k], cand, &jt->rows, jt->npayload + k, crow, nc, match, false);
         /* (3) pairs, advance chains */
-        bool early = h->jo.probe_semi || h->jo.probe_anti;
+        bool early = joinout_first_match_decides(&h->jo);
         bool stop_on_match = early && !h->jo.cond;
         for (int k = 0; k < nc; k++) {
             int i = cand[k];
@@ -250,7 +259,7 @@ static int hj_next(cn_op *op, cn_batch **out, cn_error *err)
             int np = collect_pairs(h, plive, brow);
             if (np == 0) continue;
             if (joinout_pairs(&h->jo, h->probe, plive, brow, np, out, err) < 0) return -1;
-            if (h->jo.probe_semi || h->jo.probe_anti) {
+            if (joinout_first_match_decides(&h->jo)) {
                 /* drop rows already decided */
                 int na = 0;
                 for (int k = 0; k < h->nactive; k++)
@@ -286,12 +295,8 @@ static const cn_op_vtable hj_vt = {"HashJoin", hj_next, hj_close};
 cn_op *cn_op_hash_join(cn_task_ctx *t, cn_op *left, cn_op *right, int join_type, bool build_right, int nkeys,
                        cn_expr **left_keys, cn_expr **right_keys, const cn_expr *cond, int broadcast_id)
 {
-    bool left_only = join_type == JOIN_LEFT_SEMI || join_type == JOIN_LEFT_ANTI;
-    int nout = left_only ? left->ncols : left->ncols + right->ncols;
-    cn_type types[nout > 0 ? nout : 1];
-    for (int c = 0; c < left->ncols; c++) types[c] = left->types[c];
-    if (!left_only)
-        for (int c = 0; c < right->ncols; c++) types[left->ncols + c] = right->types[c];
+    cn_type types[left->ncols + right->ncols + 1];
+    int nout = joinout_output_types(join_type, left, right, types);
     hash_join *h = (hash_join *)cn_op_alloc(t, &hj_vt, sizeof(hash_join), nout, types);
     h->op.nchildren = 2;
     h->op.children[0] = left;

@@ -38,6 +38,7 @@ void joinout_init(joinout *jo, cn_op *op, int join_type, bool build_right, const
         if (build_right) jo->probe_anti = true;
         else jo->build_anti = true;
         break;
+    case JOIN_EXISTENCE: jo->probe_exists = true; break; /* the planner builds the right side only */
     default: jo->pairs_out = true; break;
     }
     jo->out_arena = cn_arena_new("join.out", op->arena);
@@ -54,7 +55,42 @@ void joinout_set_build(joinout *jo, const cn_rowstore *build, int64_t nrows)
     }
 }
 
-void joinout_probe_begin(joinout *jo) { memset(jo->probe_matched, 0, sizeof jo->probe_matched); }
+int joinout_output_types(int join_type, const cn_op *left, const cn_op *right, cn_type *types)
+{
+    int n = 0;
+    for (int c = 0; c < left->ncols; c++) types[n++] = left->types[c];
+    if (join_type == JOIN_EXISTENCE) types[n++] = cn_type_of(CN_BOOLEAN);
+    else if (join_type != JOIN_LEFT_SEMI && join_type != JOIN_LEFT_ANTI)
+        for (int c = 0; c < right->ncols; c++) types[n++] = right->types[c];
+    return n;
+}
+
+void joinout_probe_begin(joinout *jo)
+{
+    memset(jo->probe_matched, 0, sizeof jo->probe_matched);
+    if (jo->probe_exists) memset(jo->probe_unknown, 0, sizeof jo->probe_unknown);
+}
+
+/* Existence: the probe batch as it is, plus the flag column (true matched, NULL unknown,
+ * false otherwise) in the probe batch's row positions. */
+static void exists_batch(joinout *jo, const cn_batch *probe)
+{
+    cn_arena_reset(jo->out_arena);
+    int nc = jo->nprobe + 1, live = cn_batch_live(probe);
+    jo->out = *probe;
+    jo->out.ncols = nc;
+    jo->out.cols = cn_arena_alloc(jo->out_arena, sizeof(cn_vector) * (size_t)nc);
+    if (jo->nprobe) memcpy(jo->out.cols, probe->cols, sizeof(cn_vector) * (size_t)jo->nprobe);
+    cn_vector *flag = &jo->out.cols[jo->nprobe];
+    cn_vector_init(flag, cn_type_of(CN_BOOLEAN), probe->count > 0 ? probe->count : 1, jo->out_arena);
+    uint8_t *d = flag->data;
+    memset(d, 0, (size_t)probe->count);
+    for (int i = 0; i < live; i++) {
+        int r = cn_batch_row(probe, i);
+        d[r] = jo->probe_matched[i];
+        if (!d[r] && (jo->unknown_unmatched || jo->probe_unknown[i])) cn_vec_set_null(flag, r, jo->out_arena);
+    }
+}
 
 /* Set up jo->out with ncols = nprobe + nbuild vectors of capacity n in left ++ right order;
  * *pcols / *bcols point at the probe / build vectors. */
@@ -125,6 +161,12 @@ int joinout_pairs(joinout *jo, const cn_batch *probe, const uint16_t *plive, con
 int joinout_probe_end(joinout *jo, const cn_batch *probe, cn_batch **out, cn_error *err)
 {
     *out = NULL;
+    if (jo->probe_exists) {
+        if (cn_batch_live(probe) == 0) return 0;
+        exists_batch(jo, probe);
+        *out = &jo->out;
+        return 0;
+    }
     if (!jo->probe_outer && !jo->probe_semi && !jo->probe_anti) return 0;
     int live = cn_batch_live(probe);
     bool want = jo->probe_semi; /* emit rows whose matched flag == want */

@@ -6,7 +6,9 @@
  * anti joins, as Spark), records matched flags per probe row (current probe
  * batch) and per build row, and at the end of each probe batch / of the
  * probe input emits the unmatched rows with NULLs on the other side (outer
- * joins), or the matched / unmatched rows of one side (semi / anti).
+ * joins), or the matched / unmatched rows of one side (semi / anti), or every
+ * probe row with a BOOLEAN flag column saying whether it matched (existence,
+ * Spark's ExistenceJoin: always built on the right, never drops a left row).
  *
  * The probe side is the streamed side; the build side is held in a
  * cn_rowstore (payload columns first). With build_right the probe side is
@@ -31,9 +33,12 @@ typedef struct joinout {
     bool pairs_out;              /* inner / outer: pairs are output rows */
     bool probe_outer, build_outer;
     bool probe_semi, probe_anti; /* output = probe rows */
+    bool probe_exists;           /* output = probe rows ++ matched flag */
+    bool unknown_unmatched;      /* existence, null-aware: every unmatched row's flag is NULL */
     bool build_semi, build_anti; /* output = build rows, at the end */
     uint8_t *build_matched;      /* per build row when needed (malloc) */
     uint8_t probe_matched[CN_BATCH_SIZE]; /* per live row of the current probe batch */
+    uint8_t probe_unknown[CN_BATCH_SIZE]; /* existence, null-aware: flag NULL when unmatched */
     cn_arena *out_arena;
     cn_eval_ctx ctx;
     cn_batch out;
@@ -57,11 +62,20 @@ int joinout_probe_end(joinout *jo, const cn_batch *probe, cn_batch **out, cn_err
 /* After the probe input: unmatched build rows (build outer / anti) or matched (build semi);
  * call until *out is NULL. */
 int joinout_build_rest(joinout *jo, cn_batch **out, cn_error *err);
+/* Is a probe row decided by its first match (semi, anti, existence: the row's output does
+ * not depend on which or how many build rows match)? */
+static inline bool joinout_first_match_decides(const joinout *jo)
+{
+    return jo->probe_semi || jo->probe_anti || jo->probe_exists;
+}
 /* Does this join need to keep looking for matches of probe row `live` after one was found? */
 static inline bool joinout_probe_done_early(const joinout *jo, int live)
 {
-    return (jo->probe_semi || jo->probe_anti) && jo->probe_matched[live];
+    return joinout_first_match_decides(jo) && jo->probe_matched[live];
 }
+/* Output columns of a join of left and right: left ++ right, left only (semi / anti), or
+ * left ++ BOOLEAN (existence). types has room for left->ncols + right->ncols + 1. */
+int joinout_output_types(int join_type, const cn_op *left, const cn_op *right, cn_type *types);
 void joinout_free(joinout *jo);
 
 #endif

@@ -132,7 +132,7 @@ static int mj_next(cn_op *op, cn_batch **out, cn_error *err)
         m->phase = PH_PROBE;
     }
     int64_t nr = m->right.n;
-    bool one = (m->jo.probe_semi || m->jo.probe_anti) && !m->jo.cond;
+    bool one = joinout_first_match_decides(&m->jo) && !m->jo.cond;
     while (m->phase == PH_PROBE) {
         if (!m->probe) {
             cn_batch *b;
@@ -204,12 +204,8 @@ static const cn_op_vtable mj_vt = {"SortMergeJoin", mj_next, mj_close};
 cn_op *cn_op_merge_join(cn_task_ctx *t, cn_op *left, cn_op *right, int join_type, int nkeys, cn_expr **left_keys,
                         cn_expr **right_keys, const cn_expr *cond)
 {
-    bool left_only = join_type == JOIN_LEFT_SEMI || join_type == JOIN_LEFT_ANTI;
-    int nout = left_only ? left->ncols : left->ncols + right->ncols;
-    cn_type types[nout > 0 ? nout : 1];
-    for (int c = 0; c < left->ncols; c++) types[c] = left->types[c];
-    if (!left_only)
-        for (int c = 0; c < right->ncols; c++) types[left->ncols + c] = right->types[c];
+    cn_type types[left->ncols + right->ncols + 1];
+    int nout = joinout_output_types(join_type, left, right, types);
     merge_join *m = (merge_join *)cn_op_alloc(t, &mj_vt, sizeof(merge_join), nout, types);
     cn_arena *a = m->op.arena;
     m->op.nchildren = 2;

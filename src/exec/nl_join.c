@@ -45,7 +45,7 @@ static int nl_next(cn_op *op, cn_batch **out, cn_error *err)
         if (nl_build(h, err) < 0) return -1;
         h->phase = PH_PROBE;
     }
-    bool one = (h->jo.probe_semi || h->jo.probe_anti) && !h->jo.cond;
+    bool one = joinout_first_match_decides(&h->jo) && !h->jo.cond;
     int64_t nb = h->build.n;
     while (h->phase == PH_PROBE) {
         if (!h->probe) {
@@ -111,12 +111,8 @@ static const cn_op_vtable nl_vt = {"NestedLoopJoin", nl_next, nl_close};
 
 cn_op *cn_op_nl_join(cn_task_ctx *t, cn_op *left, cn_op *right, int join_type, bool build_right, const cn_expr *cond)
 {
-    bool left_only = join_type == JOIN_LEFT_SEMI || join_type == JOIN_LEFT_ANTI;
-    int nout = left_only ? left->ncols : left->ncols + right->ncols;
-    cn_type types[nout > 0 ? nout : 1];
-    for (int c = 0; c < left->ncols; c++) types[c] = left->types[c];
-    if (!left_only)
-        for (int c = 0; c < right->ncols; c++) types[left->ncols + c] = right->types[c];
+    cn_type types[left->ncols + right->ncols + 1];
+    int nout = joinout_output_types(join_type, left, right, types);
     nl_join *h = (nl_join *)cn_op_alloc(t, &nl_vt, sizeof(nl_join), nout, types);
     h->op.nchildren = 2;
     h->op.children[0] = left;

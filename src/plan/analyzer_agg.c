@@ -104,7 +104,9 @@ static int over_agg(az *z, cn_lplan *agg, cn_expr *e, cn_expr **out)
         *out = e; /* outer reference */
         return 0;
     }
-    if (e->kind == CN_EX_SUBQUERY || e->nargs == 0) {
+    /* an IN subquery's left values are over the aggregate like any operand (HAVING
+     * count(*) IN (SELECT ...)); the subquery plan itself stays as it is */
+    if ((e->kind == CN_EX_SUBQUERY && e->subq_kind != 2) || e->nargs == 0) {
         *out = e;
         return 0;
     }

@@ -183,7 +183,8 @@ static void node_string(cn_strbuf *sb, const cn_pplan *p, const cn_pplan *parent
         key_list(sb, p->left_keys, p->njoin_keys);
         cn_sb_puts(sb, ", ");
         key_list(sb, p->right_keys, p->njoin_keys);
-        cn_sb_printf(sb, ", %s", cn_join_type_name(p->join_type));
+        cn_sb_puts(sb, ", ");
+        cn_join_type_explain(sb, p->join_type, p->out, p->nout);
         if (p->kind == PP_HASH_JOIN) cn_sb_printf(sb, ", %s", p->build_right ? "BuildRight" : "BuildLeft");
         if (p->cond) {
             cn_sb_puts(sb, ", ");
@@ -192,8 +193,8 @@ static void node_string(cn_strbuf *sb, const cn_pplan *p, const cn_pplan *parent
         if (p->kind == PP_HASH_JOIN && p->broadcast) cn_sb_puts(sb, p->null_aware ? ", true" : ", false");
         break;
     case PP_NL_JOIN:
-        cn_sb_printf(sb, "BroadcastNestedLoopJoin %s, %s", p->build_right ? "BuildRight" : "BuildLeft",
-                     cn_join_type_name(p->join_type));
+        cn_sb_printf(sb, "BroadcastNestedLoopJoin %s, ", p->build_right ? "BuildRight" : "BuildLeft");
+        cn_join_type_explain(sb, p->join_type, p->out, p->nout);
         if (p->cond) {
             cn_sb_puts(sb, ", ");
             cn_expr_explain(p->cond, sb);

@@ -125,6 +125,7 @@ static cn_lplan *copy_plan(idmap *m, const cn_lplan *p)
             idmap_put(m, p->out[i].id, c->out[i].id);
         }
     }
+    if (p->kind == LP_JOIN && p->join_type == JOIN_EXISTENCE && p->nout > 0) c->exists = c->out[p->nout - 1];
     return c;
 }
 
@@ -148,8 +149,18 @@ const char *cn_join_type_name(cn_join_type t)
     case JOIN_LEFT_SEMI: return "LeftSemi";
     case JOIN_LEFT_ANTI: return "LeftAnti";
     case JOIN_CROSS: return "Cross";
+    case JOIN_EXISTENCE: return "ExistenceJoin";
     }
     return "?";
+}
+
+void cn_join_type_explain(cn_strbuf *sb, cn_join_type t, const cn_attr *out, int nout)
+{
+    cn_sb_puts(sb, cn_join_type_name(t));
+    if (t != JOIN_EXISTENCE || nout < 1) return;
+    cn_sb_putc(sb, '(');
+    cn_attr_explain(sb, &out[nout - 1]);
+    cn_sb_putc(sb, ')');
 }
 
 void cn_attr_explain(cn_strbuf *sb, const cn_attr *a) { cn_sb_printf(sb, "%s#%lld", a->name, (long long)a->id); }
@@ -224,7 +235,8 @@ static void node_string(const cn_lplan *p, cn_strbuf *sb)
         named(sb, p->exprs, p->out, p->nexprs);
         break;
     case LP_JOIN:
-        cn_sb_printf(sb, "Join %s", cn_join_type_name(p->join_type));
+        cn_sb_puts(sb, "Join ");
+        cn_join_type_explain(sb, p->join_type, p->out, p->nout);
         if (p->cond) {
             cn_sb_puts(sb, ", ");
             cn_expr_explain(p->cond, sb);

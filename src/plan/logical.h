@@ -74,7 +74,11 @@ struct cn_lplan {
     cn_join_type join_type;
     int hint;            /* 0 none, 1 broadcast left, 2 broadcast right, 3 merge, 4 shuffle_hash */
     bool null_aware;     /* LEFT ANTI from NOT IN (single column): a NULL key on either side
-                            makes the predicate unknown (Spark's null-aware anti join) */
+                            makes the predicate unknown (Spark's null-aware anti join);
+                            EXISTENCE from IN (single column) where NULL is observable: an
+                            unmatched row's flag is NULL when a NULL key on either side makes
+                            IN unknown (non-empty right side) */
+    cn_attr exists;      /* JOIN_EXISTENCE: the flag column, appended to the left's output */
     /* LP_SORT (global = ORDER BY) */
     int norders;
     cn_sort_order *orders;
@@ -111,6 +115,9 @@ void cn_lplan_explain(const cn_lplan *p, cn_strbuf *sb);
 /* EXPLAIN pieces shared by the logical and physical printers: "Inner", "LeftOuter", ...;
  * "name#id"; "[a#1, b#2]" with the given separator. */
 const char *cn_join_type_name(cn_join_type t);
+/* The join type as EXPLAIN prints it: "Inner", ..., "ExistenceJoin(exists#7)" (the flag is the
+ * join's last output column). */
+void cn_join_type_explain(cn_strbuf *sb, cn_join_type t, const cn_attr *out, int nout);
 void cn_attr_explain(cn_strbuf *sb, const cn_attr *a);
 void cn_attrs_explain(cn_strbuf *sb, const cn_attr *a, int n, const char *sep);
 /* "expr AS name#id, ..." for computed outputs; an output that is its own attribute prints bare. */

@@ -191,7 +191,9 @@ static void push_filter(opt *o, cn_lplan **pp, bool *changed)
             cn_expr *e = conj[i];
             bool pushable = expr_pushable(e);
             bool in_l = refs_subset_ids(o, e, l), in_r = refs_subset_ids(o, e, r);
-            if (pushable && in_l && (inner || jt == JOIN_LEFT || jt == JOIN_LEFT_SEMI || jt == JOIN_LEFT_ANTI))
+            /* an existence join keeps every left row once: a filter on them commutes with it */
+            if (pushable && in_l &&
+                (inner || jt == JOIN_LEFT || jt == JOIN_LEFT_SEMI || jt == JOIN_LEFT_ANTI || jt == JOIN_EXISTENCE))
                 lv[nl++] = e;
             else if (pushable && in_r && (inner || jt == JOIN_RIGHT))
                 rv[nr++] = e;
@@ -255,7 +257,7 @@ static void push_join_cond(opt *o, cn_lplan *j, bool *changed)
         if (pushable && refs_subset_ids(o, e, l) && (inner || jt == JOIN_RIGHT || jt == JOIN_LEFT_SEMI))
             lv[nl++] = e;
         else if (pushable && refs_subset_ids(o, e, r) &&
-                 (inner || jt == JOIN_LEFT || jt == JOIN_LEFT_SEMI || jt == JOIN_LEFT_ANTI))
+                 (inner || jt == JOIN_LEFT || jt == JOIN_LEFT_SEMI || jt == JOIN_LEFT_ANTI || jt == JOIN_EXISTENCE))
             rv[nr++] = e;
         else keep[nk++] = e;
     }

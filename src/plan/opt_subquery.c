@@ -13,6 +13,8 @@
  *                      x = q.col marked null_aware (NULLs make the predicate
  *                      unknown, as Spark's null-aware anti join); otherwise on
  *                      (x = q.col OR isnull(x = q.col)).
+ * EXISTS / IN elsewhere (under OR, in CASE, in a select list) become existence
+ * joins whose flag the expression reads (see "existence joins" below).
  * A correlated scalar subquery (in a Filter or a Project) becomes a LEFT OUTER
  * join with the aggregated subquery, grouped by its correlation columns, and
  * the expression reads the joined column. When the aggregate's value over no
@@ -160,7 +162,8 @@ static cn_lplan *pull(opt *o, cn_lplan *p, const idset *outer, preds *ps, bool *
         if (p->join_type == JOIN_INNER || p->join_type == JOIN_CROSS) {
             p->children[0] = pull(o, p->children[0], outer, ps, ok);
             p->children[1] = pull(o, p->children[1], outer, ps, ok);
-        } else if (p->join_type == JOIN_LEFT || p->join_type == JOIN_LEFT_SEMI || p->join_type == JOIN_LEFT_ANTI) {
+        } else if (p->join_type == JOIN_LEFT || p->join_type == JOIN_LEFT_SEMI || p->join_type == JOIN_LEFT_ANTI ||
+                   p->join_type == JOIN_EXISTENCE) {
             p->children[0] = pull(o, p->children[0], outer, ps, ok);
         }
         lp_refresh_out(o, p);
@@ -691,6 +694,200 @@ static int predicate_to_scalar(opt *o, cn_expr *s, cn_expr **out)
     return 0;
 }
 
+/* ------------------------------------------------------------ existence joins
+ * Spark's RewritePredicateSubquery for EXISTS / IN that are not a Filter's top-level
+ * conjunct (under OR, in CASE, in a select list): each becomes `Join ExistenceJoin(exists#N)`
+ * of the plan so far with the subquery — every row of the plan once, plus a boolean flag
+ * telling whether a subquery row matched — and the expression reads the flag:
+ *   EXISTS (q)      -> exists       joined on the pulled-up correlated predicates
+ *   x IN (q)        -> exists       on x = q.c AND the predicates
+ *   NOT (x IN (q))  -> NOT exists   on (x = q.c OR isnull(x = q.c)) AND the predicates
+ *                                   (on x = q.c when neither side can be NULL)
+ * The flag is two-valued. That is exact wherever NULL and false mean the same — under
+ * nothing but AND / OR of a Filter's condition — or when neither x nor q.c can be NULL.
+ * Elsewhere (a select list, under NOT, IS NULL, CASE) IN keeps its three values, where
+ * Spark's ExistenceJoin would say false for unknown:
+ *   one uncorrelated column: the join is null-aware (an unmatched row's flag is NULL when a
+ *     NULL key on either side makes IN unknown, the subquery being non-empty) and is
+ *     broadcast, as NOT IN's null-aware anti join;
+ *   otherwise CASE WHEN e1 THEN true WHEN e2 THEN NULL ELSE false END, e1 the existence join
+ *     on the equalities, e2 on "no column differs": (x = q.c OR isnull(x = q.c)) AND ...
+ * A subquery whose correlated predicates cannot be pulled up is left to the scalar rewrite
+ * (predicates_to_scalars, domain joins). */
+
+static cn_lplan *existence_join(opt *o, cn_lplan *child, cn_lplan *sp, cn_expr *cond, bool null_aware,
+                                cn_attr *flag)
+{
+    cn_lplan *j = cn_lplan_new(o->a, LP_JOIN, 2);
+    j->children[0] = child;
+    j->children[1] = sp;
+    j->join_type = JOIN_EXISTENCE;
+    j->cond = cond;
+    j->null_aware = null_aware;
+    j->exists.id = cn_next_attr_id();
+    j->exists.name = "exists";
+    j->exists.type = cn_type_of(CN_BOOLEAN);
+    j->exists.nullable = null_aware;
+    lp_refresh_out(o, j);
+    *flag = j->exists;
+    return j;
+}
+
+/* The subquery of s with its correlated predicates pulled up into *ps (a copy: s keeps its
+ * plan); NULL when they cannot all be pulled up or reach past the plan `child`. */
+static cn_lplan *pull_copy(opt *o, const cn_expr *s, const cn_lplan *child, preds *ps)
+{
+    idset outer = {0, 0, NULL};
+    ids_outer(o, &outer, s->subq);
+    cn_lplan *sp = cn_lplan_copy(o->a, s->subq);
+    if (outer.n == 0) return sp;
+    for (int k = 0; k < outer.n; k++) {
+        bool have = false;
+        for (int i = 0; i < child->nout && !have; i++) have = child->out[i].id == outer.v[k];
+        if (!have) return NULL; /* a reference to a query further out */
+    }
+    bool ok = true;
+    sp = pull(o, sp, &outer, ps, &ok);
+    return ok && !still_correlated(o, sp, &outer) ? sp : NULL;
+}
+
+/* The join condition of IN subquery s: x_i = q.c_i (or, `maybe`, (x_i = q.c_i) OR
+ * isnull(x_i = q.c_i)) for each column, then the pulled-up predicates. */
+static int in_condition(opt *o, const cn_expr *s, const cn_lplan *sp, const preds *ps, bool maybe, cn_expr **out)
+{
+    cn_expr **conds = cn_arena_alloc(o->a, sizeof(cn_expr *) * (size_t)(s->nargs + ps->n + 1));
+    int nc = 0;
+    for (int i = 0; i < s->nargs; i++) {
+        cn_expr *eq;
+        if (call2(o, "=", cn_expr_copy(o->a, s->args[i]), lp_col(o, &sp->out[i]), &eq) != 0) return -1;
+        if (maybe) {
+            cn_expr *isn, *orx, *a1[1] = {cn_expr_copy(o->a, eq)};
+            if (cn_expr_call(o->a, "isnull", a1, 1, false, false, &isn, o->err) != 0) return -1;
+            if (call2(o, "or", eq, isn, &orx) != 0) return -1;
+            eq = orx;
+        }
+        conds[nc++] = eq;
+    }
+    for (int i = 0; i < ps->n; i++) conds[nc++] = ps->v[i];
+    *out = cn_expr_and_all(o->a, conds, nc);
+    return 0;
+}
+
+/* Copy of e reading to[i] where it read from[i]. */
+static cn_expr *rename_cols(opt *o, const cn_expr *e, const cn_attr *from, const cn_attr *to, int n)
+{
+    cn_expr *c = cn_expr_copy(o->a, e);
+    cn_expr *stack[512];
+    int sp = 0;
+    stack[sp++] = c;
+    while (sp > 0) {
+        cn_expr *x = stack[--sp];
+        if (x->kind == CN_EX_COL)
+            for (int i = 0; i < n; i++)
+                if (x->id == from[i].id) {
+                    x->id = to[i].id;
+                    break;
+                }
+        for (int i = 0; i < x->nargs && sp < 512; i++) stack[sp++] = x->args[i];
+    }
+    return c;
+}
+
+static int negate(opt *o, cn_expr *e, cn_expr **out)
+{
+    cn_expr *a1[1] = {e};
+    return cn_expr_call(o->a, "not", a1, 1, false, false, out, o->err);
+}
+
+/* One EXISTS / IN subquery s (negated: NOT IN) onto *child; *out = the expression replacing
+ * it, NULL when s is left to the scalar rewrite. */
+static int existential(opt *o, cn_lplan **child, cn_expr *s, bool neg, bool quiet, cn_expr **out)
+{
+    *out = NULL;
+    preds ps = {0, 0, NULL};
+    cn_lplan *sp = pull_copy(o, s, *child, &ps);
+    if (!sp) return 0;
+    cn_attr flag;
+    cn_expr *cond;
+    if (s->subq_kind == 1) {
+        *child = existence_join(o, *child, sp, cn_expr_and_all(o->a, ps.v, ps.n), false, &flag);
+        *out = lp_col(o, &flag);
+        return 0;
+    }
+    bool nullable = false;
+    for (int i = 0; i < s->nargs; i++)
+        if (s->args[i]->nullable || sp->out[i].nullable) nullable = true;
+    cn_expr *v;
+    if (quiet || !nullable) {
+        /* NOT IN: a row is kept when no subquery row equals it or might (NULL) */
+        if (in_condition(o, s, sp, &ps, neg && nullable, &cond) != 0) return -1;
+        *child = existence_join(o, *child, sp, cond, false, &flag);
+        v = lp_col(o, &flag);
+        if (neg && negate(o, v, &v) != 0) return -1;
+        *out = v;
+        return 0;
+    }
+    if (s->nargs == 1 && ps.n == 0 && !cn_expr_is_foldable(s->args[0])) {
+        if (in_condition(o, s, sp, &ps, false, &cond) != 0) return -1;
+        *child = existence_join(o, *child, sp, cond, true, &flag);
+        v = lp_col(o, &flag);
+    } else {
+        /* the second join reads its own copy of the subquery, with ids of its own (as Spark's
+         * dedupSubqueryOnSelfJoin): the pulled-up predicates follow its outputs */
+        cn_attr unknown;
+        cn_lplan *sp2 = cn_lplan_fresh_copy(o->a, sp);
+        preds ps2 = {0, 0, NULL};
+        for (int i = 0; i < ps.n; i++) preds_add(o, &ps2, rename_cols(o, ps.v[i], sp->out, sp2->out, sp->nout));
+        if (in_condition(o, s, sp, &ps, false, &cond) != 0) return -1;
+        *child = existence_join(o, *child, sp, cond, false, &flag);
+        if (in_condition(o, s, sp2, &ps2, true, &cond) != 0) return -1;
+        *child = existence_join(o, *child, sp2, cond, false, &unknown);
+        cn_expr *whens[2] = {lp_col(o, &flag), lp_col(o, &unknown)};
+        cn_expr *thens[2] = {cn_expr_bool(o->a, true), cn_expr_lit(o->a, cn_value_null(cn_type_of(CN_BOOLEAN)))};
+        if (cn_expr_case(o->a, whens, thens, 2, cn_expr_bool(o->a, false), &v, o->err) != 0) return -1;
+    }
+    if (neg && negate(o, v, &v) != 0) return -1;
+    *out = v;
+    return 0;
+}
+
+/* Rewrite the EXISTS / IN subqueries in e onto *child as existence joins; *out = e with
+ * them replaced (e itself when none was). quiet: e's NULL and false mean the same. */
+static int rewrite_existential(opt *o, cn_lplan **child, cn_expr *e, bool quiet, cn_expr **out)
+{
+    *out = e;
+    if (!e || !cn_expr_has_subquery(e)) return 0;
+    cn_expr *s = e;
+    bool neg = false;
+    if (e->kind == CN_EX_NOT && e->args[0]->kind == CN_EX_SUBQUERY && e->args[0]->subq_kind == 2) {
+        s = e->args[0];
+        neg = true;
+    }
+    if (s->kind == CN_EX_SUBQUERY && (s->subq_kind == 1 || s->subq_kind == 2) && s->subq) {
+        cn_expr *r;
+        if (existential(o, child, s, neg, quiet, &r) != 0) return -1;
+        if (r) *out = r;
+        return 0;
+    }
+    if (e->kind == CN_EX_SUBQUERY) return 0;
+    bool q = quiet && (e->kind == CN_EX_AND || e->kind == CN_EX_OR);
+    cn_expr *c = NULL;
+    for (int i = 0; i < e->nargs; i++) {
+        cn_expr *a;
+        if (rewrite_existential(o, child, e->args[i], q, &a) != 0) return -1;
+        if (a == e->args[i]) continue;
+        if (!c) {
+            c = cn_arena_alloc(o->a, sizeof *c);
+            *c = *e;
+            c->args = cn_arena_alloc(o->a, sizeof(cn_expr *) * (size_t)(e->nargs + 1));
+            memcpy(c->args, e->args, sizeof(cn_expr *) * (size_t)e->nargs);
+        }
+        c->args[i] = a;
+    }
+    if (c) *out = c;
+    return 0;
+}
+
 /* Copy of e with its EXISTS / IN subqueries turned into scalar ones; *any set when one was. */
 static int predicates_to_scalars(opt *o, cn_expr *e, cn_expr **out, bool *any)
 {
@@ -744,6 +941,7 @@ int opt_subqueries(opt *o, cn_lplan **pp, bool *changed)
                 continue;
             }
             bool conv = false;
+            if (rewrite_existential(o, &child, conj[i], true, &conj[i]) != 0) return -1;
             if (predicates_to_scalars(o, conj[i], &conj[i], &conv) != 0) return -1;
             if (conv) converted = true;
             if (has_correlated_scalar(o, conj[i])) {
@@ -769,6 +967,13 @@ int opt_subqueries(opt *o, cn_lplan **pp, bool *changed)
     }
     if (p->kind == LP_PROJECT) {
         bool any = false;
+        cn_lplan *child = p->children[0];
+        for (int i = 0; i < p->nexprs; i++)
+            if (rewrite_existential(o, &child, p->exprs[i], false, &p->exprs[i]) != 0) return -1;
+        if (child != p->children[0]) {
+            p->children[0] = child;
+            *changed = true;
+        }
         for (int i = 0; i < p->nexprs; i++) {
             bool conv = false;
             if (predicates_to_scalars(o, p->exprs[i], &p->exprs[i], &conv) != 0) return -1;

@@ -132,10 +132,12 @@ void lp_refresh_out(opt *o, cn_lplan *p)
     case LP_JOIN: {
         const cn_lplan *l = p->children[0], *r = p->children[1];
         bool semi = p->join_type == JOIN_LEFT_SEMI || p->join_type == JOIN_LEFT_ANTI;
-        int n = semi ? l->nout : l->nout + r->nout;
+        bool exists = p->join_type == JOIN_EXISTENCE;
+        int n = semi ? l->nout : exists ? l->nout + 1 : l->nout + r->nout;
         cn_attr *out = cn_arena_calloc(o->a, sizeof(cn_attr) * (size_t)(n + 1));
         memcpy(out, l->out, sizeof(cn_attr) * (size_t)l->nout);
-        if (!semi) memcpy(out + l->nout, r->out, sizeof(cn_attr) * (size_t)r->nout);
+        if (exists) out[l->nout] = p->exists;
+        else if (!semi) memcpy(out + l->nout, r->out, sizeof(cn_attr) * (size_t)r->nout);
         if (p->join_type == JOIN_LEFT || p->join_type == JOIN_FULL)
             for (int i = l->nout; i < n; i++) out[i].nullable = true;
         if (p->join_type == JOIN_RIGHT || p->join_type == JOIN_FULL)
@@ -289,9 +291,9 @@ void opt_stats(opt *o, cn_lplan *p)
         break;
     case LP_JOIN: {
         const cn_lplan *l = p->children[0], *r = p->children[1];
-        if (p->join_type == JOIN_LEFT_SEMI || p->join_type == JOIN_LEFT_ANTI) {
+        if (p->join_type == JOIN_LEFT_SEMI || p->join_type == JOIN_LEFT_ANTI || p->join_type == JOIN_EXISTENCE) {
             p->est_rows = l->est_rows;
-            p->est_bytes = l->est_bytes;
+            p->est_bytes = l->est_bytes < 0 ? -1 : ceil(l->est_bytes * w / row_width(l->out, l->nout));
         } else if (l->est_bytes < 0 || r->est_bytes < 0) {
             p->est_rows = p->est_bytes = -1;
         } else {

@@ -419,7 +419,7 @@ static int get_node(rd *d, cn_pplan **out)
     p->offset = cn_get_svar(d->r);
 
     uint8_t jt = cn_get_u8(d->r), br = cn_get_u8(d->r);
-    if (d->r->failed || jt > JOIN_CROSS || br > 1) return corrupt(d, "bad join fields");
+    if (d->r->failed || jt > JOIN_EXISTENCE || br > 1) return corrupt(d, "bad join fields");
     p->join_type = (cn_join_type)jt;
     p->build_right = br;
     if (get_count(d, &p->njoin_keys) != 0) return -1;

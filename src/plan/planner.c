@@ -687,7 +687,8 @@ static bool refs_only(const cn_expr *e, const cn_lplan *side)
 
 static bool can_build_right(cn_join_type t)
 {
-    return t == JOIN_INNER || t == JOIN_CROSS || t == JOIN_LEFT || t == JOIN_LEFT_SEMI || t == JOIN_LEFT_ANTI;
+    return t == JOIN_INNER || t == JOIN_CROSS || t == JOIN_LEFT || t == JOIN_LEFT_SEMI || t == JOIN_LEFT_ANTI ||
+           t == JOIN_EXISTENCE;
 }
 static bool can_build_left(cn_join_type t) { return t == JOIN_INNER || t == JOIN_CROSS || t == JOIN_RIGHT; }
 
@@ -700,7 +701,8 @@ bool cn_join_drops_unmatched(cn_join_type t, int side)
     case JOIN_CROSS:
     case JOIN_LEFT_SEMI: return true; /* a semi join's right rows only ever matter by matching */
     case JOIN_LEFT:
-    case JOIN_LEFT_ANTI: return side == 1;
+    case JOIN_LEFT_ANTI:
+    case JOIN_EXISTENCE: return side == 1; /* every left row comes out, flagged */
     case JOIN_RIGHT: return side == 0;
     default: return false;
     }
@@ -789,8 +791,9 @@ static cn_pplan *plan_join(planner *p, const cn_lplan *lp, cn_error *err)
     bool bl = can_build_left(jt) && (hint_l || (thr >= 0 && lb >= 0 && lb <= (double)thr));
     bool br = can_build_right(jt) && (hint_r || (thr >= 0 && rb >= 0 && rb <= (double)thr));
     if (lp->null_aware) {
-        /* NOT IN: a NULL anywhere on the build side decides for every probe row, so the
-         * build side must be whole in each task — broadcast it, as Spark does */
+        /* NOT IN (and IN where NULL shows): a NULL anywhere on the build side decides for
+         * every probe row, so the build side must be whole in each task — broadcast it, as
+         * Spark does */
         br = true;
         bl = false;
     }

@@ -81,7 +81,10 @@ static cn_pplan *rf_leaf(rf_ctx *r, const cn_pplan *p, const int *cols)
 static cn_pplan *rf_join(rf_ctx *r, const cn_pplan *p, const int *cols, int depth)
 {
     int nleft = p->children[0]->nout;
-    bool left_only = p->join_type == JOIN_LEFT_SEMI || p->join_type == JOIN_LEFT_ANTI;
+    /* output columns past the left's are the right's — or an existence join's flag, which
+     * no scan holds */
+    bool left_only = p->join_type == JOIN_LEFT_SEMI || p->join_type == JOIN_LEFT_ANTI ||
+                     p->join_type == JOIN_EXISTENCE;
     int side = cols[0] < nleft ? 0 : 1;
     int c[RF_MAX_KEYS];
     for (int k = 0; k < r->nkeys; k++) {

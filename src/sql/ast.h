@@ -82,7 +82,9 @@ typedef enum {
 } cn_lit_kind;
 
 typedef enum {
-    JOIN_INNER, JOIN_LEFT, JOIN_RIGHT, JOIN_FULL, JOIN_LEFT_SEMI, JOIN_LEFT_ANTI, JOIN_CROSS
+    JOIN_INNER, JOIN_LEFT, JOIN_RIGHT, JOIN_FULL, JOIN_LEFT_SEMI, JOIN_LEFT_ANTI, JOIN_CROSS,
+    JOIN_EXISTENCE /* planner-only (Spark's ExistenceJoin): every left row once, plus a boolean
+                      flag column (the last output) saying whether it matched */
 } cn_join_type;
 
 typedef enum { SETOP_UNION, SETOP_INTERSECT, SETOP_EXCEPT } cn_setop_kind;

@@ -28,6 +28,11 @@ def query(n):
         return f.read().strip().rstrip(';')
 
 
+EXISTS_IN_OR = ('SELECT c_name FROM customer WHERE c_nationkey IN (SELECT n_nationkey FROM nation WHERE n_regionkey = 1) '
+                'OR c_acctbal > 9000')
+EXISTS_CORR_OR = ("SELECT o_orderkey FROM orders WHERE o_orderpriority = '1-URGENT' OR EXISTS (SELECT 1 FROM lineitem "
+                  "WHERE l_orderkey = o_orderkey AND l_commitdate < l_receiptdate)")
+
 CASES = [
     # (name, settings, sql, must match, must not match)
     ('q1 two-phase aggregate', [], query(1),
@@ -116,6 +121,47 @@ CASES = [
     ('sort by over a one-partition repartition', [],
      'SELECT n_name FROM (SELECT /*+ REPARTITION(1) */ n_name FROM nation) s SORT BY n_name DESC',
      [r'Sort \[n_name#\d+ DESC NULLS LAST\], false, 0\n\s*\+- Exchange RoundRobinPartitioning\(1\), REPARTITION_BY_NUM'], []),
+    # Spark's RewritePredicateSubquery: IN / EXISTS under OR (or in a select list) is an
+    # existence join whose flag the expression reads — not an aggregate of the subquery
+    # joined back on coalesced keys, not a nested loop where an equality exists
+    ('IN under OR is a broadcast existence join', [], EXISTS_IN_OR,
+     [r'Filter \(exists#\d+ OR \(c_acctbal#\d+ > 9000\.00\)\)',
+      r'BroadcastHashJoin \[c_nationkey#\d+\], \[n_nationkey#\d+\], ExistenceJoin\(exists#\d+\), BuildRight, false'],
+     [r'HashAggregate', r'coalesce', r'NestedLoop', r'LeftOuter']),
+    ('IN under OR in the logical plan', [], 'EXTENDED ' + EXISTS_IN_OR,
+     [r'^== Optimized Logical Plan ==\n(.*\n)*.*Join ExistenceJoin\(exists#\d+\), \(c_nationkey#\d+ = n_nationkey#\d+\)\n'],
+     [r'Join LeftOuter']),
+    ('correlated EXISTS under OR as a sort-merge existence join', ['spark.sql.autoBroadcastJoinThreshold=-1'],
+     EXISTS_CORR_OR,
+     [r'Filter \(\(o_orderpriority#\d+ = 1-URGENT\) OR exists#\d+\)',
+      r'SortMergeJoin \[o_orderkey#\d+\], \[l_orderkey#\d+\], ExistenceJoin\(exists#\d+\)\n'],
+     [r'HashAggregate', r'BroadcastHashJoin']),
+    ('correlated EXISTS under OR as a shuffled hash existence join',
+     ['spark.sql.autoBroadcastJoinThreshold=-1', 'spark.sql.join.preferSortMergeJoin=false'], EXISTS_CORR_OR,
+     [r'ShuffledHashJoin \[o_orderkey#\d+\], \[l_orderkey#\d+\], ExistenceJoin\(exists#\d+\), BuildRight'],
+     [r'HashAggregate', r'SortMergeJoin']),
+    ('NOT IN under OR: NOT exists over a null-aware condition', [],
+     'SELECT c_name FROM customer WHERE c_nationkey NOT IN (SELECT n_nationkey FROM nation WHERE n_regionkey = 1) '
+     'OR c_acctbal > 9000',
+     [r'Filter \(NOT exists#\d+ OR',
+      r'BroadcastNestedLoopJoin BuildRight, ExistenceJoin\(exists#\d+\), \(\(c_nationkey#\d+ = n_nationkey#\d+\) '
+      r'OR isnull\(\(c_nationkey#\d+ = n_nationkey#\d+\)\)\)'], [r'HashAggregate']),
+    ('non-equi correlated EXISTS in a select list: a nested-loop existence join', [],
+     'SELECT n_name, EXISTS (SELECT 1 FROM region WHERE r_regionkey > n_regionkey) AS e FROM nation',
+     [r'BroadcastNestedLoopJoin BuildRight, ExistenceJoin\(exists#\d+\), \(r_regionkey#\d+ > n_regionkey#\d+\)'],
+     [r'HashAggregate']),
+    # where IN's NULL shows, one uncorrelated column: a null-aware existence join (always broadcast)
+    ('IN in a select list: null-aware broadcast existence join', ['spark.sql.autoBroadcastJoinThreshold=-1'],
+     'SELECT c_custkey, c_nationkey IN (SELECT n_nationkey FROM nation WHERE n_regionkey = 1) AS f FROM customer',
+     [r'BroadcastHashJoin \[c_nationkey#\d+\], \[n_nationkey#\d+\], ExistenceJoin\(exists#\d+\), BuildRight, true'],
+     [r'HashAggregate', r'SortMergeJoin']),
+    ('correlated IN in a select list: two existence joins (match, maybe)', [],
+     'SELECT c_custkey, c_nationkey IN (SELECT n_nationkey FROM nation WHERE n_regionkey = c_custkey) AS f FROM customer',
+     [r'CASE WHEN exists#\d+ THEN true WHEN exists#\d+ THEN null ELSE false END AS f#',
+      r'BroadcastHashJoin \[c_nationkey#\d+, c_custkey#\d+\], \[n_nationkey#\d+, .*ExistenceJoin',
+      r'BroadcastHashJoin \[c_custkey#\d+\], \[.*\], ExistenceJoin\(exists#\d+\), BuildRight, \(\(c_nationkey#\d+ = '
+      r'n_nationkey#\d+\) OR isnull'],
+     [r'HashAggregate', r'NestedLoop']),
 ] + [('q%d has no cartesian product' % n, [], query(n), [r'=='], [r'CartesianProduct', r'BroadcastNestedLoopJoin'])
      for n in range(1, 23)]
 

@@ -240,10 +240,17 @@ TEST(domain_join_decorrelation)
     /* outer references in a select list of a FROM-less subquery */
     CHECK_INT(run(&f, "select a, (select a + 1) from t"), 0);
     CHECK(strstr(f.explain, "scalar-subquery") == NULL);
-    /* IN in a select list: a scalar subquery over an aggregate, decorrelated the same way */
+    /* IN in a select list: an existence join; one whose correlation cannot be pulled up (a
+     * non-equality under an aggregate) is a scalar subquery over an aggregate, decorrelated
+     * the same way */
     CHECK_INT(run(&f, "select a in (select d from s) from t"), 0);
+    CHECK(strstr(f.explain, "ExistenceJoin(exists#") != NULL);
+    CHECK(strstr(f.explain, "Join LeftOuter") == NULL);
+    CHECK_INT(run(&f, "select a in (select max(d) from s where s.a > t.a) from t"), 0);
     CHECK(strstr(f.explain, "Join LeftOuter") != NULL);
+    CHECK(strstr(f.explain, "scalar-subquery") == NULL);
     CHECK_INT(run(&f, "select a from t where a in (select d from s) or c > 1"), 0);
+    CHECK(strstr(f.explain, "ExistenceJoin(exists#") != NULL);
     CHECK(strstr(f.explain, "scalar-subquery") == NULL);
     fx_free(&f);
 }
