@@ -51,6 +51,10 @@ if [ "$WHAT" = all ] || [ "$WHAT" = unit ]; then
             failed=$((failed + 1)); echo "  $t exited with status $status"
         fi
     done
+    echo "== every error class raised in src/ has a row in the error table"
+    python3 tests/unit/check_error_classes.py >"$log" 2>&1
+    grep -vE '^PASS' "$log"
+    count "$log"
 fi
 
 if [ "$WHAT" = all ] || [ "$WHAT" = sql ]; then

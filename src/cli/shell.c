@@ -104,8 +104,9 @@ static void print_error(const cn_error *err)
     fprintf(stderr, "%s\n", cn_error_message(err, buf, sizeof buf));
 }
 
-/* Run one statement; returns 0 or -1. */
-static int run_statement(shell *sh, const char *sql)
+/* Run one statement; returns 0 or -1. line/col: where it starts in the input (1-based line,
+ * 0-based column), so that an error's position counts lines of the whole input. */
+static int run_statement(shell *sh, const char *sql, int line, int col)
 {
     cn_error err;
     cn_error_init(&err);
@@ -120,6 +121,7 @@ static int run_statement(shell *sh, const char *sql)
     } else if (rc == 0) {
         cli_print_result(stdout, r, sh->fmt);
     } else {
+        cn_error_origin(&err, line, col);
         print_error(&err);
     }
     fflush(stdout);
@@ -137,15 +139,21 @@ static int run_statement(shell *sh, const char *sql)
 static int run_script(shell *sh, const char *text)
 {
     char **stmts;
-    int n = cn_sql_split(text, &stmts);
-    int rc = 0;
+    int *offs;
+    int n = cn_sql_split_offsets(text, &stmts, &offs);
+    int rc = 0, line = 1, col = 0, at = 0;
     for (int i = 0; i < n; i++) {
+        for (; at < offs[i]; at++) { /* line and column (in characters) of the statement's start */
+            if (text[at] == '\n') line++, col = 0;
+            else if (((unsigned char)text[at] & 0xC0) != 0x80) col++;
+        }
         if (rc == 0 || sh->fmt == FMT_GOLDEN) {
-            if (run_statement(sh, stmts[i]) != 0) rc = -1;
+            if (run_statement(sh, stmts[i], line, col) != 0) rc = -1;
         }
         free(stmts[i]);
     }
     free(stmts);
+    free(offs);
     return rc;
 }
 

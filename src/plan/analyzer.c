@@ -243,7 +243,8 @@ static int table_relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **ou
         if (!v) return az_error_at(z, n, "TABLE_OR_VIEW_NOT_FOUND", "relationName", cn_name_quoted(z->a, nm), NULL);
         if (v->source && !v->source->schema) {
             if (!z->ctx->resolve_source)
-                return az_error_at(z, n, "INTERNAL_ERROR", NULL);
+                return az_error_at(z, n, "INTERNAL_ERROR", "message",
+                                   "a file source is read where no data source can be resolved", NULL);
             if (z->ctx->resolve_source(z->ctx->resolve_ud, v, z->err) != 0) {
                 az_ctx(z, n);
                 return -1;
@@ -628,7 +629,8 @@ static int relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **out, az_
     }
     default: break;
     }
-    return az_error_at(z, n, "INTERNAL_ERROR", NULL);
+    return az_error_at(z, n, "INTERNAL_ERROR", "message",
+                       cn_arena_printf(z->a, "the analyzer has no rule for relation node kind %d", (int)n->kind), NULL);
 }
 
 /* ------------------------------------------------------------- hints */
@@ -1043,7 +1045,11 @@ int az_query(az *z, const cn_ast *q, az_scope *outer, cn_lplan **out)
     case AST_SETOP: return setop(z, q, outer, out);
     case AST_VALUES: return values_relation(z, q, outer, out);
     case AST_QUERY: break;
-    default: return az_error_at(z, q, "INTERNAL_ERROR", NULL);
+    /* EXPLAIN EXPLAIN ...: Spark explains the command; Cinder explains queries only */
+    case AST_EXPLAIN:
+        return az_error_at(z, q, "UNSUPPORTED_FEATURE", "detail", "EXPLAIN of an EXPLAIN statement", NULL);
+    default:
+        return az_error_at(z, q, "UNSUPPORTED_FEATURE", "detail", "a command where a query is expected", NULL);
     }
     az_cte *saved = z->ctes;
     for (int i = 0; i < q->u.query.nctes; i++) {
