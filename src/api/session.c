@@ -70,6 +70,10 @@ static int parse_master(const char *m, int *n, int *max_failures)
 
 cn_session *cn_session_new(const cn_conf *conf, cn_error *err)
 {
+    /* the registry checks time zones with types/ from now on; settings made before (--conf,
+     * cinder-defaults.conf) are checked again here */
+    cn_conf_set_zone_check(cn_tz_valid);
+    if (conf && cn_conf_validate(conf, err) != 0) return NULL;
     cn_session *s = cn_xcalloc(1, sizeof *s);
     s->conf = conf ? cn_conf_copy(conf) : cn_conf_new();
     s->initial = NULL;

@@ -66,7 +66,8 @@ static char *read_file(const char *path)
     return buf;
 }
 
-static void load_defaults(cn_conf *conf)
+/* Read cinder-defaults.conf into conf; -1 (error printed) when it holds an invalid setting. */
+static int load_defaults(cn_conf *conf)
 {
     cn_error err;
     cn_error_init(&err);
@@ -77,18 +78,20 @@ static void load_defaults(cn_conf *conf)
     } else {
         char exe[4096];
         ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-        if (n <= 0) return;
+        if (n <= 0) return 0;
         exe[n] = 0;
         char *slash = strrchr(exe, '/');
-        if (!slash) return;
+        if (!slash) return 0;
         *slash = 0;
         snprintf(path, sizeof path, "%s/../conf/cinder-defaults.conf", exe);
     }
-    if (cn_conf_load_file(conf, path, &err) != 0) {
+    int rc = cn_conf_load_file(conf, path, &err);
+    if (rc != 0) {
         char buf[1024];
         fprintf(stderr, "cinder: %s: %s\n", path, cn_error_message(&err, buf, sizeof buf));
     }
     cn_error_clear(&err);
+    return rc;
 }
 
 typedef struct shell {
@@ -228,7 +231,10 @@ int cli_sql_main(int argc, char **argv)
 {
     const char *sql = NULL, *file = NULL, *format = NULL;
     cn_conf *conf = cn_conf_new();
-    load_defaults(conf);
+    if (load_defaults(conf) != 0) {
+        cn_conf_free(conf);
+        return 2;
+    }
     cn_error err;
     cn_error_init(&err);
     int status = 0;
@@ -239,15 +245,16 @@ int cli_sql_main(int argc, char **argv)
         else if (strcmp(a, "--master") == 0 && i + 1 < argc) cn_conf_set(conf, "spark.master", argv[++i], &err);
         else if (strcmp(a, "--format") == 0 && i + 1 < argc) format = argv[++i];
         else if ((strcmp(a, "--conf") == 0 || strcmp(a, "-c") == 0) && i + 1 < argc) {
+            /* key=value; without '=' the whole argument is a key with no value */
             const char *kv = argv[++i];
             const char *eq = strchr(kv, '=');
+            char *key = cn_xstrndup(kv, eq ? (size_t)(eq - kv) : strlen(kv));
             if (!eq) {
-                fprintf(stderr, "cinder sql: --conf expects key=value, got '%s'\n", kv);
-                cn_conf_free(conf);
-                return 2;
+                cn_error_set(&err, "INVALID_CONF_VALUE", "confValue", "", "confName", key, NULL);
+                cn_error_detail(&err, "--conf expects key=value.");
+            } else {
+                cn_conf_set(conf, key, eq + 1, &err);
             }
-            char *key = cn_xstrndup(kv, (size_t)(eq - kv));
-            cn_conf_set(conf, key, eq + 1, &err);
             free(key);
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             usage();
