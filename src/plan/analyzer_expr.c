@@ -452,7 +452,9 @@ static int interval_literal(az *z, const cn_ast *n, cn_expr **out)
                            "unit", "interval", NULL);
     }
     if (ym && dt)
-        return az_error_at(z, n, "_LEGACY_ERROR_TEMP_0029", "literal", "interval", NULL);
+        return az_error_at(z, n, "_LEGACY_ERROR_TEMP_0029", "literal",
+                           cn_arena_printf(z->a, "%.*s", n->stop - n->start + 1, z->ctx->sql ? z->ctx->sql + n->start : ""),
+                           NULL);
     cn_value v;
     memset(&v, 0, sizeof v);
     if (ym) {
@@ -796,7 +798,7 @@ static int expand_star_args(az *z, az_ectx *ec, const cn_ast_list *l, cn_expr **
         }
         if (n == before)
             return az_error_at(z, it, "CANNOT_RESOLVE_STAR_EXPAND", "targetString", cn_name_quoted(z->a, q),
-                               "columns", "", NULL);
+                               "columns", az_scope_columns(z, ec->scope), NULL);
     }
     *out = v;
     *nout = n;
@@ -1170,11 +1172,11 @@ int az_expr(az *z, az_ectx *ec, const cn_ast *n, cn_expr **out)
     }
     case AST_EXTRACT: {
         const char *fn = extract_func(n->u.extract.field ? n->u.extract.field : "");
-        if (!fn)
-            return az_error_at(z, n, "INVALID_EXTRACT_FIELD", "field", az_quote(z, n->u.extract.field), "expr",
-                               "\"source\"", NULL);
         cn_expr *a;
         if (az_expr(z, ec, n->u.extract.arg, &a) != 0) return -1;
+        if (!fn)
+            return az_error_at(z, n, "INVALID_EXTRACT_FIELD", "field", az_quote(z, n->u.extract.field), "expr",
+                               az_sql_quoted(z, a), NULL);
         return call1(z, n, fn, a, out);
     }
     case AST_ALIAS: return az_expr(z, ec, n->u.alias.arg, out); /* `1 AS one` in a VALUES cell */
