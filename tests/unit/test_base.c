@@ -1,5 +1,6 @@
 /*
- * test_error.c — the error table and how errors render: Spark's templates filled in
+ * test_base.c — base/: the configuration registry's checks, the error table and how errors
+ * render: Spark's templates filled in
  * (sub-classes as "<main> <sub>", multi-line templates joined by newlines, no prefix and no
  * SQLSTATE for _LEGACY_ERROR_TEMP_*), the query-context block of SQLQueryContext.summary and
  * the "== SQL ==" block of a ParseException, with lines counted in the whole input.
@@ -7,6 +8,7 @@
  * Spark's SQLQueryContext documentation. That every class raised in src/ has a row is checked
  * by tests/unit/check_error_classes.py, which scans the sources.
  */
+#include "base/config.h"
 #include "base/error.h"
 #include "sql/ast.h"
 #include "unit.h"
@@ -148,7 +150,7 @@ TEST(query_context_block)
 
 TEST(parse_error_block)
 {
-    cn_arena *a = cn_arena_new("test_error", NULL);
+    cn_arena *a = cn_arena_new("test_base", NULL);
     cn_ast *ast;
     cn_error e;
     cn_error_init(&e);
@@ -210,4 +212,55 @@ TEST(split_offsets)
     for (int i = 0; i < n; i++) free(st[i]);
     free(st);
     free(off);
+}
+
+static bool zone_ok(const char *z) { return strcmp(z, "Mars/Base") != 0; }
+
+TEST(settings_are_checked_by_the_registry)
+{
+    cn_conf *c = cn_conf_new();
+    cn_error e;
+    cn_error_init(&e);
+    static const char *bad[][2] = {
+        {"spark.sql.shuffle.partitions", "0"},   {"spark.sql.shuffle.partitions", "-2"},
+        {"spark.sql.shuffle.partitions", "x"},   {"spark.sql.shuffle.partitions", ""},
+        {"spark.task.maxFailures", "0"},         {"spark.io.compression.codec", "bogus"},
+        {"spark.sql.ansi.enabled", "yes"},       {"spark.sql.autoBroadcastJoinThreshold", "10q"},
+        {"", "x"},                               {"  ", "x"},
+    };
+    for (int i = 0; i < (int)(sizeof bad / sizeof bad[0]); i++) {
+        CHECK_INT(cn_conf_set(c, bad[i][0], bad[i][1], &e), -1);
+        CHECK_STR(e.cls, "INVALID_CONF_VALUE");
+        CHECK_STR(cn_error_param(&e, "confName"), bad[i][0]);
+        CHECK_STR(cn_error_param(&e, "confValue"), bad[i][1]);
+        CHECK(!cn_conf_is_set(c, bad[i][0]));
+        cn_error_clear(&e);
+    }
+    CHECK_INT(cn_conf_set(c, "spark.sql.shuffle.partitions", "8", &e), 0);
+    CHECK_INT(cn_conf_set(c, "spark.io.compression.codec", "ZSTD", &e), 0);
+    CHECK_INT(cn_conf_set(c, "spark.sql.autoBroadcastJoinThreshold", "-1", &e), 0);
+    CHECK_INT(cn_conf_set(c, "spark.some.unknown.key", "anything", &e), 0);
+    CHECK(!e.set);
+    /* time zones: checked once the session installs types/' resolver; settings made before
+     * are checked again by cn_conf_validate */
+    cn_conf_set_zone_check(NULL);
+    CHECK_INT(cn_conf_set(c, "spark.sql.session.timeZone", "Mars/Base", &e), 0);
+    cn_conf_set_zone_check(zone_ok);
+    CHECK_INT(cn_conf_validate(c, &e), -1);
+    CHECK_STR(e.cls, "INVALID_CONF_VALUE.TIME_ZONE");
+    CHECK_STR(render(&e), "[INVALID_CONF_VALUE.TIME_ZONE] The value 'Mars/Base' in the config "
+                          "\"spark.sql.session.timeZone\" is invalid. Cannot resolve the given timezone. "
+                          "SQLSTATE: 22022");
+    cn_error_clear(&e);
+    CHECK_INT(cn_conf_set(c, "spark.sql.session.timeZone", "Mars/Base", &e), -1);
+    cn_error_clear(&e);
+    CHECK_INT(cn_conf_set(c, "spark.sql.session.timeZone", "UTC", &e), 0);
+    CHECK_INT(cn_conf_validate(c, &e), 0);
+    cn_conf_set_zone_check(NULL);
+    CHECK_INT(cn_conf_set(c, "spark.sql.shuffle.partitions", "0", &e), -1);
+    CHECK_STR(render(&e), "[INVALID_CONF_VALUE] The value '0' in the config \"spark.sql.shuffle.partitions\" is "
+                          "invalid. The value of spark.sql.shuffle.partitions must be positive SQLSTATE: 22022");
+    CHECK_STR(cn_conf_get(c, "spark.sql.shuffle.partitions"), "8");
+    cn_error_clear(&e);
+    cn_conf_free(c);
 }
