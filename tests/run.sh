@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Cinder's test suite: unit tests, SQL golden tests, TPC-H answers, and the
 # report over Spark's own golden files.
-#   tests/run.sh [BUILD_DIR] [unit|sql|plan|tpch|spark|all]
+#   tests/run.sh [BUILD_DIR] [unit|sql|cli|plan|tpch|spark|all]
 # Ends with "N passed, N failed"; exit status 1 when anything failed. The
 # report over ../shared/spark-sql-tests is informational (printed per file,
 # not counted), since it measures how much of Spark the engine covers.
@@ -51,12 +51,23 @@ if [ "$WHAT" = all ] || [ "$WHAT" = unit ]; then
             failed=$((failed + 1)); echo "  $t exited with status $status"
         fi
     done
+    echo "== every error class raised in src/ has a row in the error table"
+    python3 tests/unit/check_error_classes.py >"$log" 2>&1
+    grep -vE '^PASS' "$log"
+    count "$log"
 fi
 
 if [ "$WHAT" = all ] || [ "$WHAT" = sql ]; then
     echo "== SQL golden tests (tests/sql)"
     python3 tests/golden/run_golden.py "$CINDER" tests/sql/inputs tests/sql/results --strict --verbose >"$log" 2>&1
     cat "$log"
+    count "$log"
+fi
+
+if [ "$WHAT" = all ] || [ "$WHAT" = cli ]; then
+    echo "== cinder sql: messages, positions, settings (tests/cli)"
+    python3 tests/cli/check_cli.py "$CINDER" >"$log" 2>&1
+    grep -vE '^PASS' "$log"
     count "$log"
 fi
 

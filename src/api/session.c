@@ -70,6 +70,10 @@ static int parse_master(const char *m, int *n, int *max_failures)
 
 cn_session *cn_session_new(const cn_conf *conf, cn_error *err)
 {
+    /* the registry checks time zones with types/ from now on; settings made before (--conf,
+     * cinder-defaults.conf) are checked again here */
+    cn_conf_set_zone_check(cn_tz_valid);
+    if (conf && cn_conf_validate(conf, err) != 0) return NULL;
     cn_session *s = cn_xcalloc(1, sizeof *s);
     s->conf = conf ? cn_conf_copy(conf) : cn_conf_new();
     s->initial = NULL;
@@ -555,9 +559,22 @@ static int create_view(cn_session *s, const char *sql, const cn_ast *st, cn_resu
         }
         if (cv->ncols > 0) {
             if (cv->ncols != lp->nout) {
+                /* Spark: the view's columns and the query's, as quoted identifiers */
+                cn_strbuf vc, dc;
+                cn_sb_init(&vc);
+                cn_sb_init(&dc);
+                for (int i = 0; i < cv->ncols; i++) cn_sb_printf(&vc, "%s`%s`", i ? ", " : "", cv->cols[i].name);
+                for (int i = 0; i < lp->nout; i++) cn_sb_printf(&dc, "%s`%s`", i ? ", " : "", lp->out[i].name);
+                char *vname = cn_arena_printf(v->arena, "`%s`", name);
+                cn_error_set(err,
+                             cv->ncols > lp->nout ? "CREATE_VIEW_COLUMN_ARITY_MISMATCH.NOT_ENOUGH_DATA_COLUMNS"
+                                                  : "CREATE_VIEW_COLUMN_ARITY_MISMATCH.TOO_MANY_DATA_COLUMNS",
+                             "viewName", vname, "viewColumns", vc.s ? vc.s : "", "dataColumns", dc.s ? dc.s : "",
+                             NULL);
+                cn_sb_free(&vc);
+                cn_sb_free(&dc);
                 cn_view_free(v);
-                return cn_error_set(err, "CREATE_VIEW_COLUMN_ARITY_MISMATCH.NOT_ENOUGH_DATA_COLUMNS", "viewName",
-                                    name, NULL);
+                return -1;
             }
             for (int i = 0; i < lp->nout; i++) lp->out[i].name = cn_arena_strdup(v->arena, cv->cols[i].name);
         }

@@ -4,20 +4,68 @@
 #include "base/config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <strings.h>
+
+/* A key's check beyond its type: 0, or -1 with err set. */
+typedef int (*conf_check_fn)(const char *key, const char *value, cn_error *err);
+
+static int conf_positive(const char *key, const char *value, cn_error *err);
+static int conf_codec(const char *key, const char *value, cn_error *err);
+static int conf_time_zone(const char *key, const char *value, cn_error *err);
+static int conf_reinject(const char *key, const char *value, cn_error *err);
 
 typedef struct {
     const char *name;
     cn_conf_type type;
-    const char *def, *doc;
+    const char *def;
+    conf_check_fn check;
+    const char *doc;
 } conf_key;
 
 static const conf_key KEYS[] = {
-#define X(n, t, d, doc) {n, t, d, doc},
+#define X(n, t, d, c, doc) {n, t, d, c, doc},
     CN_CONF_KEYS(X)
 #undef X
 };
+
+static bool (*zone_check)(const char *zone);
+
+void cn_conf_set_zone_check(bool (*valid)(const char *zone)) { zone_check = valid; }
+
+static int invalid(cn_error *err, const char *cls, const char *key, const char *value, const char *why)
+{
+    cn_error_set(err, cls, "confValue", value, "confName", key, NULL);
+    if (why) cn_error_detail(err, "%s", why);
+    return -1;
+}
+
+/* Spark's checks: spark.sql.shuffle.partitions "must be positive"; spark.task.maxFailures
+ * "should be greater than or equal to 1" */
+static int conf_positive(const char *key, const char *value, cn_error *err)
+{
+    if (strtoll(value, NULL, 10) > 0) return 0;
+    char why[160];
+    if (strcmp(key, "spark.task.maxFailures") == 0)
+        snprintf(why, sizeof why, "The retry times of task should be greater than or equal to 1");
+    else
+        snprintf(why, sizeof why, "The value of %s must be positive", key);
+    return invalid(err, "INVALID_CONF_VALUE", key, value, why);
+}
+
+/* the codecs of blocks (storage/block.c: cn_codec_parse) */
+static int conf_codec(const char *key, const char *value, cn_error *err)
+{
+    if (!strcasecmp(value, "lz4") || !strcasecmp(value, "zstd") || !strcasecmp(value, "none")) return 0;
+    return invalid(err, "INVALID_CONF_VALUE", key, value, "Available codecs are lz4, zstd, none.");
+}
+
+static int conf_time_zone(const char *key, const char *value, cn_error *err)
+{
+    if (!zone_check || zone_check(value)) return 0;
+    return invalid(err, "INVALID_CONF_VALUE.TIME_ZONE", key, value, NULL);
+}
 
 struct cn_conf {
     CN_VEC(char *) keys;
@@ -104,6 +152,14 @@ static int reinject_parse(const char *v, unsigned *bits)
     return 0;
 }
 
+static int conf_reinject(const char *key, const char *value, cn_error *err)
+{
+    unsigned bits;
+    if (reinject_parse(value, &bits) == 0) return 0;
+    return invalid(err, "INVALID_CONF_VALUE", key, value,
+                   "Known names are null-key-slot and limit-offset-overflow.");
+}
+
 unsigned cn_conf_test_reinject(const cn_conf *c)
 {
     unsigned bits = 0;
@@ -111,29 +167,50 @@ unsigned cn_conf_test_reinject(const cn_conf *c)
     return bits;
 }
 
-static int validate(const conf_key *k, const char *v)
+/* The value against the key's type (Spark's words for each), then its check. */
+static int validate(const conf_key *k, const char *v, cn_error *err)
 {
     int64_t x;
-    unsigned bits;
-    if (strcmp(k->name, "cinder.test.reinject") == 0) return reinject_parse(v, &bits);
+    char why[320];
     switch (k->type) {
-    case CN_CONF_BOOL: return (strcasecmp(v, "true") == 0 || strcasecmp(v, "false") == 0) ? 0 : -1;
+    case CN_CONF_BOOL:
+        if (strcasecmp(v, "true") == 0 || strcasecmp(v, "false") == 0) break;
+        snprintf(why, sizeof why, "%s should be boolean, but was %s", k->name, v);
+        return invalid(err, "INVALID_CONF_VALUE", k->name, v, why);
     case CN_CONF_INT: {
         char *end;
+        errno = 0;
         strtoll(v, &end, 10);
-        return (*v && !*end) ? 0 : -1;
+        if (*v && !*end && errno == 0) break;
+        snprintf(why, sizeof why, "%s should be int, but was %s", k->name, v);
+        return invalid(err, "INVALID_CONF_VALUE", k->name, v, why);
     }
-    case CN_CONF_BYTES: return cn_conf_parse_bytes(v, &x);
-    case CN_CONF_STRING: return 0;
+    case CN_CONF_BYTES:
+        if (cn_conf_parse_bytes(v, &x) == 0) break;
+        return invalid(err, "INVALID_CONF_VALUE", k->name, v,
+                       "Size must be specified as bytes (b), kibibytes (k), mebibytes (m), gibibytes (g), "
+                       "tebibytes (t), or pebibytes(p). E.g. 50b, 100k, or 250m.");
+    case CN_CONF_STRING: break;
+    }
+    return k->check ? k->check(k->name, v, err) : 0;
+}
+
+int cn_conf_validate(const cn_conf *c, cn_error *err)
+{
+    for (int i = 0; c && i < c->keys.n; i++) {
+        const conf_key *k = key_lookup(c->keys.v[i]);
+        if (k && validate(k, c->vals.v[i], err) != 0) return -1;
     }
     return 0;
 }
 
 int cn_conf_set(cn_conf *c, const char *key, const char *value, cn_error *err)
 {
+    const char *p = key;
+    while (isspace((unsigned char)*p)) p++;
+    if (!*p) return invalid(err, "INVALID_CONF_VALUE", key, value, "A setting needs a key: key=value.");
     const conf_key *k = key_lookup(key);
-    if (k && validate(k, value) != 0)
-        return cn_error_set(err, "INVALID_CONF_VALUE", "confValue", value, "confName", key, NULL);
+    if (k && validate(k, value, err) != 0) return -1;
     for (int i = 0; i < c->keys.n; i++) {
         if (strcmp(c->keys.v[i], key) == 0) {
             free(c->vals.v[i]);

@@ -15,50 +15,53 @@
 
 typedef enum { CN_CONF_BOOL, CN_CONF_INT, CN_CONF_BYTES, CN_CONF_STRING } cn_conf_type;
 
-/* X(name, type, default, doc) */
+/* X(name, type, default, check, doc). check: a validator beyond the type (conf_positive,
+ * conf_codec, conf_time_zone, all in config.c), or NULL. */
 #define CN_CONF_KEYS(X)                                                                          \
-    X("spark.sql.shuffle.partitions", CN_CONF_INT, "200", "Partitions of a shuffle exchange.")   \
-    X("spark.sql.autoBroadcastJoinThreshold", CN_CONF_BYTES, "10485760",                          \
+    X("spark.sql.shuffle.partitions", CN_CONF_INT, "200", conf_positive,                          \
+      "Partitions of a shuffle exchange.")                                                       \
+    X("spark.sql.autoBroadcastJoinThreshold", CN_CONF_BYTES, "10485760", NULL,                          \
       "Largest estimated size of a join side that is broadcast; -1 disables.")                   \
-    X("spark.sql.join.preferSortMergeJoin", CN_CONF_BOOL, "true",                                 \
+    X("spark.sql.join.preferSortMergeJoin", CN_CONF_BOOL, "true", NULL,                                 \
       "Prefer sort-merge over shuffled hash join when neither side is broadcast.")               \
-    X("spark.sql.ansi.enabled", CN_CONF_BOOL, "true", "ANSI SQL semantics (errors on overflow).") \
-    X("spark.sql.files.maxPartitionBytes", CN_CONF_BYTES, "134217728",                            \
+    X("spark.sql.ansi.enabled", CN_CONF_BOOL, "true", NULL, "ANSI SQL semantics (errors on overflow).") \
+    X("spark.sql.files.maxPartitionBytes", CN_CONF_BYTES, "134217728", NULL,                            \
       "Largest file split read by one task.")                                                    \
-    X("spark.sql.session.timeZone", CN_CONF_STRING, "UTC", "Session time zone.")                 \
-    X("spark.task.maxFailures", CN_CONF_INT, "4", "Attempts of a task before the job fails.")     \
-    X("spark.local.dir", CN_CONF_STRING, "/tmp", "Directory for shuffle and spill files.")        \
-    X("spark.io.compression.codec", CN_CONF_STRING, "lz4",                                        \
+    X("spark.sql.session.timeZone", CN_CONF_STRING, "UTC", conf_time_zone, "Session time zone.") \
+    X("spark.task.maxFailures", CN_CONF_INT, "4", conf_positive,                                  \
+      "Attempts of a task before the job fails.")                                                \
+    X("spark.local.dir", CN_CONF_STRING, "/tmp", NULL, "Directory for shuffle and spill files.")        \
+    X("spark.io.compression.codec", CN_CONF_STRING, "lz4", conf_codec,                                        \
       "Codec of shuffle, broadcast and spill blocks: lz4, zstd or none.")                        \
-    X("spark.driver.maxResultSize", CN_CONF_BYTES, "1073741824",                                  \
+    X("spark.driver.maxResultSize", CN_CONF_BYTES, "1073741824", NULL,                                  \
       "Largest total size of results collected by the driver; 0 is unlimited.")                  \
-    X("spark.master", CN_CONF_STRING, "local[*]", "Where to run: local[N] or local[*].")          \
-    X("spark.executor.memory", CN_CONF_BYTES, "1073741824", "Memory of one executor.")           \
-    X("spark.sql.adaptive.enabled", CN_CONF_BOOL, "true", "Adaptive query execution.")           \
-    X("spark.sql.adaptive.coalescePartitions.enabled", CN_CONF_BOOL, "true",                     \
+    X("spark.master", CN_CONF_STRING, "local[*]", NULL, "Where to run: local[N] or local[*].")          \
+    X("spark.executor.memory", CN_CONF_BYTES, "1073741824", NULL, "Memory of one executor.")           \
+    X("spark.sql.adaptive.enabled", CN_CONF_BOOL, "true", NULL, "Adaptive query execution.")           \
+    X("spark.sql.adaptive.coalescePartitions.enabled", CN_CONF_BOOL, "true", NULL,                     \
       "With adaptive execution: merge adjacent small shuffle partitions after the map stages.")  \
-    X("spark.sql.adaptive.advisoryPartitionSizeInBytes", CN_CONF_BYTES, "67108864",              \
+    X("spark.sql.adaptive.advisoryPartitionSizeInBytes", CN_CONF_BYTES, "67108864", NULL,              \
       "Advisory size of a shuffle partition after coalescing.")                                  \
-    X("spark.sql.adaptive.coalescePartitions.minPartitionSize", CN_CONF_BYTES, "1048576",        \
+    X("spark.sql.adaptive.coalescePartitions.minPartitionSize", CN_CONF_BYTES, "1048576", NULL,        \
       "Smallest size of a shuffle partition after coalescing.")                                  \
-    X("spark.sql.adaptive.autoBroadcastJoinThreshold", CN_CONF_BYTES, "",                          \
+    X("spark.sql.adaptive.autoBroadcastJoinThreshold", CN_CONF_BYTES, "", NULL,                          \
       "With adaptive execution: largest runtime size of a join side that is broadcast; -1 "      \
       "disables; unset: spark.sql.autoBroadcastJoinThreshold.")                                 \
-    X("spark.sql.adaptive.maxShuffledHashJoinLocalMapThreshold", CN_CONF_BYTES, "67108864",       \
+    X("spark.sql.adaptive.maxShuffledHashJoinLocalMapThreshold", CN_CONF_BYTES, "67108864", NULL,       \
       "With adaptive execution: a sort-merge join whose buildable side has no shuffle partition "\
       "over this size (and not below advisoryPartitionSizeInBytes) runs as a shuffled hash join "\
       "(Spark's default: 0, off).")                                                             \
-    X("spark.sql.crossJoin.enabled", CN_CONF_BOOL, "true", "Allow cartesian products.")          \
-    X("spark.sql.caseSensitive", CN_CONF_BOOL, "false", "Case-sensitive name resolution.")       \
-    X("spark.sql.legacy.timeParserPolicy", CN_CONF_STRING, "EXCEPTION", "Datetime parsing policy.") \
-    X("cinder.sql.adaptive.runtimeFilter.enabled", CN_CONF_BOOL, "true",                          \
+    X("spark.sql.crossJoin.enabled", CN_CONF_BOOL, "true", NULL, "Allow cartesian products.")          \
+    X("spark.sql.caseSensitive", CN_CONF_BOOL, "false", NULL, "Case-sensitive name resolution.")       \
+    X("spark.sql.legacy.timeParserPolicy", CN_CONF_STRING, "EXCEPTION", NULL, "Datetime parsing policy.") \
+    X("cinder.sql.adaptive.runtimeFilter.enabled", CN_CONF_BOOL, "true", NULL,                          \
       "With adaptive execution: a join side broadcast at run time also filters the other side "  \
       "at its scans (a semi join on the key), before its shuffles and joins.")                   \
-    X("cinder.shuffle.localMemoryBytes", CN_CONF_BYTES, "0",                                    \
+    X("cinder.shuffle.localMemoryBytes", CN_CONF_BYTES, "0", NULL,                                    \
       "Local mode: keep map outputs in memory up to this many bytes instead of files (0: files, "\
       "as Spark).")                                                                              \
-    X("cinder.test.faults", CN_CONF_STRING, "", "Fault injection, e.g. task.fail=2 (tests only).") \
-    X("cinder.test.reinject", CN_CONF_STRING, "",                                               \
+    X("cinder.test.faults", CN_CONF_STRING, "", NULL, "Fault injection, e.g. task.fail=2 (tests only).") \
+    X("cinder.test.reinject", CN_CONF_STRING, "", conf_reinject,                                               \
       "Tests only, never for real work: re-create fixed bugs so that the differential fuzzer "   \
       "can show it finds them. A comma list of null-key-slot (a NULL grouping key's value "      \
       "slot takes part in hashing and equality, splitting NULL groups) and "                     \
@@ -70,12 +73,18 @@ cn_conf *cn_conf_new(void);
 cn_conf *cn_conf_copy(const cn_conf *c);
 void cn_conf_free(cn_conf *c);
 
-/* Set key=value; a known key's value is validated ([INVALID_CONF_VALUE]). */
+/* Set key=value; a known key's value is validated by its type and its check
+ * ([INVALID_CONF_VALUE], [INVALID_CONF_VALUE.TIME_ZONE]); an empty key is refused. */
 int cn_conf_set(cn_conf *c, const char *key, const char *value, cn_error *err);
 /* Is the key overridden in c (set explicitly, not just its default)? */
 bool cn_conf_is_set(const cn_conf *c, const char *key);
 /* Forget an override: the key reads its default again. */
 void cn_conf_unset(cn_conf *c, const char *key);
+/* Re-check every override (after cn_conf_set_zone_check: time zones set before it). */
+int cn_conf_validate(const cn_conf *c, cn_error *err);
+/* Time zones are resolved by types/ (a layer above): the session installs its test here.
+ * Until then spark.sql.session.timeZone is checked by cn_conf_validate only. */
+void cn_conf_set_zone_check(bool (*valid)(const char *zone));
 /* Read "k=v" lines (# comments) from a file; missing file is not an error. */
 int cn_conf_load_file(cn_conf *c, const char *path, cn_error *err);
 

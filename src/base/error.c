@@ -33,7 +33,7 @@
       "A column, variable, or function parameter with name <objectName> cannot be resolved. "    \
       "Did you mean one of the following? [<proposal>].")                                        \
     X("UNRESOLVED_COLUMN.WITHOUT_SUGGESTION", "42703", EXC_EXT_ANALYSIS,                           \
-      "A column, variable, or function parameter with name <objectName> cannot be resolved.")    \
+      "A column, variable, or function parameter with name <objectName> cannot be resolved. ")   \
     X("UNRESOLVED_ROUTINE", "42883", EXC_ANALYSIS,                                                \
       "Cannot resolve routine <routineName> on search path <searchPath>.")                       \
     X("AMBIGUOUS_REFERENCE", "42704", EXC_ANALYSIS,                                               \
@@ -53,7 +53,8 @@
     X("DATATYPE_MISMATCH.IN_SUBQUERY_LENGTH_MISMATCH", "42K09", EXC_EXT_ANALYSIS,                  \
       "Cannot resolve <sqlExpr> due to data type mismatch: The number of columns in the left "   \
       "hand side of an IN subquery does not match the number of columns in the output of "       \
-      "subquery.")                                                                               \
+      "subquery. Left hand side columns(length: <leftLength>): [<leftColumns>], right hand side " \
+      "columns(length: <rightLength>): [<rightColumns>].")                                       \
     X("DIVIDE_BY_ZERO", "22012", EXC_ARITH,                                                      \
       "Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL "          \
       "instead. If necessary set <config> to \"false\" to bypass this error.")                   \
@@ -73,22 +74,22 @@
       "<message>.<alternative> If necessary set <config> to \"false\" to bypass this error.")    \
     X("PATH_NOT_FOUND", "42K03", EXC_ANALYSIS, "Path does not exist: <path>.")                   \
     X("MALFORMED_RECORD_IN_PARSING", "22023", EXC_SPARK,                                         \
-      "Malformed records are detected in record parsing: <badRecord>. Parse Mode: "              \
+      "Malformed records are detected in record parsing: <badRecord>.\nParse Mode: "            \
       "<failFastMode>. To process malformed records as null result, try setting the option "     \
       "'mode' as 'PERMISSIVE'.")                                                                 \
     X("MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION", "22023", EXC_SPARK,                      \
-      "Malformed records are detected in record parsing: <badRecord>. Parse Mode: "              \
+      "Malformed records are detected in record parsing: <badRecord>.\nParse Mode: "            \
       "<failFastMode>. To process malformed records as null result, try setting the option "     \
-      "'mode' as 'PERMISSIVE'.")                                                                 \
-    X("FAILED_READ_FILE.NO_HINT", "KD001", EXC_SPARK, "Encountered error while reading file <path>.") \
+      "'mode' as 'PERMISSIVE'. ")                                                                \
+    X("FAILED_READ_FILE.NO_HINT", "KD001", EXC_SPARK, "Encountered error while reading file <path>. ") \
     X("FAILED_READ_FILE.FILE_NOT_EXIST", "KD001", EXC_SPARK,                                     \
       "Encountered error while reading file <path>. File does not exist. It is possible the "    \
-      "underlying files have been updated. You can explicitly invalidate the cache in Spark by " \
+      "underlying files have been updated.\nYou can explicitly invalidate the cache in Spark by " \
       "running 'REFRESH TABLE tableName' command in SQL or by recreating the Dataset/DataFrame " \
       "involved.")                                                                               \
     X("MISSING_AGGREGATION", "42803", EXC_EXT_ANALYSIS,                                           \
       "The non-aggregating expression <expression> is based on columns which are not "          \
-      "participating in the GROUP BY clause. Add the columns or the expression to the GROUP "    \
+      "participating in the GROUP BY clause.\nAdd the columns or the expression to the GROUP "    \
       "BY, aggregate the expression, or use <expressionAnyValue> if you do not care which of "   \
       "the values within a group is returned.")                                                  \
     X("MISSING_GROUP_BY", "42803", EXC_EXT_ANALYSIS,                                              \
@@ -101,7 +102,7 @@
     X("ORDER_BY_POS_OUT_OF_RANGE", "42805", EXC_EXT_ANALYSIS,                                     \
       "ORDER BY position <index> is not in select list (valid range is [1, <size>]).")           \
     X("INVALID_WHERE_CONDITION", "42903", EXC_EXT_ANALYSIS,                                       \
-      "The WHERE condition <condition> contains invalid expressions: <expressionList>. Rewrite " \
+      "The WHERE condition <condition> contains invalid expressions: <expressionList>.\nRewrite " \
       "the query to avoid window functions, aggregate functions, and generator functions in "    \
       "the WHERE clause.")                                                                       \
     X("SCALAR_SUBQUERY_TOO_MANY_ROWS", "21000", EXC_SPARK,                                       \
@@ -144,9 +145,9 @@
     X("CANNOT_PARSE_TIMESTAMP", "22007", EXC_DATETIME,                                           \
       "<message>. Use <func> to tolerate invalid input string and return NULL instead.")         \
     X("INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_PATTERN_RECOGNITION", "42K0B", EXC_UPGRADE,    \
-      "You may get a different result due to the upgrading to Spark >= 3.0: Fail to recognize "  \
-      "<pattern> pattern in the DateTimeFormatter. 1) You can set <config> to \"LEGACY\" to "     \
-      "restore the behavior before Spark 3.0. 2) You can form a valid datetime pattern with the " \
+      "You may get a different result due to the upgrading to Spark >= 3.0:\nFail to recognize "  \
+      "<pattern> pattern in the DateTimeFormatter.\n1) You can set <config> to \"LEGACY\" to "   \
+      "restore the behavior before Spark 3.0.\n2) You can form a valid datetime pattern with the " \
       "guide from '<docroot>/sql-ref-datetime-pattern.html'.")                                   \
     X("INVALID_PARAMETER_VALUE.DATETIME_UNIT", "22023", EXC_PARSE,                               \
       "The value of parameter(s) <parameter> in <functionName> is invalid: expects one of the "  \
@@ -156,7 +157,7 @@
       "Found an unclosed bracketed comment. Please, append */ at the end of the comment.")      \
     X("FAILED_TO_PARSE_TOO_COMPLEX", "54001", EXC_PARSE,                                         \
       "The statement, including potential SQL functions and referenced views, was too complex "  \
-      "to parse. To mitigate this error divide the statement into multiple, less complex "       \
+      "to parse.\nTo mitigate this error divide the statement into multiple, less complex "       \
       "chunks.")                                                                                 \
     X("INVALID_ESCAPE_CHAR", "42604", EXC_ANALYSIS,                                              \
       "<sqlExpr> has an invalid escape character; the escape must be a string literal of one "   \
@@ -177,6 +178,96 @@
     X("CONFIG_NOT_FOUND", "42K0I", EXC_ANALYSIS, "The SQL config <sqlConf> cannot be found.")    \
     X("INVALID_CONF_VALUE", "22022", EXC_ILLEGAL,                                                \
       "The value '<confValue>' in the config \"<confName>\" is invalid.")                       \
+    X("ASSIGNMENT_ARITY_MISMATCH", "42802", EXC_ANALYSIS,                                         \
+      "The number of columns or variables assigned or aliased: <numTarget> does not match the "  \
+      "number of source expressions: <numExpr>.")                                                \
+    X("BINARY_ARITHMETIC_OVERFLOW", "22003", EXC_ARITH,                                          \
+      "<value1> <symbol> <value2> caused overflow. Use <functionName> to ignore overflow "        \
+      "problem and return NULL.")                                                                \
+    X("CANNOT_RESOLVE_STAR_EXPAND", "42704", EXC_EXT_ANALYSIS,                                    \
+      "Cannot resolve <targetString>.* given input columns <columns>. Please check that the "    \
+      "specified table or struct exists and is accessible in the input columns.")                \
+    X("CREATE_VIEW_COLUMN_ARITY_MISMATCH.NOT_ENOUGH_DATA_COLUMNS", "21S01", EXC_ANALYSIS,         \
+      "Cannot create view <viewName>, the reason is not enough data columns:\nView columns: "    \
+      "<viewColumns>.\nData columns: <dataColumns>.")                                            \
+    X("DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE", "42K09", EXC_EXT_ANALYSIS,                         \
+      "Cannot resolve <sqlExpr> due to data type mismatch: the binary operator requires the "    \
+      "input type <inputType>, not <actualDataType>.")                                           \
+    X("CREATE_VIEW_COLUMN_ARITY_MISMATCH.TOO_MANY_DATA_COLUMNS", "21S01", EXC_ANALYSIS,           \
+      "Cannot create view <viewName>, the reason is too many data columns:\nView columns: "      \
+      "<viewColumns>.\nData columns: <dataColumns>.")                                            \
+    X("DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN", "42K09", EXC_EXT_ANALYSIS,                           \
+      "Cannot resolve <sqlExpr> due to data type mismatch: Filter expression <filter> of type "   \
+      "<type> is not a boolean.")                                                                \
+    X("DATATYPE_MISMATCH.IN_SUBQUERY_DATA_TYPE_MISMATCH", "42K09", EXC_EXT_ANALYSIS,               \
+      "Cannot resolve <sqlExpr> due to data type mismatch: The data type of one or more "        \
+      "elements in the left hand side of an IN subquery is not compatible with the data type of " \
+      "the output of the subquery. Mismatched columns: [<mismatchedColumns>], left side: "       \
+      "[<leftType>], right side: [<rightType>].")                                                \
+    X("FAILED_FUNCTION_CALL", "38000", EXC_ANALYSIS,                                             \
+      "Failed preparing of the function <funcName> for call. Please, double check function's "   \
+      "arguments.")                                                                              \
+    X("GROUP_BY_POS_AGGREGATE", "42903", EXC_EXT_ANALYSIS,                                        \
+      "GROUP BY <index> refers to an expression <aggExpr> that contains an aggregate function. "  \
+      "Aggregate functions are not allowed in GROUP BY.")                                        \
+    X("ILLEGAL_DAY_OF_WEEK", "22009", EXC_ILLEGAL, "Illegal input for day of week: <string>.")   \
+    X("INVALID_DELIMITER_VALUE.SINGLE_BACKSLASH", "42602", EXC_ILLEGAL,                          \
+      "Invalid value for delimiter. Single backslash is prohibited. It has special meaning as "  \
+      "beginning of an escape sequence. To get the backslash character, pass a string with two " \
+      "backslashes as the delimiter.")                                                           \
+    X("INVALID_EXTRACT_FIELD", "42601", EXC_ANALYSIS, "Cannot extract <field> from <expr>.")     \
+    X("INVALID_FORMAT.ESC_AT_THE_END", "42601", EXC_ANALYSIS,                                    \
+      "The format is invalid: <format>. The escape character is not allowed to end with.")       \
+    X("INVALID_FORMAT.ESC_IN_THE_MIDDLE", "42601", EXC_ANALYSIS,                                 \
+      "The format is invalid: <format>. The escape character is not allowed to precede <char>.") \
+    X("INVALID_INTERVAL_FORMAT.INVALID_UNIT", "22006", EXC_ILLEGAL,                              \
+      "Error parsing '<input>' to interval. Please ensure that the value provided is in a "      \
+      "valid format for defining an interval. You can reference the documentation for the "      \
+      "correct format. Invalid unit <unit>.")                                                    \
+    X("INVALID_LIMIT_LIKE_EXPRESSION.DATA_TYPE", "42K0E", EXC_EXT_ANALYSIS,                       \
+      "The limit like expression <expr> is invalid. The <name> expression must be integer type, " \
+      "but got <dataType>.")                                                                     \
+    X("INVALID_LIMIT_LIKE_EXPRESSION.IS_NEGATIVE", "42K0E", EXC_EXT_ANALYSIS,                     \
+      "The limit like expression <expr> is invalid. The <name> expression must be equal to or "  \
+      "greater than 0, but got <v>.")                                                            \
+    X("INVALID_LIMIT_LIKE_EXPRESSION.IS_NULL", "42K0E", EXC_EXT_ANALYSIS,                         \
+      "The limit like expression <expr> is invalid. The evaluated <name> expression must not be " \
+      "null.")                                                                                   \
+    X("INVALID_LIMIT_LIKE_EXPRESSION.IS_UNFOLDABLE", "42K0E", EXC_EXT_ANALYSIS,                   \
+      "The limit like expression <expr> is invalid. The <name> expression must evaluate to a "   \
+      "constant value.")                                                                         \
+    X("INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN", "42823",  \
+      EXC_EXT_ANALYSIS, "Invalid subquery: Scalar subquery must return only one column, but got " \
+      "<number>.")                                                                               \
+    X("INVALID_USAGE_OF_STAR_OR_REGEX", "42000", EXC_ANALYSIS,                                   \
+      "Invalid usage of <elem> in <prettyName>.")                                                \
+    X("NESTED_AGGREGATE_FUNCTION", "42607", EXC_EXT_ANALYSIS,                                     \
+      "It is not allowed to use an aggregate function in the argument of another aggregate "     \
+      "function. Please use the inner aggregate function in a sub-query.")                       \
+    X("UNRESOLVABLE_TABLE_VALUED_FUNCTION", "42883", EXC_ANALYSIS,                               \
+      "Could not resolve <name> to a table-valued function.\nPlease make sure that <name> is "   \
+      "defined as a table-valued function and that all required parameters are provided "       \
+      "correctly.\nIf <name> is not defined, please create the table-valued function before "    \
+      "using it.\nFor more information about defining table-valued functions, please refer to "  \
+      "the Apache Spark documentation.")                                                         \
+    X("UNRESOLVED_USING_COLUMN_FOR_JOIN", "42703", EXC_ANALYSIS,                                 \
+      "USING column <colName> cannot be resolved on the <side> side of the join. The "           \
+      "<side>-side columns: [<suggestion>].")                                                    \
+    X("UNSUPPORTED_EXPR_FOR_OPERATOR", "42K0E", EXC_EXT_ANALYSIS,                                 \
+      "A query operator contains one or more unsupported expressions.\nConsider to rewrite it "  \
+      "to avoid window functions, aggregate functions, and generator functions in the WHERE "    \
+      "clause.\nInvalid expressions: [<invalidExprSqls>]")                                       \
+    X("WRONG_NUM_ARGS.WITH_SUGGESTION", "42605", EXC_ANALYSIS,                                    \
+      "The <functionName> requires <expectedNum> parameters but the actual number is "           \
+      "<actualNum>. If you have to call this function with <legacyNum> parameters, set the "     \
+      "legacy configuration <legacyConfKey> to <legacyConfValue>.")                              \
+    X("_LEGACY_ERROR_TEMP_0029", "", EXC_PARSE, "Cannot mix year-month and day-time fields: <literal>.") \
+    X("_LEGACY_ERROR_TEMP_1021", "", EXC_ANALYSIS,                                               \
+      "count(<targetString>.*) is not allowed. Please use count(*) or expand the columns "       \
+      "manually, e.g. count(col1, col2).")                                                       \
+    X("INVALID_CONF_VALUE.TIME_ZONE", "22022", EXC_ILLEGAL,                                      \
+      "The value '<confValue>' in the config \"<confName>\" is invalid. Cannot resolve the "     \
+      "given timezone.")                                                                         \
     X("TASK_FAILED", "XX000", EXC_SPARK,                                                         \
       "Job aborted due to stage failure: Task <task> in stage <stage> failed <attempts> times.") \
     X("TOTAL_RESULT_SIZE_EXCEEDED", "XX000", EXC_SPARK,                                          \
@@ -203,10 +294,27 @@ static const err_class *class_lookup(const char *cls)
     return NULL;
 }
 
+bool cn_error_class_info(const char *cls, const char **sqlstate, const char **exception, const char **tmpl)
+{
+    const err_class *c = class_lookup(cls);
+    if (!c) return false;
+    if (sqlstate) *sqlstate = c->state;
+    if (exception) *exception = c->exc;
+    if (tmpl) *tmpl = c->tmpl;
+    return true;
+}
+
+int cn_error_class_count(void) { return CN_ARRAY_LEN(ERR_CLASSES); }
+
+const char *cn_error_class_name(int i) { return i >= 0 && i < CN_ARRAY_LEN(ERR_CLASSES) ? ERR_CLASSES[i].cls : NULL; }
+
+static bool is_legacy(const char *cls) { return strncmp(cls, "_LEGACY_ERROR_", 14) == 0; }
+
 void cn_error_init(cn_error *e)
 {
     memset(e, 0, sizeof(*e));
     e->start = e->stop = -1;
+    e->bstart = e->bstop = e->bpos = -1;
 }
 
 void cn_error_clear(cn_error *e)
@@ -217,6 +325,7 @@ void cn_error_clear(cn_error *e)
     }
     free(e->fragment);
     free(e->detail);
+    free(e->sql);
     cn_error_init(e);
 }
 
@@ -268,6 +377,18 @@ int cn_error_setf_detail(cn_error *e, const char *cls, const char *fmt, ...)
     return -1;
 }
 
+/* Java string indexes: UTF-16 code units up to byte offset n of s */
+static int char_index(const char *s, int n)
+{
+    int units = 0;
+    for (int i = 0; i < n && s[i]; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c & 0xC0) == 0x80) continue;
+        units += c >= 0xF0 ? 2 : 1;
+    }
+    return units;
+}
+
 void cn_error_context(cn_error *e, const char *sql, int start, int stop)
 {
     if (!e->set || e->start >= 0 || !sql) return;
@@ -275,16 +396,35 @@ void cn_error_context(cn_error *e, const char *sql, int start, int stop)
     if (start < 0 || start >= len) return;
     if (stop >= len) stop = len - 1;
     if (stop < start) stop = start;
-    e->fragment = cn_xstrndup(sql + start, (size_t)(stop - start + 1));
-    /* Spark counts characters, not bytes: convert the UTF-8 byte offsets */
-    int cstart = 0, cstop = 0;
-    for (int i = 0; i < stop; i++) {
-        bool lead = ((unsigned char)sql[i] & 0xC0) != 0x80;
-        if (lead && i < start) cstart++;
-        if (lead) cstop++;
-    }
-    e->start = cstart;
-    e->stop = cstop;
+    /* the fragment ends after the last byte of the character at stop */
+    int end = stop + 1;
+    while (end < len && ((unsigned char)sql[end] & 0xC0) == 0x80) end++;
+    free(e->fragment);
+    e->fragment = cn_xstrndup(sql + start, (size_t)(end - start));
+    /* Spark counts characters (UTF-16 units), not bytes */
+    e->start = char_index(sql, start);
+    e->stop = char_index(sql, stop);
+    e->bstart = start;
+    e->bstop = end - 1;
+    free(e->sql);
+    e->sql = cn_xstrdup(sql);
+}
+
+void cn_error_position(cn_error *e, const char *sql, int byte_offset)
+{
+    if (!e->set || !sql || e->bpos >= 0 || e->fragment) return;
+    int len = (int)strlen(sql);
+    if (byte_offset < 0) return;
+    if (byte_offset > len) byte_offset = len;
+    e->bpos = byte_offset;
+    free(e->sql);
+    e->sql = cn_xstrdup(sql);
+}
+
+void cn_error_origin(cn_error *e, int line, int col)
+{
+    e->origin_line = line;
+    e->origin_col = col;
 }
 
 void cn_error_detail(cn_error *e, const char *fmt, ...)
@@ -311,11 +451,95 @@ const char *cn_error_param(const cn_error *e, const char *key)
     return NULL;
 }
 
+/* Spark's SPARK_DOC_ROOT, which its error reader passes as <docroot> */
+#define SPARK_DOC_ROOT "https://spark.apache.org/docs/latest"
+
+/* Line (1-based) and column (0-based, in characters) of byte offset off of the statement, counted
+ * in the whole input when the error knows where the statement starts. */
+static void locate(const cn_error *e, int off, int *line, int *col)
+{
+    const char *s = e->sql;
+    int l = 1, bol = 0;
+    for (int i = 0; i < off && s[i]; i++)
+        if (s[i] == '\n') l++, bol = i + 1;
+    int c = char_index(s + bol, off - bol);
+    if (e->origin_line > 0) {
+        if (l == 1) c += e->origin_col;
+        l += e->origin_line - 1;
+    }
+    *line = l;
+    *col = c;
+}
+
+/* SQLQueryContext.summary: the lines holding the fragment, at most 32 characters of other text
+ * on each side ("..." where cut), each followed by a line with '^' under the fragment. Works on
+ * bytes; a UTF-8 sequence gets one marker. */
+static void context_block(cn_strbuf *sb, const cn_error *e)
+{
+    const char *t = e->sql;
+    int len = (int)strlen(t), s = e->bstart, z = e->bstop;
+    int line, col;
+    locate(e, s, &line, &col);
+    cn_sb_printf(sb, "== SQL (line %d, position %d) ==\n", line, col + 1);
+    const int extra = 32;
+    int ls = s;
+    while (ls >= 0 && char_index(t + ls, s - ls) <= extra && t[ls] != '\n') ls--;
+    bool cut_start = ls >= 0 && t[ls] != '\n';
+    int le = z;
+    while (le < len && char_index(t + z, le - z) <= extra && t[le] != '\n') le++;
+    bool cut_stop = le < len && t[le] != '\n';
+    /* lines of t[ls+1, le) */
+    int i = ls + 1;
+    bool first = true;
+    while (i < le || first) {
+        int j = i;
+        while (j < le && t[j] != '\n') j++;
+        if (first && cut_start) cn_sb_puts(sb, "...");
+        cn_sb_putn(sb, t + i, (size_t)(j - i));
+        if (j >= le && cut_stop) cn_sb_puts(sb, "...");
+        cn_sb_putc(sb, '\n');
+        if (first && cut_start) cn_sb_puts(sb, "   ");
+        for (int k = i; k < j; k++) {
+            if (((unsigned char)t[k] & 0xC0) == 0x80) continue;
+            if (k < s) cn_sb_putc(sb, ' ');
+            else if (k <= z) cn_sb_putc(sb, '^');
+        }
+        cn_sb_putc(sb, '\n');
+        first = false;
+        i = j + 1;
+    }
+}
+
+/* ParseException.getMessage: " (line L, pos P)", then the statement with "---^^^" under the
+ * offending line. */
+static void parse_block(cn_strbuf *sb, const cn_error *e)
+{
+    const char *t = e->sql;
+    int line, col;
+    locate(e, e->bpos, &line, &col);
+    cn_sb_printf(sb, " (line %d, pos %d)\n\n== SQL ==\n", line, col);
+    /* the line of the statement holding bpos, and the column within the shown text */
+    int bol = 0;
+    for (int i = 0; i < e->bpos && t[i]; i++)
+        if (t[i] == '\n') bol = i + 1;
+    int shown_col = char_index(t + bol, e->bpos - bol);
+    int eol = bol;
+    while (t[eol] && t[eol] != '\n') eol++;
+    cn_sb_putn(sb, t, (size_t)eol);
+    cn_sb_putc(sb, '\n');
+    for (int k = 0; k < shown_col; k++) cn_sb_putc(sb, '-');
+    cn_sb_puts(sb, "^^^\n");
+    if (t[eol] == '\n' && t[eol + 1]) {
+        cn_sb_puts(sb, t + eol + 1);
+        cn_sb_putc(sb, '\n');
+    }
+}
+
 const char *cn_error_message(const cn_error *e, char *buf, size_t cap)
 {
     cn_strbuf sb;
     cn_sb_init(&sb);
-    cn_sb_printf(&sb, "[%s] ", e->cls);
+    if (!is_legacy(e->cls)) cn_sb_printf(&sb, "[%s] ", e->cls);
     const err_class *c = class_lookup(e->cls);
     const char *t = c ? c->tmpl : "";
     while (*t) {
@@ -327,6 +551,7 @@ const char *cn_error_message(const cn_error *e, char *buf, size_t cap)
                 memcpy(key, t + 1, n);
                 key[n] = 0;
                 const char *v = cn_error_param(e, key);
+                if (!v && strcmp(key, "docroot") == 0) v = SPARK_DOC_ROOT;
                 if (v) {
                     cn_sb_puts(&sb, v);
                     t = end + 1;
@@ -341,7 +566,16 @@ const char *cn_error_message(const cn_error *e, char *buf, size_t cap)
     }
     if (e->detail) cn_sb_printf(&sb, "%s%s", (sb.len && sb.s[sb.len - 1] == ' ') ? "" : " ", e->detail);
     if (e->sqlstate[0]) cn_sb_printf(&sb, " SQLSTATE: %s", e->sqlstate);
-    if (e->fragment) cn_sb_printf(&sb, "\n== SQL (line ?, position %d) ==\n%s", e->start + 1, e->fragment);
+    if (e->fragment && e->sql && e->bstart >= 0) {
+        cn_sb_putc(&sb, '\n');
+        context_block(&sb, e);
+    } else if (e->fragment) {
+        cn_sb_printf(&sb, "\n== SQL ==\n%s\n", e->fragment);
+    } else if (e->sql && e->bpos >= 0) {
+        parse_block(&sb, e);
+    }
+    /* the blocks end in a newline; callers print the message as a line */
+    while (sb.len && sb.s[sb.len - 1] == '\n') sb.s[--sb.len] = 0;
     snprintf(buf, cap, "%s", sb.s ? sb.s : "");
     cn_sb_free(&sb);
     return buf;
@@ -372,8 +606,10 @@ char *cn_error_json(const cn_error *e)
     cn_sb_init(&sb);
     cn_sb_puts(&sb, "{\n  \"errorClass\" : ");
     json_str(&sb, e->cls);
-    cn_sb_puts(&sb, ",\n  \"sqlState\" : ");
-    json_str(&sb, e->sqlstate);
+    if (e->sqlstate[0]) { /* Spark's _LEGACY_ERROR_TEMP_* classes have none */
+        cn_sb_puts(&sb, ",\n  \"sqlState\" : ");
+        json_str(&sb, e->sqlstate);
+    }
     if (e->nparams) {
         cn_sb_puts(&sb, ",\n  \"messageParameters\" : {\n");
         for (int i = 0; i < e->nparams; i++) {
@@ -405,5 +641,6 @@ void cn_error_copy(cn_error *dst, const cn_error *src)
         dst->vals[i] = cn_xstrdup(src->vals[i]);
     }
     dst->fragment = src->fragment ? cn_xstrdup(src->fragment) : NULL;
+    dst->sql = src->sql ? cn_xstrdup(src->sql) : NULL;
     dst->detail = src->detail ? cn_xstrdup(src->detail) : NULL;
 }

@@ -66,7 +66,8 @@ static char *read_file(const char *path)
     return buf;
 }
 
-static void load_defaults(cn_conf *conf)
+/* Read cinder-defaults.conf into conf; -1 (error printed) when it holds an invalid setting. */
+static int load_defaults(cn_conf *conf)
 {
     cn_error err;
     cn_error_init(&err);
@@ -77,18 +78,20 @@ static void load_defaults(cn_conf *conf)
     } else {
         char exe[4096];
         ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-        if (n <= 0) return;
+        if (n <= 0) return 0;
         exe[n] = 0;
         char *slash = strrchr(exe, '/');
-        if (!slash) return;
+        if (!slash) return 0;
         *slash = 0;
         snprintf(path, sizeof path, "%s/../conf/cinder-defaults.conf", exe);
     }
-    if (cn_conf_load_file(conf, path, &err) != 0) {
+    int rc = cn_conf_load_file(conf, path, &err);
+    if (rc != 0) {
         char buf[1024];
         fprintf(stderr, "cinder: %s: %s\n", path, cn_error_message(&err, buf, sizeof buf));
     }
     cn_error_clear(&err);
+    return rc;
 }
 
 typedef struct shell {
@@ -104,8 +107,9 @@ static void print_error(const cn_error *err)
     fprintf(stderr, "%s\n", cn_error_message(err, buf, sizeof buf));
 }
 
-/* Run one statement; returns 0 or -1. */
-static int run_statement(shell *sh, const char *sql)
+/* Run one statement; returns 0 or -1. line/col: where it starts in the input (1-based line,
+ * 0-based column), so that an error's position counts lines of the whole input. */
+static int run_statement(shell *sh, const char *sql, int line, int col)
 {
     cn_error err;
     cn_error_init(&err);
@@ -120,6 +124,7 @@ static int run_statement(shell *sh, const char *sql)
     } else if (rc == 0) {
         cli_print_result(stdout, r, sh->fmt);
     } else {
+        cn_error_origin(&err, line, col);
         print_error(&err);
     }
     fflush(stdout);
@@ -137,15 +142,21 @@ static int run_statement(shell *sh, const char *sql)
 static int run_script(shell *sh, const char *text)
 {
     char **stmts;
-    int n = cn_sql_split(text, &stmts);
-    int rc = 0;
+    int *offs;
+    int n = cn_sql_split_offsets(text, &stmts, &offs);
+    int rc = 0, line = 1, col = 0, at = 0;
     for (int i = 0; i < n; i++) {
+        for (; at < offs[i]; at++) { /* line and column (in characters) of the statement's start */
+            if (text[at] == '\n') line++, col = 0;
+            else if (((unsigned char)text[at] & 0xC0) != 0x80) col++;
+        }
         if (rc == 0 || sh->fmt == FMT_GOLDEN) {
-            if (run_statement(sh, stmts[i]) != 0) rc = -1;
+            if (run_statement(sh, stmts[i], line, col) != 0) rc = -1;
         }
         free(stmts[i]);
     }
     free(stmts);
+    free(offs);
     return rc;
 }
 
@@ -220,7 +231,10 @@ int cli_sql_main(int argc, char **argv)
 {
     const char *sql = NULL, *file = NULL, *format = NULL;
     cn_conf *conf = cn_conf_new();
-    load_defaults(conf);
+    if (load_defaults(conf) != 0) {
+        cn_conf_free(conf);
+        return 2;
+    }
     cn_error err;
     cn_error_init(&err);
     int status = 0;
@@ -231,15 +245,16 @@ int cli_sql_main(int argc, char **argv)
         else if (strcmp(a, "--master") == 0 && i + 1 < argc) cn_conf_set(conf, "spark.master", argv[++i], &err);
         else if (strcmp(a, "--format") == 0 && i + 1 < argc) format = argv[++i];
         else if ((strcmp(a, "--conf") == 0 || strcmp(a, "-c") == 0) && i + 1 < argc) {
+            /* key=value; without '=' the whole argument is a key with no value */
             const char *kv = argv[++i];
             const char *eq = strchr(kv, '=');
+            char *key = cn_xstrndup(kv, eq ? (size_t)(eq - kv) : strlen(kv));
             if (!eq) {
-                fprintf(stderr, "cinder sql: --conf expects key=value, got '%s'\n", kv);
-                cn_conf_free(conf);
-                return 2;
+                cn_error_set(&err, "INVALID_CONF_VALUE", "confValue", "", "confName", key, NULL);
+                cn_error_detail(&err, "--conf expects key=value.");
+            } else {
+                cn_conf_set(conf, key, eq + 1, &err);
             }
-            char *key = cn_xstrndup(kv, (size_t)(eq - kv));
-            cn_conf_set(conf, key, eq + 1, &err);
             free(key);
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             usage();

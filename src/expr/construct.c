@@ -568,7 +568,7 @@ static int resolve_arith(cn_arena *a, cn_expr *e, cn_error *err)
         if (cn_type_eq(l, r)) {
             char buf[64], it[80];
             snprintf(it, sizeof it, "\"%s\"", cn_type_sql_name(l, buf, sizeof buf));
-            return cn_error_set(err, "DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE", "inputType", it, "requiredType",
+            return cn_error_set(err, "DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE", "actualDataType", it, "inputType",
                                 "(\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\" or \"INTERVAL\")",
                                 "sqlExpr", ex_quoted_sql(a, e), NULL);
         }

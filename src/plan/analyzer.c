@@ -54,6 +54,25 @@ int az_error_at(az *z, const cn_ast *n, const char *cls, ...)
     return -1;
 }
 
+char *az_type_quoted(az *z, cn_type t)
+{
+    char buf[128];
+    return cn_arena_printf(z->a, "\"%s\"", cn_type_sql_name(t, buf, sizeof buf));
+}
+
+char *az_scope_columns(az *z, const az_scope *s)
+{
+    cn_strbuf sb;
+    cn_sb_init(&sb);
+    for (int k = 0; s && k < s->n; k++) {
+        if (s->e[k].hidden) continue;
+        cn_sb_printf(&sb, "%s`%s`", sb.len ? ", " : "", s->e[k].a.name ? s->e[k].a.name : "");
+    }
+    char *r = cn_arena_strdup(z->a, sb.s ? sb.s : "");
+    cn_sb_free(&sb);
+    return r;
+}
+
 static char *ordinal_word(az *z, int i)
 {
     static const char *w[] = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
@@ -110,8 +129,9 @@ static cn_expr **exprs_alloc(az *z, int n) { return cn_arena_calloc(z->a, sizeof
 static int rename_cols(az *z, const cn_ast *n, cn_lplan *p, int ncols, char **cols, cn_lplan **out)
 {
     if (ncols != p->nout) {
-        return az_error_at(z, n, "ASSIGNMENT_ARITY_MISMATCH", "numTarget", cn_arena_printf(z->a, "%d", ncols),
-                           "numExpr", cn_arena_printf(z->a, "%d", p->nout), NULL);
+        /* Spark (table-aliases.sql): numExpr is the aliases given, numTarget the columns */
+        return az_error_at(z, n, "ASSIGNMENT_ARITY_MISMATCH", "numExpr", cn_arena_printf(z->a, "%d", ncols),
+                           "numTarget", cn_arena_printf(z->a, "%d", p->nout), NULL);
     }
     cn_lplan *pr = cn_lplan_new(z->a, LP_PROJECT, 1);
     pr->children[0] = p;
@@ -243,7 +263,8 @@ static int table_relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **ou
         if (!v) return az_error_at(z, n, "TABLE_OR_VIEW_NOT_FOUND", "relationName", cn_name_quoted(z->a, nm), NULL);
         if (v->source && !v->source->schema) {
             if (!z->ctx->resolve_source)
-                return az_error_at(z, n, "INTERNAL_ERROR", NULL);
+                return az_error_at(z, n, "INTERNAL_ERROR", "message",
+                                   "a file source is read where no data source can be resolved", NULL);
             if (z->ctx->resolve_source(z->ctx->resolve_ud, v, z->err) != 0) {
                 az_ctx(z, n);
                 return -1;
@@ -502,10 +523,10 @@ static int join_relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **out
         for (int k = 0; k < nusing; k++) {
             if (!find_visible(ls, using_[k], &li[k]))
                 return az_error_at(z, n, "UNRESOLVED_USING_COLUMN_FOR_JOIN", "colName", az_quote(z, using_[k]),
-                                   "side", "left", "suggestion", "", NULL);
+                                   "side", "left", "suggestion", az_scope_columns(z, ls), NULL);
             if (!find_visible(rs, using_[k], &ri[k]))
                 return az_error_at(z, n, "UNRESOLVED_USING_COLUMN_FOR_JOIN", "colName", az_quote(z, using_[k]),
-                                   "side", "right", "suggestion", "", NULL);
+                                   "side", "right", "suggestion", az_scope_columns(z, rs), NULL);
             cn_expr *args[2] = {az_col(z, &ls->e[li[k]].a), az_col(z, &rs->e[ri[k]].a)}, *eq;
             if (cn_expr_call(z->a, "=", args, 2, false, false, &eq, z->err) != 0) {
                 az_ctx(z, n);
@@ -628,7 +649,8 @@ static int relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **out, az_
     }
     default: break;
     }
-    return az_error_at(z, n, "INTERNAL_ERROR", NULL);
+    return az_error_at(z, n, "INTERNAL_ERROR", "message",
+                       cn_arena_printf(z->a, "the analyzer has no rule for relation node kind %d", (int)n->kind), NULL);
 }
 
 /* ------------------------------------------------------------- hints */
@@ -861,7 +883,7 @@ static int fold_int(az *z, az_scope *outer, const cn_ast *n, const char *what, i
                            az_sql_quoted(z, e), NULL);
     if (!cn_type_is_integral(e->type))
         return az_error_at(z, n, "INVALID_LIMIT_LIKE_EXPRESSION.DATA_TYPE", "name", what, "expr", az_sql_quoted(z, e),
-                           "dataType", "\"INT\"", NULL);
+                           "dataType", az_type_quoted(z, e->type), NULL);
     cn_value v;
     if (az_fold(z, e, &v) != 0) return -1;
     if (v.is_null)
@@ -1155,7 +1177,11 @@ int az_query(az *z, const cn_ast *q, az_scope *outer, cn_lplan **out)
     case AST_SETOP: return setop(z, q, outer, out);
     case AST_VALUES: return values_relation(z, q, outer, out);
     case AST_QUERY: break;
-    default: return az_error_at(z, q, "INTERNAL_ERROR", NULL);
+    /* EXPLAIN EXPLAIN ...: Spark explains the command; Cinder explains queries only */
+    case AST_EXPLAIN:
+        return az_error_at(z, q, "UNSUPPORTED_FEATURE", "detail", "EXPLAIN of an EXPLAIN statement", NULL);
+    default:
+        return az_error_at(z, q, "UNSUPPORTED_FEATURE", "detail", "a command where a query is expected", NULL);
     }
     az_cte *saved = z->ctes;
     for (int i = 0; i < q->u.query.nctes; i++) {

@@ -260,7 +260,7 @@ int az_select_items(az *z, const cn_ast *sel, cn_lplan *in, az_scope *scope, az_
             }
             if (q->n > 0 && n == before)
                 return az_error_at(z, it->expr, "CANNOT_RESOLVE_STAR_EXPAND", "targetString",
-                                   cn_name_quoted(z->a, q), "columns", "", NULL);
+                                   cn_name_quoted(z->a, q), "columns", az_scope_columns(z, scope), NULL);
             continue;
         }
         if (n + 1 >= cap) {

@@ -105,6 +105,13 @@ static int precision_error(az *z, const cn_ast *n, int digits)
     return az_error_at(z, n, "DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION", "precision", buf, "maxPrecision", "38", NULL);
 }
 
+/* the lexer accepted a numeric literal whose digits the decimal parser refuses */
+static int bad_numeric_literal(az *z, const cn_ast *n)
+{
+    return az_error_at(z, n, "INTERNAL_ERROR", "message",
+                       cn_arena_printf(z->a, "the numeric literal %s cannot be parsed", n->u.lit.text), NULL);
+}
+
 static int count_digits(const char *t)
 {
     int n = 0;
@@ -152,7 +159,7 @@ int az_literal(az *z, const cn_ast *n, cn_expr **out)
             int p, s;
             int rc = parse_decimal_text(t, &u, &p, &s);
             if (rc == -2) return precision_error(z, n, count_digits(t));
-            if (rc) return az_error_at(z, n, "INTERNAL_ERROR", NULL);
+            if (rc) return bad_numeric_literal(z, n);
             v = decimal_value(u, p, s);
         } else if (fits64 && x >= INT32_MIN && x <= INT32_MAX) {
             v.type = cn_type_of(CN_INT);
@@ -165,7 +172,7 @@ int az_literal(az *z, const cn_ast *n, cn_expr **out)
             int p, s;
             int rc = parse_decimal_text(t, &u, &p, &s);
             if (rc == -2) return precision_error(z, n, count_digits(t));
-            if (rc) return az_error_at(z, n, "INTERNAL_ERROR", NULL);
+            if (rc) return bad_numeric_literal(z, n);
             v = decimal_value(u, p, s);
         }
         break;
@@ -184,7 +191,7 @@ int az_literal(az *z, const cn_ast *n, cn_expr **out)
             char *mant = cn_arena_strndup(z->a, t, (size_t)(ex - t));
             int rc = parse_decimal_text(mant, &u, &p, &s);
             if (rc == -2) return precision_error(z, n, count_digits(mant));
-            if (rc) return az_error_at(z, n, "INTERNAL_ERROR", NULL);
+            if (rc) return bad_numeric_literal(z, n);
             long e = strtol(ex + 1, NULL, 10);
             s -= (int)e;
             while (s < 0) {
@@ -445,7 +452,9 @@ static int interval_literal(az *z, const cn_ast *n, cn_expr **out)
                            "unit", "interval", NULL);
     }
     if (ym && dt)
-        return az_error_at(z, n, "_LEGACY_ERROR_TEMP_0029", "literal", "interval", NULL);
+        return az_error_at(z, n, "_LEGACY_ERROR_TEMP_0029", "literal",
+                           cn_arena_printf(z->a, "%.*s", n->stop - n->start + 1, z->ctx->sql ? z->ctx->sql + n->start : ""),
+                           NULL);
     cn_value v;
     memset(&v, 0, sizeof v);
     if (ym) {
@@ -789,7 +798,7 @@ static int expand_star_args(az *z, az_ectx *ec, const cn_ast_list *l, cn_expr **
         }
         if (n == before)
             return az_error_at(z, it, "CANNOT_RESOLVE_STAR_EXPAND", "targetString", cn_name_quoted(z->a, q),
-                               "columns", "", NULL);
+                               "columns", az_scope_columns(z, ec->scope), NULL);
     }
     *out = v;
     *nout = n;
@@ -905,10 +914,17 @@ static int resolve_in_subquery(az *z, az_ectx *ec, const cn_ast *n, cn_expr **ou
         cn_sb_init(&sb);
         cn_sb_printf(&sb, "\"%.*s\"", n->stop - n->start + 1, z->ctx->sql ? z->ctx->sql + n->start : "");
         char *sql = cn_arena_strdup(z->a, sb.s);
+        /* the columns of each side as Spark quotes expressions: "a1", "b1" */
+        cn_sb_reset(&sb);
+        for (int i = 0; i < nl; i++) cn_sb_printf(&sb, "%s%s", i ? ", " : "", az_sql_quoted(z, lv[i]));
+        char *lcols = cn_arena_strdup(z->a, sb.s ? sb.s : "");
+        cn_sb_reset(&sb);
+        for (int i = 0; i < sp->nout; i++) cn_sb_printf(&sb, "%s\"%s\"", i ? ", " : "", sp->out[i].name);
+        char *rcols = cn_arena_strdup(z->a, sb.s ? sb.s : "");
         cn_sb_free(&sb);
         return az_error_at(z, n, "DATATYPE_MISMATCH.IN_SUBQUERY_LENGTH_MISMATCH", "sqlExpr", sql, "leftLength",
                            cn_arena_printf(z->a, "%d", nl), "rightLength", cn_arena_printf(z->a, "%d", sp->nout),
-                           NULL);
+                           "leftColumns", lcols, "rightColumns", rcols, NULL);
     }
     /* widen both sides to a common type per column */
     bool need_proj = false;
@@ -918,11 +934,23 @@ static int resolve_in_subquery(az *z, az_ectx *ec, const cn_ast *n, cn_expr **ou
         wt[i] = cn_type_eq(lv[i]->type, sp->out[i].type) ? lv[i]->type : cn_type_wider(lv[i]->type, sp->out[i].type, &ok);
         if (!ok) {
             char b1[64], b2[64];
+            /* the types of every column of each side, as Spark lists them */
+            cn_strbuf lt, rt;
+            cn_sb_init(&lt);
+            cn_sb_init(&rt);
+            for (int k = 0; k < nl; k++) {
+                cn_sb_printf(&lt, "%s\"%s\"", k ? ", " : "", cn_type_sql_name(lv[k]->type, b1, sizeof b1));
+                cn_sb_printf(&rt, "%s\"%s\"", k ? ", " : "", cn_type_sql_name(sp->out[k].type, b2, sizeof b2));
+            }
+            char *ltypes = cn_arena_strdup(z->a, lt.s ? lt.s : ""), *rtypes = cn_arena_strdup(z->a, rt.s ? rt.s : "");
+            cn_sb_free(&lt);
+            cn_sb_free(&rt);
+            char *sql = cn_arena_printf(z->a, "\"%.*s\"", n->stop - n->start + 1, z->ctx->sql ? z->ctx->sql + n->start : "");
             return az_error_at(z, n, "DATATYPE_MISMATCH.IN_SUBQUERY_DATA_TYPE_MISMATCH", "mismatchedColumns",
                                cn_arena_printf(z->a, "(%s:%s, %s:%s)", lv[i]->name ? lv[i]->name : "value",
                                                cn_type_sql_name(lv[i]->type, b1, sizeof b1), sp->out[i].name,
                                                cn_type_sql_name(sp->out[i].type, b2, sizeof b2)),
-                               NULL);
+                               "sqlExpr", sql, "leftType", ltypes, "rightType", rtypes, NULL);
         }
         lv[i] = cn_expr_coerce(z->a, lv[i], wt[i]);
         if (!cn_type_eq(sp->out[i].type, wt[i])) need_proj = true;
@@ -1133,7 +1161,10 @@ int az_expr(az *z, az_ectx *ec, const cn_ast *n, cn_expr **out)
             *out = e;
             return 0;
         }
-        default: return az_error_at(z, n, "INTERNAL_ERROR", NULL);
+        default:
+            return az_error_at(z, n, "INTERNAL_ERROR", "message",
+                               cn_arena_printf(z->a, "the analyzer has no rule for IS predicate %d", (int)n->u.is.what),
+                               NULL);
         }
         if (n->u.is.negated) return call1(z, n, "not", e, out);
         *out = e;
@@ -1141,11 +1172,11 @@ int az_expr(az *z, az_ectx *ec, const cn_ast *n, cn_expr **out)
     }
     case AST_EXTRACT: {
         const char *fn = extract_func(n->u.extract.field ? n->u.extract.field : "");
-        if (!fn)
-            return az_error_at(z, n, "INVALID_EXTRACT_FIELD", "field", az_quote(z, n->u.extract.field), "expr",
-                               "\"source\"", NULL);
         cn_expr *a;
         if (az_expr(z, ec, n->u.extract.arg, &a) != 0) return -1;
+        if (!fn)
+            return az_error_at(z, n, "INVALID_EXTRACT_FIELD", "field", az_quote(z, n->u.extract.field), "expr",
+                               az_sql_quoted(z, a), NULL);
         return call1(z, n, fn, a, out);
     }
     case AST_ALIAS: return az_expr(z, ec, n->u.alias.arg, out); /* `1 AS one` in a VALUES cell */
@@ -1154,7 +1185,8 @@ int az_expr(az *z, az_ectx *ec, const cn_ast *n, cn_expr **out)
         return az_error_at(z, n, "UNSUPPORTED_FEATURE", "detail", "row constructors outside IN", NULL);
     default: break;
     }
-    return az_error_at(z, n, "INTERNAL_ERROR", NULL);
+    return az_error_at(z, n, "INTERNAL_ERROR", "message",
+                       cn_arena_printf(z->a, "the analyzer has no rule for expression node kind %d", (int)n->kind), NULL);
 }
 
 /* Outer references of a subquery plan in Spark's order (nodes top-down, each node's

@@ -91,6 +91,7 @@ const char *az_auto_name(az *z, const cn_ast *n, const cn_expr *e);
 /* Quote a name part as Spark does in messages: `a`. */
 char *az_quote(az *z, const char *s);
 char *az_sql_quoted(az *z, const cn_expr *e); /* "\"<sql>\"" */
+char *az_type_quoted(az *z, cn_type t);      /* "\"<TYPE>\"" */
 
 /* analyzer.c */
 int az_query(az *z, const cn_ast *q, az_scope *outer, cn_lplan **out);
@@ -98,6 +99,8 @@ cn_expr *az_col(az *z, const cn_attr *a);
 void az_scope_add(az *z, az_scope *s, const cn_attr *a, bool hidden);
 az_scope *az_scope_of_plan(az *z, const cn_lplan *p, const char *qualifier, az_scope *outer);
 int az_error_at(az *z, const cn_ast *n, const char *cls, ...);
+/* The visible columns of a scope as Spark lists them in messages: "`a`, `b`". */
+char *az_scope_columns(az *z, const az_scope *s);
 void az_ctx(az *z, const cn_ast *n);
 
 /* analyzer_agg.c: SELECT list, GROUP BY, HAVING and the aggregate node.

@@ -68,6 +68,8 @@ static int parse_rule(const char *s, size_t len, cn_fault *f, cn_error *err, con
         char *k = kv, *v = colon + 1;
         while (isspace((unsigned char)*k)) k++;
         if (strcmp(k, "class") == 0) {
+            /* an injected failure raises a class of the error table, like every other error */
+            if (!cn_error_class_info(v, NULL, NULL, NULL)) return bad(err, spec);
             snprintf(f->cls, sizeof f->cls, "%s", v);
             continue;
         }

@@ -77,17 +77,24 @@ static bool only_comments(const char *s, int n)
 }
 
 typedef CN_VEC(char *) strvec;
+typedef CN_VEC(int) intvec;
 
-static void emit(strvec *v, const char *s, int b, int e)
+static void emit(strvec *v, intvec *offs, const char *s, int b, int e)
 {
     while (b < e && isspace((unsigned char)s[b])) b++;
     while (e > b && isspace((unsigned char)s[e - 1])) e--;
-    if (e > b && !only_comments(s + b, e - b)) cn_vec_push(*v, cn_xstrndup(s + b, (size_t)(e - b)));
+    if (e > b && !only_comments(s + b, e - b)) {
+        cn_vec_push(*v, cn_xstrndup(s + b, (size_t)(e - b)));
+        cn_vec_push(*offs, b);
+    }
 }
 
-int cn_sql_split(const char *script, char ***out)
+int cn_sql_split(const char *script, char ***out) { return cn_sql_split_offsets(script, out, NULL); }
+
+int cn_sql_split_offsets(const char *script, char ***out, int **offsets)
 {
     strvec v = {0};
+    intvec offs = {0};
     int n = (int)strlen(script);
     int begin = 0, i = 0;
     while (i < n) {
@@ -111,13 +118,15 @@ int cn_sql_split(const char *script, char ***out)
                 } else i++;
             }
         } else if (c == ';' && !(i > 0 && script[i - 1] == '\\')) {
-            emit(&v, script, begin, i);
+            emit(&v, &offs, script, begin, i);
             begin = ++i;
         } else {
             i++;
         }
     }
-    if (begin < n) emit(&v, script, begin, n);
+    if (begin < n) emit(&v, &offs, script, begin, n);
     *out = v.v ? v.v : cn_xmalloc(sizeof(char *));
+    if (offsets) *offsets = offs.v ? offs.v : cn_xmalloc(sizeof(int));
+    else cn_vec_free(offs);
     return v.n;
 }

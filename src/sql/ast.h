@@ -265,6 +265,8 @@ int cn_sql_parse(const char *sql, cn_arena *a, cn_ast **out, cn_error *err);
  * backquotes. Returns the count; *out holds malloc'd strings (trimmed,
  * empty statements dropped) in a malloc'd array. */
 int cn_sql_split(const char *script, char ***out);
+/* Same, and *offsets (malloc'd) gets each statement's byte offset in script. */
+int cn_sql_split_offsets(const char *script, char ***out, int **offsets);
 
 /* A byte offset in sql as Spark counts characters (UTF-16 code units), for
  * golden-file query contexts of statements with non-ASCII text. */

@@ -125,7 +125,9 @@ static int lex_error(cn_error *err, const char *sql, int start, int to)
     if (n > 40) n = 40;
     char buf[64];
     snprintf(buf, sizeof buf, "'%.*s'", n, sql + start);
-    return cn_error_set(err, "PARSE_SYNTAX_ERROR", "error", buf, "hint", "", NULL);
+    cn_error_set(err, "PARSE_SYNTAX_ERROR", "error", buf, "hint", "", NULL);
+    cn_error_position(err, sql, start);
+    return -1;
 }
 
 static bool is_select_kw(const cn_token *t)

@@ -88,6 +88,7 @@ void *psr_syntax_error_at(cn_parser *p, const cn_token *t)
     if (t->kind == TK_EOF) snprintf(buf, sizeof buf, "end of input");
     else snprintf(buf, sizeof buf, "'%.*s'", t->len > 80 ? 80 : t->len, t->text);
     cn_error_set(p->err, "PARSE_SYNTAX_ERROR", "error", buf, "hint", "", NULL);
+    cn_error_position(p->err, p->sql, t->start);
     return NULL;
 }
 
@@ -1137,7 +1138,10 @@ int cn_sql_parse(const char *sql, cn_arena *a, cn_ast **out, cn_error *err)
     cn_ast *s = statement(&p);
     if (s && psr_peek(&p, 0)->kind != TK_EOF) psr_syntax_error(&p);
     if (p.failed || !s) {
-        if (!err->set) cn_error_set(err, "PARSE_SYNTAX_ERROR", "error", "end of input", "hint", "", NULL);
+        if (!err->set) {
+            cn_error_set(err, "PARSE_SYNTAX_ERROR", "error", "end of input", "hint", "", NULL);
+            cn_error_position(err, sql, to);
+        }
         return -1;
     }
     *out = s;

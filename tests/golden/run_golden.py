@@ -12,11 +12,13 @@ expected output, as in Spark's suite); the rest is split on ';' not preceded by 
 with the session time zone America/Los_Angeles, as Spark's suite does, then compares
 each query's block with RESULT_DIR's .sql.out: the schema line and the rows (sorted
 unless the query has a top-level ORDER BY); for an error, the exception class and
-errorClass. It prints one line per file, "file: P/N passed", and finally
+errorClass (with --strict, our own tests, also the sqlState, messageParameters and
+queryContext the expected block states). It prints one line per file, "file: P/N passed", and finally
 "N passed, N failed" over all queries. With --strict the exit status is 1 when any
 query fails (our own golden tests); without it the run is a report (Spark's sample).
 """
 import itertools
+import json
 import os
 import re
 import subprocess
@@ -100,13 +102,33 @@ def error_key(output):
     return (lines[0], m.group(1) if m else None)
 
 
-def same(query, exp, got):
+def error_fields(output):
+    """The JSON of an error block as a dict (None when it does not parse)."""
+    body = output.split('\n', 1)[1] if '\n' in output else ''
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+def same(query, exp, got, full_errors=False):
     _, eschema, eout = exp
     _, gschema, gout = got
     ek, gk = error_key(eout), error_key(gout)
     if ek or gk:
         # an error: the errorClass must match (the JVM exception class is informational)
-        return ek is not None and gk is not None and ek[1] == gk[1]
+        if not (ek is not None and gk is not None and ek[1] == gk[1]):
+            return False
+        if full_errors:
+            # our own tests: whatever else the expected block states (sqlState,
+            # messageParameters, queryContext with its positions) must match too
+            ej, gj = error_fields(eout), error_fields(gout)
+            if ej is None or gj is None:
+                return False
+            for field in ('sqlState', 'messageParameters', 'queryContext'):
+                if field in ej and ej[field] != gj.get(field):
+                    return False
+        return True
     if eschema != gschema:
         return False
     el, gl = eout.split('\n') if eout else [], gout.split('\n') if gout else []
@@ -115,7 +137,7 @@ def same(query, exp, got):
     return el == gl
 
 
-def run_file(cinder, inp, res, verbose):
+def run_file(cinder, inp, res, verbose, full_errors=False):
     dims = {}
     settings, queries = read_input(inp, dims=dims)
     if not os.path.exists(res):
@@ -126,14 +148,14 @@ def run_file(cinder, inp, res, verbose):
     notes = []
     for combo in itertools.product(*[dims[k] for k in sorted(dims)]):
         extra = [kv for alt in combo for kv in alt]
-        p, n, more = run_once(cinder, settings + extra, queries, expected, verbose)
+        p, n, more = run_once(cinder, settings + extra, queries, expected, verbose, full_errors)
         passed += p
         total += n
         notes += [('[%s] ' % ','.join(extra) if extra else '') + x for x in more]
     return passed, total, notes
 
 
-def run_once(cinder, settings, queries, expected, verbose):
+def run_once(cinder, settings, queries, expected, verbose, full_errors):
     with tempfile.NamedTemporaryFile('w', suffix='.sql', delete=False, encoding='utf-8') as t:
         # a statement may end in a -- comment: the separator goes on its own line
         t.write('\n;\n'.join(queries) + '\n;\n')
@@ -162,7 +184,7 @@ def run_once(cinder, settings, queries, expected, verbose):
     passed = 0
     for i, exp in enumerate(expected):
         g = got[i] if i < len(got) else None
-        ok = g is not None and same(exp[0], exp, g)
+        ok = g is not None and same(exp[0], exp, g, full_errors)
         passed += ok
         if not ok and verbose:
             notes.append('FAIL query %d: %s\n  expected: %s | %s\n  got:      %s' % (
@@ -186,7 +208,7 @@ def main():
                 continue
             inp = os.path.join(root, name)
             rel = os.path.relpath(inp, indir)
-            p, n, notes = run_file(cinder, inp, os.path.join(resdir, rel + '.out'), verbose)
+            p, n, notes = run_file(cinder, inp, os.path.join(resdir, rel + '.out'), verbose, strict)
             print('%s: %d/%d passed' % (rel, p, n))
             for note in notes:
                 print('  ' + note)
