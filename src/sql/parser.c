@@ -990,8 +990,13 @@ static cn_ast *set_like(cn_parser *p, const char *sql, int from, int to, bool re
         if (ve - vs >= 2 && (sql[vs] == '\'' || sql[vs] == '"' || sql[vs] == '`') && sql[ve - 1] == sql[vs]) vs++, ve--;
         n->u.set.value = cn_arena_strndup(p->a, sql + vs, (size_t)(ve - vs));
     }
-    if (eq >= 0 && reset) /* RESET takes a key only (no tokens here: set_like runs before lexing) */
-        return psr_error_ctx(p, eq, eq, "PARSE_SYNTAX_ERROR", "error", "'='", "hint", "", NULL);
+    /* RESET takes a key only (no tokens here: set_like runs before lexing); a syntax error has a
+     * position, not a query context, as in Spark's golden files */
+    if (eq >= 0 && reset) {
+        psr_error_ctx(p, -1, -1, "PARSE_SYNTAX_ERROR", "error", "'='", "hint", "", NULL);
+        cn_error_position(p->err, sql, eq);
+        return NULL;
+    }
     return n;
 }
 
