@@ -13,12 +13,16 @@
  * Conjuncts that reach a scan are also recorded in scan->filters (the Filter
  * stays above, as Spark's data filters).
  *
+ * A repartition over another collapses as Spark's CollapseRepartition.
+ *
  * Pruning walks top-down with the set of attribute ids the ancestors need:
  * Projects and Aggregates drop unused outputs, scans read only needed columns
  * (at least one), Unions drop columns by position, and no-op Projects vanish;
  * adjacent Projects collapse when that duplicates no work.
  */
 #include "plan/opt_internal.h"
+
+#include "base/config.h"
 
 /* ----------------------------------------------------------- substitution */
 
@@ -269,6 +273,38 @@ static void push_join_cond(opt *o, cn_lplan *j, bool *changed)
     *changed = true;
 }
 
+/* Spark's CollapseRepartition: a repartition over another drops the lower one (its work is
+ * redone above), except that a COALESCE over a shuffling repartition of no more partitions is
+ * itself dropped (the shuffle already gives few enough); RepartitionByExpression also drops a
+ * global Sort below it, RebalancePartitions any Sort or repartition below it. */
+static void collapse_repartition(opt *o, cn_lplan **pp, bool *changed)
+{
+    cn_lplan *r = *pp, *c = r->children[0];
+    bool c_repart = c->kind == LP_REPARTITION && c->repart != REPART_REBALANCE; /* RepartitionOperation */
+    bool drop_child = false;
+    switch (r->repart) {
+    case REPART_NUM:
+    case REPART_COALESCE:
+        if (!c_repart) return;
+        if (r->repart == REPART_COALESCE && c->repart != REPART_COALESCE) {
+            int cn = c->num_parts > 0 ? c->num_parts
+                                      : (int)cn_conf_get_int(o->ctx->conf, "spark.sql.shuffle.partitions");
+            if (r->num_parts >= cn) {
+                *pp = c;
+                *changed = true;
+            }
+            return;
+        }
+        drop_child = true;
+        break;
+    case REPART_BY_EXPR: drop_child = c_repart || (c->kind == LP_SORT && c->global); break;
+    case REPART_REBALANCE: drop_child = c->kind == LP_REPARTITION || c->kind == LP_SORT; break;
+    }
+    if (!drop_child) return;
+    r->children[0] = c->children[0];
+    *changed = true;
+}
+
 static void pushdown_rec(opt *o, cn_lplan **pp, bool *changed)
 {
     for (int guard = 0; guard < 64; guard++) {
@@ -276,6 +312,7 @@ static void pushdown_rec(opt *o, cn_lplan **pp, bool *changed)
         bool ch = false;
         if (p->kind == LP_FILTER) push_filter(o, pp, &ch);
         else if (p->kind == LP_JOIN) push_join_cond(o, p, &ch);
+        else if (p->kind == LP_REPARTITION) collapse_repartition(o, pp, &ch);
         if (!ch) break;
         *changed = true;
     }

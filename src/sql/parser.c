@@ -755,6 +755,13 @@ cn_ast *psr_query(cn_parser *p)
         q->u.query.sort_by = psr_vdup(p->a, v.v, v.n, sizeof(cn_sort_item));
         cn_vec_free(v);
         if (p->failed) goto fail;
+        /* CLUSTER BY is DISTRIBUTE BY and SORT BY: neither may follow it (Spark's
+         * withQueryResultClauses) */
+        if ((psr_kw(p, "DISTRIBUTE") || psr_kw(p, "SORT")) && psr_kw_at(p, 1, "BY")) {
+            psr_error_ctx(p, q->start, psr_peek(p, 1)->stop, "UNSUPPORTED_FEATURE.COMBINATION_QUERY_RESULT_CLAUSES",
+                          NULL);
+            goto fail;
+        }
     }
     if (psr_kw(p, "DISTRIBUTE") && psr_kw_at(p, 1, "BY")) {
         p->pos += 2;

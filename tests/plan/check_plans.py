@@ -118,6 +118,10 @@ CASES = [
      [r'Exchange RoundRobinPartitioning\(200\), REBALANCE_PARTITIONS_BY_NONE'], []),
     ('rebalance hint with columns', [], 'SELECT /*+ REBALANCE(n_name) */ n_name FROM nation',
      [r'Exchange hashpartitioning\(n_name#\d+, 200\), REBALANCE_PARTITIONS_BY_COL'], []),
+    # Spark's CollapseRepartition: the lower of two adjacent repartitions goes
+    ('a repartition over another collapses', [], 'SELECT /*+ REPARTITION(2) */ n_name FROM nation CLUSTER BY n_name',
+     [r'Sort \[n_name#\d+ ASC NULLS FIRST\], false, 0\n\s*\+- Exchange hashpartitioning\(n_name#\d+, 200\), REPARTITION_BY_COL'],
+     [r'RoundRobinPartitioning']),
     ('sort by over a one-partition repartition', [],
      'SELECT n_name FROM (SELECT /*+ REPARTITION(1) */ n_name FROM nation) s SORT BY n_name DESC',
      [r'Sort \[n_name#\d+ DESC NULLS LAST\], false, 0\n\s*\+- Exchange RoundRobinPartitioning\(1\), REPARTITION_BY_NUM'], []),

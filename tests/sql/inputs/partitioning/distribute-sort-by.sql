@@ -81,6 +81,9 @@ SELECT /*+ REPARTITION(5, g) */ n FROM t;
 -- duckdb-error: org.apache.spark.sql.catalyst.parser.ParseException UNSUPPORTED_FEATURE.COMBINATION_QUERY_RESULT_CLAUSES
 SELECT n FROM t ORDER BY n SORT BY n;
 
+-- duckdb-error: org.apache.spark.sql.catalyst.parser.ParseException UNSUPPORTED_FEATURE.COMBINATION_QUERY_RESULT_CLAUSES
+SELECT n FROM t CLUSTER BY n SORT BY n;
+
 -- grouping over a repartitioned input: NULL keys stay one group
 -- duckdb: SELECT g, count(*) AS c, sum(n) AS s FROM t GROUP BY g;
 -- duckdb-schema: struct<g:bigint,c:bigint,s:bigint>
