@@ -1,8 +1,16 @@
 -- EXISTS / IN subqueries nested in expressions (under OR, NOT, CASE, in a select list) run as
 -- existence joins (Spark's ExistenceJoin: every outer row once, plus a flag). NULLs on both
 -- sides: in a WHERE, IN's unknown (NULL) drops the row like false; in a select list it shows
--- as NULL. The -smj / -shj / -aqe files run these statements under other join strategies.
--- Expected results: DuckDB (node scripts/duckdb/golden.mjs IN OUT).
+-- as NULL. Run with broadcast, sort-merge and shuffled hash joins, and with sort-merge joins
+-- that adaptive execution turns into broadcast joins with runtime filters on (an existence
+-- join's streamed side keeps every row).
+-- Expected results: DuckDB (scripts/duckdb/golden.mjs).
+--CONFIG_DIM1 spark.sql.autoBroadcastJoinThreshold=10485760
+--CONFIG_DIM1 spark.sql.autoBroadcastJoinThreshold=-1,spark.sql.adaptive.enabled=false
+--CONFIG_DIM1 spark.sql.autoBroadcastJoinThreshold=-1,spark.sql.join.preferSortMergeJoin=false,spark.sql.adaptive.enabled=false
+--CONFIG_DIM1 spark.sql.autoBroadcastJoinThreshold=-1,spark.sql.adaptive.enabled=true,spark.sql.adaptive.autoBroadcastJoinThreshold=10485760,cinder.sql.adaptive.runtimeFilter.enabled=true
+--CONFIG_DIM2 spark.sql.shuffle.partitions=1
+--CONFIG_DIM2 spark.sql.shuffle.partitions=5
 CREATE TEMPORARY VIEW t1 AS SELECT * FROM (VALUES (1, 1), (2, 0), (CAST(NULL AS INT), 1), (4, 0), (3, 0), (CAST(NULL AS INT), 0), (5, 1)) AS t1(a, b);
 CREATE TEMPORARY VIEW t2 AS SELECT * FROM (VALUES (1), (3), (CAST(NULL AS INT))) AS t2(c);
 CREATE TEMPORARY VIEW t3 AS SELECT * FROM (VALUES (1), (3)) AS t3(c);
