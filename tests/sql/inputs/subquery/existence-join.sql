@@ -55,6 +55,13 @@ SELECT a, CASE WHEN a IN (SELECT c FROM t2) THEN 'in' WHEN a NOT IN (SELECT c FR
 SELECT a, (a IN (SELECT c FROM t2)) IS NULL AS f FROM t1;
 SELECT a, 3 IN (SELECT c FROM t2) AS f, 2 IN (SELECT c FROM t2) AS g, CAST(NULL AS INT) IN (SELECT c FROM t3) AS h FROM t1;
 SELECT b, a + 1 IN (SELECT c + 1 FROM t2) AS f FROM t1;
+-- in an aggregate's select list and in ORDER BY
+SELECT b, max(a) IN (SELECT c FROM t2) AS f FROM t1 GROUP BY b;
+SELECT b, max(a) AS m, count(*) AS n, min(a) NOT IN (SELECT c FROM t3) AS g, b IN (SELECT c FROM t2) AS h, EXISTS (SELECT 1 FROM t5 WHERE t5.k = 4) AS e FROM t1 GROUP BY b;
+SELECT b + 1 AS b1, (b + 1) IN (SELECT c FROM t2) AS f, CAST(sum(a) AS BIGINT) AS s FROM t1 GROUP BY b + 1;
+SELECT b, EXISTS (SELECT 1 FROM t5 WHERE t5.k = t1.b) AS f, count(*) AS n FROM t1 GROUP BY b;
+SELECT count(*) AS n, max(a) IN (SELECT c FROM t5 WHERE t5.k = t1.b) AS f FROM t1 GROUP BY b;
+SELECT a FROM t1 ORDER BY a IN (SELECT c FROM t3) DESC NULLS FIRST, a NULLS LAST;
 
 -- a bigger outer side: every row keeps its place whatever the join strategy
 SELECT count(*) AS n, CAST(sum(b) AS BIGINT) AS s FROM big WHERE a IN (SELECT c FROM t2) OR a % 97 = 0;
