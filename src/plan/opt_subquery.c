@@ -912,6 +912,109 @@ static int predicates_to_scalars(opt *o, cn_expr *e, cn_expr **out, bool *any)
     return 0;
 }
 
+static bool has_predicate_subquery(const cn_expr *e)
+{
+    if (!e) return false;
+    if (e->kind == CN_EX_SUBQUERY && (e->subq_kind == 1 || e->subq_kind == 2)) return true;
+    for (int i = 0; i < e->nargs; i++)
+        if (has_predicate_subquery(e->args[i])) return true;
+    return false;
+}
+
+/* Output of aggregate ag computing e (an aggregate call or a grouping expression), appended
+ * as a hidden output when there is none. */
+static cn_expr *agg_output(opt *o, cn_lplan *ag, const cn_expr *e)
+{
+    for (int i = 0; i < ag->nexprs; i++)
+        if (cn_expr_equal(ag->exprs[i], e)) return lp_col(o, &ag->out[i]);
+    cn_attr a;
+    memset(&a, 0, sizeof a);
+    a.id = e->kind == CN_EX_COL ? e->id : cn_next_attr_id();
+    a.name = e->kind == CN_EX_COL ? e->name : "agg";
+    a.type = e->type;
+    a.nullable = true;
+    cn_expr **ne = exprs_new(o, ag->nexprs + 1);
+    cn_attr *no = attrs_new(o, ag->nexprs + 1);
+    if (ag->nexprs) {
+        memcpy(ne, ag->exprs, sizeof(cn_expr *) * (size_t)ag->nexprs);
+        memcpy(no, ag->out, sizeof(cn_attr) * (size_t)ag->nexprs);
+    }
+    ne[ag->nexprs] = cn_expr_copy(o->a, e);
+    no[ag->nexprs] = a;
+    ag->exprs = ne;
+    ag->out = no;
+    ag->nexprs = ++ag->nout;
+    return lp_col(o, &a);
+}
+
+/* Copy of aggregate output expression e over ag's outputs: aggregate calls and grouping
+ * expressions read (hidden) outputs of ag. *ok = false when e reads anything else. */
+static cn_expr *over_agg_outputs(opt *o, cn_lplan *ag, const cn_expr *e, bool *ok)
+{
+    if (e->kind == CN_EX_AGG) return agg_output(o, ag, e);
+    for (int g = 0; g < ag->ngroups; g++)
+        if (cn_expr_equal(e, ag->groups[g])) return agg_output(o, ag, ag->groups[g]);
+    if (e->kind == CN_EX_COL || (e->kind == CN_EX_SUBQUERY && e->subq_kind == 0)) {
+        idset r = {0, 0, NULL};
+        ids_refs(o, &r, e);
+        if (e->kind == CN_EX_SUBQUERY) {
+            r.n = 0;
+            ids_outer(o, &r, e->subq);
+        }
+        if (r.n > 0) *ok = false; /* an input column outside the grouping expressions */
+        return cn_expr_copy(o->a, e);
+    }
+    if (e->kind == CN_EX_SUBQUERY) {
+        /* correlated: on grouping columns only, which the aggregate then outputs */
+        idset r = {0, 0, NULL};
+        ids_outer(o, &r, e->subq);
+        for (int k = 0; k < r.n; k++) {
+            int g = 0;
+            while (g < ag->ngroups && !(ag->groups[g]->kind == CN_EX_COL && ag->groups[g]->id == r.v[k])) g++;
+            if (g == ag->ngroups) *ok = false;
+            else agg_output(o, ag, ag->groups[g]);
+        }
+    }
+    cn_expr *c = cn_arena_alloc(o->a, sizeof *c);
+    *c = *e;
+    if (e->nargs) c->args = exprs_new(o, e->nargs);
+    for (int i = 0; i < e->nargs; i++) c->args[i] = over_agg_outputs(o, ag, e->args[i], ok);
+    return c;
+}
+
+/* An Aggregate whose outputs hold EXISTS / IN subqueries (SELECT max(a) IN (SELECT ...) ...
+ * GROUP BY): the Aggregate computes the rest, hidden outputs for the aggregate calls and
+ * grouping expressions those outputs read, and a Project above it computes them, so the
+ * subqueries become existence joins over the aggregated rows. NULL when not applicable. */
+static cn_lplan *split_aggregate(opt *o, cn_lplan *p)
+{
+    int n = p->nexprs;
+    cn_lplan *ag = cn_lplan_new(o->a, LP_AGGREGATE, 1);
+    ag->children[0] = p->children[0];
+    ag->ngroups = p->ngroups;
+    ag->groups = p->groups;
+    ag->exprs = exprs_new(o, n);
+    ag->out = attrs_new(o, n);
+    for (int i = 0; i < n; i++)
+        if (!has_predicate_subquery(p->exprs[i])) {
+            ag->exprs[ag->nexprs] = p->exprs[i];
+            ag->out[ag->nexprs++] = p->out[i];
+        }
+    ag->nout = ag->nexprs;
+    cn_lplan *pr = cn_lplan_new(o->a, LP_PROJECT, 1);
+    pr->children[0] = ag;
+    pr->nexprs = pr->nout = n;
+    pr->exprs = exprs_new(o, n);
+    pr->out = attrs_new(o, n);
+    bool ok = true;
+    for (int i = 0; i < n; i++) {
+        pr->out[i] = p->out[i];
+        pr->exprs[i] = has_predicate_subquery(p->exprs[i]) ? over_agg_outputs(o, ag, p->exprs[i], &ok)
+                                                           : lp_col(o, &p->out[i]);
+    }
+    return ok && ag->nout > 0 ? pr : NULL;
+}
+
 int opt_subqueries(opt *o, cn_lplan **pp, bool *changed)
 {
     cn_lplan *p = *pp;
@@ -963,6 +1066,29 @@ int opt_subqueries(opt *o, cn_lplan **pp, bool *changed)
             *pp = lp_project_attrs(o, top, out, nout);
             *changed = true;
         }
+        return 0;
+    }
+    if (p->kind == LP_AGGREGATE) {
+        bool any = false;
+        for (int i = 0; i < p->nexprs && !any; i++) any = has_predicate_subquery(p->exprs[i]);
+        cn_lplan *pr = any ? split_aggregate(o, p) : NULL;
+        if (!pr) return 0;
+        *pp = p = pr;
+        *changed = true;
+    }
+    if (p->kind == LP_SORT) {
+        /* ORDER BY a IN (SELECT ...): the existence join goes under the Sort, whose output
+         * is then projected back to what it was */
+        cn_lplan *child = p->children[0];
+        int nout = p->nout;
+        cn_attr *out = p->out;
+        for (int i = 0; i < p->norders; i++)
+            if (rewrite_existential(o, &child, p->orders[i].expr, false, &p->orders[i].expr) != 0) return -1;
+        if (child == p->children[0]) return 0;
+        p->children[0] = child;
+        lp_refresh_out(o, p);
+        *pp = lp_project_attrs(o, p, out, nout);
+        *changed = true;
         return 0;
     }
     if (p->kind == LP_PROJECT) {

@@ -1,8 +1,16 @@
 -- EXISTS / IN subqueries nested in expressions (under OR, NOT, CASE, in a select list) run as
 -- existence joins (Spark's ExistenceJoin: every outer row once, plus a flag). NULLs on both
 -- sides: in a WHERE, IN's unknown (NULL) drops the row like false; in a select list it shows
--- as NULL. The -smj / -shj / -aqe files run these statements under other join strategies.
--- Expected results: DuckDB (node scripts/duckdb/golden.mjs IN OUT).
+-- as NULL. Run with broadcast, sort-merge and shuffled hash joins, and with sort-merge joins
+-- that adaptive execution turns into broadcast joins with runtime filters on (an existence
+-- join's streamed side keeps every row).
+-- Expected results: DuckDB (scripts/duckdb/golden.mjs).
+--CONFIG_DIM1 spark.sql.autoBroadcastJoinThreshold=10485760
+--CONFIG_DIM1 spark.sql.autoBroadcastJoinThreshold=-1,spark.sql.adaptive.enabled=false
+--CONFIG_DIM1 spark.sql.autoBroadcastJoinThreshold=-1,spark.sql.join.preferSortMergeJoin=false,spark.sql.adaptive.enabled=false
+--CONFIG_DIM1 spark.sql.autoBroadcastJoinThreshold=-1,spark.sql.adaptive.enabled=true,spark.sql.adaptive.autoBroadcastJoinThreshold=10485760,cinder.sql.adaptive.runtimeFilter.enabled=true
+--CONFIG_DIM2 spark.sql.shuffle.partitions=1
+--CONFIG_DIM2 spark.sql.shuffle.partitions=5
 CREATE TEMPORARY VIEW t1 AS SELECT * FROM (VALUES (1, 1), (2, 0), (CAST(NULL AS INT), 1), (4, 0), (3, 0), (CAST(NULL AS INT), 0), (5, 1)) AS t1(a, b);
 CREATE TEMPORARY VIEW t2 AS SELECT * FROM (VALUES (1), (3), (CAST(NULL AS INT))) AS t2(c);
 CREATE TEMPORARY VIEW t3 AS SELECT * FROM (VALUES (1), (3)) AS t3(c);
@@ -47,6 +55,13 @@ SELECT a, CASE WHEN a IN (SELECT c FROM t2) THEN 'in' WHEN a NOT IN (SELECT c FR
 SELECT a, (a IN (SELECT c FROM t2)) IS NULL AS f FROM t1;
 SELECT a, 3 IN (SELECT c FROM t2) AS f, 2 IN (SELECT c FROM t2) AS g, CAST(NULL AS INT) IN (SELECT c FROM t3) AS h FROM t1;
 SELECT b, a + 1 IN (SELECT c + 1 FROM t2) AS f FROM t1;
+-- in an aggregate's select list and in ORDER BY
+SELECT b, max(a) IN (SELECT c FROM t2) AS f FROM t1 GROUP BY b;
+SELECT b, max(a) AS m, count(*) AS n, min(a) NOT IN (SELECT c FROM t3) AS g, b IN (SELECT c FROM t2) AS h, EXISTS (SELECT 1 FROM t5 WHERE t5.k = 4) AS e FROM t1 GROUP BY b;
+SELECT b + 1 AS b1, (b + 1) IN (SELECT c FROM t2) AS f, CAST(sum(a) AS BIGINT) AS s FROM t1 GROUP BY b + 1;
+SELECT b, EXISTS (SELECT 1 FROM t5 WHERE t5.k = t1.b) AS f, count(*) AS n FROM t1 GROUP BY b;
+SELECT count(*) AS n, max(a) IN (SELECT c FROM t5 WHERE t5.k = t1.b) AS f FROM t1 GROUP BY b;
+SELECT a FROM t1 ORDER BY a IN (SELECT c FROM t3) DESC NULLS FIRST, a NULLS LAST;
 
 -- a bigger outer side: every row keeps its place whatever the join strategy
 SELECT count(*) AS n, CAST(sum(b) AS BIGINT) AS s FROM big WHERE a IN (SELECT c FROM t2) OR a % 97 = 0;

@@ -1,5 +1,0 @@
--- existence-join.sql planned as sort-merge joins that adaptive execution turns into broadcast
--- joins once a side's size is known, with runtime filters on: an existence join's streamed
--- side keeps every row.
---SET spark.sql.adaptive.enabled=true,spark.sql.autoBroadcastJoinThreshold=-1,spark.sql.adaptive.autoBroadcastJoinThreshold=10485760,cinder.sql.adaptive.runtimeFilter.enabled=true,spark.sql.shuffle.partitions=3
---IMPORT existence-join.sql

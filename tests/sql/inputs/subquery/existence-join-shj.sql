@@ -1,3 +1,0 @@
--- existence-join.sql with shuffled hash joins (no broadcasts, no adaptive conversion).
---SET spark.sql.adaptive.enabled=false,spark.sql.autoBroadcastJoinThreshold=-1,spark.sql.join.preferSortMergeJoin=false,spark.sql.shuffle.partitions=3
---IMPORT existence-join.sql
