@@ -3,9 +3,11 @@
  *
  * Options (case-insensitive keys, as Spark): path (file, directory or glob;
  * several separated by ','), header, sep / delimiter, quote, escape,
- * nullValue, dateFormat, timestampFormat, inferSchema, mode (PERMISSIVE,
- * DROPMALFORMED, FAILFAST), emptyValue, comment, ignoreLeadingWhiteSpace,
- * ignoreTrailingWhiteSpace, lineSep.
+ * nullValue, dateFormat, timestampFormat, timestampNTZFormat, prefersDate,
+ * inferSchema, mode (PERMISSIVE, DROPMALFORMED, FAILFAST), comment,
+ * ignoreLeadingWhiteSpace, ignoreTrailingWhiteSpace, multiLine, compression.
+ * Unknown keys are ignored (as Spark does); emptyValue and lineSep are not
+ * implemented yet.
  *
  * Files are split into pieces of at most spark.sql.files.maxPartitionBytes;
  * a split owns the records that start inside it (the reader skips a partial
@@ -32,17 +34,21 @@ struct cn_csv_options {
     bool infer_schema;
     cn_csv_mode mode;
     const char *null_value;  /* default "" */
-    const char *date_format; /* NULL = ISO */
-    const char *timestamp_format;
+    const char *date_format;          /* NULL: Spark's default (yyyy-MM-dd and its lenient forms) */
+    const char *timestamp_format;     /* NULL: Spark's default (ISO 8601 forms, an optional zone) */
+    const char *timestamp_ntz_format; /* NULL: Spark's default (ISO 8601 forms, no zone) */
+    bool prefers_date;                /* prefersDate (default true): inference tries DATE before TIMESTAMP */
     const char *timezone;
     bool ignore_leading_ws, ignore_trailing_ws;
     bool multi_line;         /* multiLine: quoted fields may hold newlines; files are not split */
 };
 typedef struct cn_csv_options cn_csv_options;
 
-/* Spark's defaults (sep ',', quote '"', escape '\\', mode PERMISSIVE, nullValue ""). */
+/* Spark's defaults (sep ',', quote '"', escape '\\', mode PERMISSIVE, nullValue "", prefersDate). */
 void cn_csv_options_default(cn_csv_options *o);
-/* Options from key/value pairs; unknown keys are ignored as Spark ignores them. */
+/* Options from key/value pairs; unknown keys are ignored as Spark ignores them. A datetime
+ * pattern Cinder cannot parse with fails here with
+ * [INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_PATTERN_RECOGNITION], as Spark's formatter does. */
 int cn_csv_options_parse(cn_csv_options *o, int n, char **keys, char **values, cn_arena *a, cn_error *err);
 
 /* Expand `path` (comma-separated list of files, directories, globs) into sorted file

@@ -518,3 +518,33 @@ int64_t cn_dt_parsed_to_utc(const cn_dt_parsed *p, const cn_tz *session_zone)
     if (p->has_offset) return p->local - p->offset;
     return cn_tz_local_to_utc(p->zone ? p->zone : session_zone, p->local);
 }
+
+bool cn_dt_pattern_parsable(const char *pat, size_t pn)
+{
+    if (cn_dt_pattern_legacy_only(pat, pn)) return false;
+    int depth = 0;
+    for (size_t i = 0; i < pn;) {
+        char c = pat[i];
+        if (c == '\'') {
+            size_t j = i + 1;
+            while (j < pn && pat[j] != '\'') j++;
+            if (j >= pn) return false; /* an unclosed quote */
+            i = j + 1;
+            continue;
+        }
+        if (c == '[' || c == ']') {
+            depth += c == '[' ? 1 : -1;
+            if (depth < 0) return false;
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < pn && pat[j] == c) j++;
+        int run = (int)(j - i);
+        if (isalpha((unsigned char)c)) {
+            if (c == 'V' ? run != 2 : strchr("XxZ", c) ? run > 5 : !strchr("GyuMLdDEahHkKmsSQq", c)) return false;
+        }
+        i = j;
+    }
+    return depth == 0;
+}

@@ -29,6 +29,8 @@ int64_t cn_dt_parsed_to_utc(const cn_dt_parsed *p, const cn_tz *session_zone);
 /* True when the text named a zone or offset. */
 static inline bool cn_dt_parsed_has_zone(const cn_dt_parsed *p) { return p->has_offset || p->zone; }
 
+/* Can cn_dt_parse read with this pattern (known letters, balanced sections and quotes)? */
+bool cn_dt_pattern_parsable(const char *pat, size_t pn);
 /* Patterns only the legacy parser knew (5 x G/M/L/E/Q/q): Spark's DATETIME_PATTERN_RECOGNITION. */
 bool cn_dt_pattern_legacy_only(const char *pat, size_t pn);
 

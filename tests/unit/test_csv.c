@@ -446,3 +446,77 @@ TEST(garbage)
     cn_error_clear(&err);
     cn_arena_free(a);
 }
+
+/* dateFormat / timestampFormat / timestampNTZFormat: Spark's datetime patterns when reading with
+ * a schema (no fallback to the default forms once a pattern is set) and when inferring one. */
+TEST(datetime_formats)
+{
+    cn_arena *a = cn_arena_new("t", NULL);
+    cn_error err;
+    cn_error_init(&err);
+    cn_csv_options o;
+    CHECK(parse_opts(&o, a, &err, 0) == 0);
+    CHECK(o.prefers_date && !o.date_format && !o.timestamp_format && !o.timestamp_ntz_format);
+    CHECK(parse_opts(&o, a, &err, 4, "dateFormat", "dd/MM/yyyy", "timestampFormat", "dd/MM/yyyy HH:mm[:ss][XXX]",
+                     "timestampNTZFormat", "dd/MM/yyyy HH:mm", "prefersDate", "false") == 0);
+    CHECK_STR(o.date_format, "dd/MM/yyyy");
+    CHECK_STR(o.timestamp_ntz_format, "dd/MM/yyyy HH:mm");
+    CHECK(!o.prefers_date);
+    /* a pattern only the legacy parser knew, and ones the parser cannot read */
+    CHECK(parse_opts(&o, a, &err, 1, "dateFormat", "dd MMMMM yyyy") != 0);
+    CHECK_STR(err.cls, "INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_PATTERN_RECOGNITION");
+    cn_error_clear(&err);
+    CHECK(parse_opts(&o, a, &err, 1, "timestampFormat", "yyyy-MM-dd[ HH:mm") != 0);
+    cn_error_clear(&err);
+    CHECK(parse_opts(&o, a, &err, 1, "timestampNTZFormat", "yyyy-MM-dd 'T") != 0);
+    cn_error_clear(&err);
+
+    cn_csv_options_default(&o);
+    o.date_format = "dd/MM/yyyy";
+    o.timestamp_format = "dd/MM/yyyy HH:mm[:ss][XXX]";
+    o.timestamp_ntz_format = "dd/MM/yyyy HH:mm[:ss][XXX]";
+    o.timezone = "UTC";
+    const char *p = WRITE("dmy.csv", "1,31/12/2019,31/12/2019 23:59,31/12/2019 23:59:58\n"
+                                     "2,2019-12-31,01/01/2020 10:00+05:30,01/01/2020 10:00+05:30\n"
+                                     "3,29/02/2019,2019-12-31 23:59:00,01/01/2020 10:00\n");
+    cn_schema *s = schema_of(a, "i:int;d:date;t:timestamp;n:timestamp_ntz");
+    char out[4096];
+    CHECK_INT(read_all(p, &o, s, out, sizeof out, &err), 3);
+    CHECK_STR(out, "1|2019-12-31|2019-12-31 23:59:00|2019-12-31 23:59:58;"
+                   "2|NULL|2020-01-01 04:30:00|NULL;"
+                   "3|NULL|NULL|2020-01-01 10:00:00;");
+    o.mode = CSV_DROPMALFORMED;
+    CHECK_INT(read_all(p, &o, s, out, sizeof out, &err), 1);
+    CHECK_STR(out, "1|2019-12-31|2019-12-31 23:59:00|2019-12-31 23:59:58;");
+    int cols[2] = {0, 2};
+    out[0] = 0;
+    CHECK_INT(read_split(p, 0, -1, &o, s, 2, cols, out, sizeof out, &err), 2); /* only i and t are parsed */
+    CHECK_STR(out, "1|2019-12-31 23:59:00;2|2020-01-01 04:30:00;");
+    o.mode = CSV_FAILFAST;
+    CHECK_INT(read_all(p, &o, s, out, sizeof out, &err), -1);
+    CHECK_STR(err.cls, "MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION");
+    CHECK_STR(cn_error_param(&err, "badRecord"), "2,2019-12-31,01/01/2020 10:00+05:30,01/01/2020 10:00+05:30");
+    cn_error_clear(&err);
+
+    /* inference */
+    cn_csv_options_default(&o);
+    o.infer_schema = true;
+    o.date_format = "dd/MM/yyyy";
+    o.timestamp_format = "dd/MM/yyyy HH:mm";
+    p = WRITE("dmy_inf.csv", "31/12/2019,31/12/2019 10:00,31/12/2019,1/1/2020\n"
+                             "01/01/2020,01/01/2020 00:00,01/01/2020 00:00,2/1/2020\n");
+    char *files[1] = {(char *)p};
+    CHECK(cn_csv_infer_schema(&o, 1, files, a, &s, &err) == 0);
+    CHECK_STR(cn_schema_struct_string(a, s), "struct<_c0:date,_c1:timestamp,_c2:string,_c3:string>");
+    o.date_format = NULL; /* dd/MM/yyyy is not yyyy-MM-dd */
+    CHECK(cn_csv_infer_schema(&o, 1, files, a, &s, &err) == 0);
+    CHECK_STR(cn_schema_struct_string(a, s), "struct<_c0:string,_c1:timestamp,_c2:string,_c3:string>");
+    o.date_format = "d/M/yyyy";
+    o.timestamp_format = "d/M/yyyy";
+    CHECK(cn_csv_infer_schema(&o, 1, files, a, &s, &err) == 0);
+    CHECK_STR(cn_schema_struct_string(a, s), "struct<_c0:date,_c1:string,_c2:string,_c3:date>");
+    o.prefers_date = false;
+    CHECK(cn_csv_infer_schema(&o, 1, files, a, &s, &err) == 0);
+    CHECK_STR(cn_schema_struct_string(a, s), "struct<_c0:timestamp,_c1:string,_c2:string,_c3:timestamp>");
+    cn_arena_free(a);
+}
