@@ -34,6 +34,8 @@
  */
 #include "io/csv.h"
 
+#include "base/config.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -67,7 +69,15 @@ void cn_csv_options_default(cn_csv_options *o)
     o->prefers_date = true;
 }
 
-bool cn_csv_splittable(const cn_csv_options *o) { return !o->multi_line; }
+static cn_file_codec codec_of(const cn_csv_options *o, const char *path)
+{
+    return o->compression_set ? o->compression : cn_file_codec_of_path(path);
+}
+
+bool cn_csv_splittable(const cn_csv_options *o, const char *path)
+{
+    return !o->multi_line && codec_of(o, path) == CN_FILE_CODEC_NONE;
+}
 
 /* Spark's CSVExprUtils.toChar: one character, or a backslash escape. */
 static int option_char(const char *key, const char *v, char *out, bool allow_empty, cn_error *err)
@@ -149,6 +159,22 @@ int cn_csv_options_parse(cn_csv_options *o, int n, char **keys, char **values, c
         else if (!strcasecmp(k, "timestampFormat")) rc = option_pattern(v, &o->timestamp_format, a, err);
         else if (!strcasecmp(k, "timestampNTZFormat")) rc = option_pattern(v, &o->timestamp_ntz_format, a, err);
         else if (!strcasecmp(k, "timeZone")) o->timezone = cn_arena_strdup(a, v);
+        else if (!strcasecmp(k, "ignoreCorruptFiles")) {
+            rc = option_bool("ignoreCorruptFiles", v, &o->ignore_corrupt_files, err);
+            o->ignore_corrupt_files_set = true;
+        }
+        else if (!strcasecmp(k, "compression") || !strcasecmp(k, "codec")) {
+            /* on read Spark takes the codec from each file's extension; here the option
+             * names the codec of every file (none/uncompressed: by extension) */
+            cn_file_codec c;
+            if (!cn_file_codec_parse(v, &c))
+                rc = cn_error_setf_detail(err, "ILLEGAL_ARGUMENT",
+                                          "Codec [%s] is not available. Available codecs are gzip, deflate, zstd, none, uncompressed.", v);
+            else if (c != CN_FILE_CODEC_NONE) {
+                o->compression = c;
+                o->compression_set = true;
+            }
+        }
         else if (!strcasecmp(k, "mode")) {
             /* Spark's ParseMode.fromString: unknown modes fall back to PERMISSIVE */
             if (!strcasecmp(v, "DROPMALFORMED")) o->mode = CSV_DROPMALFORMED;
@@ -158,6 +184,11 @@ int cn_csv_options_parse(cn_csv_options *o, int n, char **keys, char **values, c
         if (rc) return -1;
     }
     return 0;
+}
+
+void cn_csv_options_apply_conf(cn_csv_options *o, const cn_conf *conf)
+{
+    if (conf && !o->ignore_corrupt_files_set) o->ignore_corrupt_files = cn_conf_get_bool(conf, "spark.sql.files.ignoreCorruptFiles");
 }
 
 /* --- the reader -------------------------------------------------------------------- */
@@ -170,6 +201,7 @@ typedef struct csv_field {
 
 struct cn_csv_reader {
     int fd;
+    cn_decomp *dec; /* a compressed file: its bytes come through here (offsets are uncompressed) */
     char *path;
     cn_csv_options o;
     size_t nv_len;
@@ -219,6 +251,23 @@ static int refill(cn_csv_reader *r, cn_error *err)
         r->cap *= 2;
         r->buf = cn_xrealloc(r->buf, r->cap + 1);
         r->scratch = cn_xrealloc(r->scratch, r->cap + 1);
+    }
+    if (r->dec) {
+        int64_t n = cn_decomp_read(r->dec, r->buf + r->len, r->cap - r->len, err);
+        r->bytes = cn_decomp_bytes_in(r->dec);
+        if (n < 0) {
+            if (!r->o.ignore_corrupt_files) return -1;
+            /* as Spark with ignoreCorruptFiles: keep the records read, drop the cut one */
+            cn_error_clear(err);
+            size_t keep = r->len;
+            while (keep > r->pos && r->buf[keep - 1] != '\n') keep--;
+            r->len = keep;
+            r->eof = true;
+            return 0;
+        }
+        if (n == 0) r->eof = true;
+        r->len += (size_t)n;
+        return 0;
     }
     ssize_t n;
     do {
@@ -405,6 +454,14 @@ static int next_record(cn_csv_reader *r, cn_error *err)
             r->done = true;
             return -1;
         }
+        if (CN_UNLIKELY(off == 0)) {
+            /* a UTF-8 byte order mark starts no field (Hadoop's LineRecordReader skips it) */
+            if (r->len - r->pos < 3 && !r->eof) {
+                if (refill(r, err)) return -2;
+                continue;
+            }
+            if (r->len - r->pos >= 3 && !memcmp(r->buf + r->pos, "\xEF\xBB\xBF", 3)) r->pos += 3;
+        }
         const char *p = r->buf + r->pos, *e = r->buf + r->len;
         const char *nl;
         int64_t inner = 0;
@@ -475,11 +532,13 @@ cn_csv_reader *cn_csv_open(const char *path, int64_t start, int64_t length, cons
     if (start < 0) start = 0;
     r->start = start;
     r->end = length < 0 || start + length < start ? INT64_MAX : start + length;
-    if (o->multi_line) {
+    cn_file_codec codec = codec_of(o, path);
+    if (codec != CN_FILE_CODEC_NONE) r->dec = cn_decomp_new(codec, fd, r->path);
+    if (o->multi_line || r->dec) {
         if (start > 0) r->done = true;
         r->end = INT64_MAX;
     }
-    int64_t want = (r->end == INT64_MAX ? r->fsize : length) + 4096;
+    int64_t want = r->dec ? CSV_BUF_MAX_INITIAL : (r->end == INT64_MAX ? r->fsize : length) + 4096;
     r->cap = (size_t)CN_MAX(CN_MIN(want, (int64_t)CSV_BUF_MAX_INITIAL), (int64_t)CSV_BUF_MIN_INITIAL);
     r->buf = cn_xmalloc(r->cap + 1);
     r->scratch = cn_xmalloc(r->cap + 1);
@@ -526,6 +585,7 @@ cn_csv_reader *cn_csv_open(const char *path, int64_t start, int64_t length, cons
 void cn_csv_close(cn_csv_reader *r)
 {
     if (!r) return;
+    cn_decomp_free(r->dec);
     if (r->fd >= 0) close(r->fd);
     free(r->path);
     free(r->buf);

@@ -9,6 +9,10 @@
  * Unknown keys are ignored (as Spark does); emptyValue and lineSep are not
  * implemented yet.
  *
+ * A UTF-8 byte order mark at the start of a file is skipped (as Hadoop's
+ * LineRecordReader does for Spark). Compressed files (gzip, deflate, zstd;
+ * see io/compress.h) are read whole by one split.
+ *
  * Files are split into pieces of at most spark.sql.files.maxPartitionBytes;
  * a split owns the records that start inside it (the reader skips a partial
  * first line unless start == 0 and reads past its end to finish the last
@@ -21,6 +25,7 @@
 
 #include "base/arena.h"
 #include "base/error.h"
+#include "io/compress.h"
 #include "types/vector.h"
 
 typedef enum { CSV_PERMISSIVE, CSV_DROPMALFORMED, CSV_FAILFAST } cn_csv_mode;
@@ -41,6 +46,11 @@ struct cn_csv_options {
     const char *timezone;
     bool ignore_leading_ws, ignore_trailing_ws;
     bool multi_line;         /* multiLine: quoted fields may hold newlines; files are not split */
+    bool compression_set;    /* compression: every file is read with this codec ... */
+    cn_file_codec compression;    /* ... else each file's extension names it (.gz, .deflate, .zst) */
+    bool ignore_corrupt_files; /* ignoreCorruptFiles (or spark.sql.files.ignoreCorruptFiles): a corrupt
+                                  compressed file ends where it breaks, keeping the records read */
+    bool ignore_corrupt_files_set; /* the option was given (it wins over the session setting) */
 };
 typedef struct cn_csv_options cn_csv_options;
 
@@ -50,6 +60,10 @@ void cn_csv_options_default(cn_csv_options *o);
  * pattern Cinder cannot parse with fails here with
  * [INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_PATTERN_RECOGNITION], as Spark's formatter does. */
 int cn_csv_options_parse(cn_csv_options *o, int n, char **keys, char **values, cn_arena *a, cn_error *err);
+
+/* Session settings that options of the same name override: spark.sql.files.ignoreCorruptFiles. */
+struct cn_conf;
+void cn_csv_options_apply_conf(cn_csv_options *o, const struct cn_conf *conf);
 
 /* Expand `path` (comma-separated list of files, directories, globs) into sorted file
  * names. [PATH_NOT_FOUND] when a path matches nothing. Hidden files (._ or .) skipped. */
@@ -68,9 +82,9 @@ cn_csv_reader *cn_csv_open(const char *path, int64_t start, int64_t length, cons
  * String bytes are allocated in `a` (reset by the caller between batches). */
 int cn_csv_read(cn_csv_reader *r, cn_batch *out, cn_arena *a, cn_error *err);
 int64_t cn_csv_bytes_read(const cn_csv_reader *r);
-/* False with multiLine: a file must then be read by one split (start 0); a reader opened at
- * start > 0 returns no rows, and the reader at start 0 reads the whole file. */
-bool cn_csv_splittable(const cn_csv_options *o);
+/* False with multiLine, or for a compressed file: it must then be read by one split (start 0);
+ * a reader opened at start > 0 returns no rows, and the reader at start 0 reads the whole file. */
+bool cn_csv_splittable(const cn_csv_options *o, const char *path);
 void cn_csv_close(cn_csv_reader *r);
 
 #endif
