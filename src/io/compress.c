@@ -3,7 +3,7 @@
  *
  * gzip (RFC 1952, several members one after another as `cat a.gz b.gz`
  * makes) and zlib-wrapped deflate go through zlib's inflate, zstd frames
- * through ZSTD_decompressStream. Input is read in 256 KB pieces. The data
+ * through ZSTD_decompressStream. Input is read in 64 KB pieces. The data
  * must end at the end of a member or frame: a file cut short, bytes that are
  * not a member after one, or a checksum that does not match is corrupt, and
  * the error names the file. An empty file is empty data.
@@ -18,7 +18,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#define DECOMP_IN_SIZE (256 << 10)
+#define DECOMP_IN_SIZE (64 << 10)
 
 struct cn_decomp {
     cn_file_codec codec;

@@ -454,14 +454,6 @@ static int next_record(cn_csv_reader *r, cn_error *err)
             r->done = true;
             return -1;
         }
-        if (CN_UNLIKELY(off == 0)) {
-            /* a UTF-8 byte order mark starts no field (Hadoop's LineRecordReader skips it) */
-            if (r->len - r->pos < 3 && !r->eof) {
-                if (refill(r, err)) return -2;
-                continue;
-            }
-            if (r->len - r->pos >= 3 && !memcmp(r->buf + r->pos, "\xEF\xBB\xBF", 3)) r->pos += 3;
-        }
         const char *p = r->buf + r->pos, *e = r->buf + r->len;
         const char *nl;
         int64_t inner = 0;
@@ -475,6 +467,9 @@ static int next_record(cn_csv_reader *r, cn_error *err)
         r->pos = (size_t)(q - r->buf) + (nl ? 1 : 0);
         r->lineno += 1 + inner;
         if (q > p && q[-1] == '\r') q--;
+        /* a UTF-8 byte order mark starts no field (Hadoop's LineRecordReader skips it); the
+         * record still starts at offset 0, in the split at 0 */
+        if (CN_UNLIKELY(off == 0) && q - p >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) p += 3;
         size_t n = (size_t)(q - p);
         if (n == 0 || (r->o.comment && p[0] == r->o.comment)) continue;
         if ((unsigned char)p[0] <= ' ' && blank_line(p, n)) continue;
@@ -538,7 +533,9 @@ cn_csv_reader *cn_csv_open(const char *path, int64_t start, int64_t length, cons
         if (start > 0) r->done = true;
         r->end = INT64_MAX;
     }
-    int64_t want = r->dec ? CSV_BUF_MAX_INITIAL : (r->end == INT64_MAX ? r->fsize : length) + 4096;
+    /* a compressed file: about 4 times its size uncompressed (the buffer grows for longer records) */
+    int64_t want = r->dec ? (r->fsize > CSV_BUF_MAX_INITIAL ? CSV_BUF_MAX_INITIAL : r->fsize * 4)
+                          : (r->end == INT64_MAX ? r->fsize : length) + 4096;
     r->cap = (size_t)CN_MAX(CN_MIN(want, (int64_t)CSV_BUF_MAX_INITIAL), (int64_t)CSV_BUF_MIN_INITIAL);
     r->buf = cn_xmalloc(r->cap + 1);
     r->scratch = cn_xmalloc(r->cap + 1);

@@ -15,7 +15,9 @@
  * default to 1970-01-01 00:00:00 as Spark's formatter does. Parsing also
  * takes optional sections "[...]" (nested; a section that does not match
  * consumes nothing) and zones: offsets X/x (1..5 letters, 'Z' for zero with X),
- * Z (1..3: +HHMM, 4: GMT+HH:MM, 5: +HH:MM or Z) and zone ids VV. Messages
+ * Z (1..3: +HHMM, 4: GMT+HH:MM, 5: +HH:MM or Z), O / OOOO (GMT+H[H][:MM]),
+ * and zone ids VV and z (an id the zone database knows, such as UTC or
+ * Europe/Paris; z's zone names such as "Pacific Standard Time" are not read). Messages
  * mirror java.time's ("Text '...' could not be parsed at index 3", "Invalid
  * date 'February 29' as '1970' is not a leap year") because Spark puts them
  * into CANNOT_PARSE_TIMESTAMP.
@@ -391,7 +393,12 @@ static int parse_seq(const dt_text *t, const char *pat, size_t i, size_t end, dt
             i = j;
             continue;
         }
-        if (c == 'V' && run == 2) {
+        if (c == 'O' && (run == 1 || run == 4)) { /* localized offset: GMT, GMT+8, GMT+08:00 */
+            if (parse_offset(t, st, 'Z', 4)) return 1;
+            i = j;
+            continue;
+        }
+        if ((c == 'V' && run == 2) || (c == 'z' && run <= 4)) { /* zone ids (z: ids such as UTC, not names) */
             if (parse_zone_id(t, st)) return 1;
             i = j;
             continue;
@@ -476,6 +483,10 @@ int cn_dt_parse(const char *s, size_t n, const char *pat, size_t pn, cn_dt_parse
                  (long long)(hour > 23 ? hour : st.minute > 59 ? st.minute : st.second));
         return 1;
     }
+    if (st.year < -290308 || st.year > 294247) { /* beyond what a TIMESTAMP holds (micros since 1970) */
+        snprintf(msg, (size_t)cap, "long overflow");
+        return 1;
+    }
     int32_t days;
     if (st.doy >= 0) {
         int32_t jan1 = cn_days_from_civil((int)st.year, 1, 1);
@@ -506,7 +517,13 @@ int cn_dt_parse(const char *s, size_t n, const char *pat, size_t pn, cn_dt_parse
         }
         days = cn_days_from_civil((int)st.year, (int)st.month, (int)st.day);
     }
-    out->local = (int64_t)days * CN_MICROS_PER_DAY + ((hour * 60 + st.minute) * 60 + st.second) * CN_MICROS_PER_SECOND + st.frac;
+    int64_t local;
+    if (__builtin_mul_overflow((int64_t)days, CN_MICROS_PER_DAY, &local) ||
+        __builtin_add_overflow(local, ((hour * 60 + st.minute) * 60 + st.second) * CN_MICROS_PER_SECOND + st.frac, &local)) {
+        snprintf(msg, (size_t)cap, "long overflow"); /* Math.multiplyExact's, as Spark reports it */
+        return 1;
+    }
+    out->local = local;
     out->has_offset = st.has_offset;
     out->offset = st.offset;
     out->zone = st.zone;
@@ -542,7 +559,12 @@ bool cn_dt_pattern_parsable(const char *pat, size_t pn)
         while (j < pn && pat[j] == c) j++;
         int run = (int)(j - i);
         if (isalpha((unsigned char)c)) {
-            if (c == 'V' ? run != 2 : strchr("XxZ", c) ? run > 5 : !strchr("GyuMLdDEahHkKmsSQq", c)) return false;
+            if (c == 'V' ? run != 2
+                : c == 'O' ? run != 1 && run != 4
+                : c == 'z' ? run > 4
+                : strchr("XxZ", c) ? run > 5
+                : !strchr("GyuMLdDEahHkKmsSQq", c))
+                return false;
         }
         i = j;
     }

@@ -500,6 +500,19 @@ TEST(datetime_patterns)
     CHECK_INT(dtp("2020-01-02 03:04:05 UTC", "yyyy-MM-dd HH:mm:ss VV", &p), 0);
     CHECK(p.zone != NULL);
     CHECK_INT(cn_dt_parsed_to_utc(&p, NULL), T0);
+    CHECK_INT(dtp("2020-01-02 03:04:05 GMT-7", "yyyy-MM-dd HH:mm:ss O", &p), 0);
+    CHECK_INT(p.offset, -7 * 3600 * S);
+    CHECK_INT(dtp("2020-01-02 03:04:05 Europe/Paris", "yyyy-MM-dd HH:mm:ss z", &p), 0);
+    CHECK_INT(cn_dt_parsed_to_utc(&p, NULL), T0 - 3600 * S); /* CET in January */
+    CHECK_INT(dtp("2020-01-02 03:04:05 Nowhere/Atlantis", "yyyy-MM-dd HH:mm:ss VV", &p), 1);
+    CHECK(cn_dt_pattern_parsable("yyyy-MM-dd'T'HH:mm:ss[.SSS][XXX]", 32));
+    CHECK(!cn_dt_pattern_parsable("yyyy-MM-dd fo", 13)); /* unknown letters */
+    CHECK(!cn_dt_pattern_parsable("yyyy-ww", 7));        /* week-based: not in Spark 3+ */
+    /* years beyond what micros since 1970 hold (found by the csv fuzz target: signed overflow) */
+    CHECK_INT(dtp("31/12/1209220", "dd/MM/yyyy", &p), 1);
+    CHECK_INT(dtp("294247-01-10", "yyyy-MM-dd", &p), 0);
+    CHECK_INT(dtp("294247-01-11", "yyyy-MM-dd", &p), 1);
+    CHECK_INT(dtp("-290308-12-21", "yyyyyyy-MM-dd", &p), 1);
     /* nested optional sections */
     CHECK_INT(dtp("2020-01-02", "yyyy-MM-dd[ HH:mm[:ss]]", &p), 0);
     CHECK_INT(dtp("2020-01-02 03:04", "yyyy-MM-dd[ HH:mm[:ss]]", &p), 0);
