@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "api/session.h"
 #include "io/csv.h"
@@ -641,6 +642,22 @@ TEST(compressed_files)
     snprintf(want, sizeof want, ";%d|name%d;", got, got);
     CHECK(strlen(out) > strlen(want) && !strcmp(out + strlen(out) - strlen(want), want));
     cn_csv_options_default(&o);
+    /* .deflate: a zlib stream (Hadoop's DefaultCodec) */
+    {
+        FILE *zf = fopen(cn_arena_printf(a, "%s/z.csv", tmpdir), "rb");
+        static char raw[1 << 20], packed[1 << 20];
+        size_t rn = fread(raw, 1, sizeof raw, zf);
+        fclose(zf);
+        uLongf pn = sizeof packed;
+        CHECK_INT(compress2((Bytef *)packed, &pn, (const Bytef *)raw, rn, 6), Z_OK);
+        const char *df = write_file("z.csv.deflate", packed, pn);
+        out[0] = 0;
+        CHECK_INT(read_split(df, 0, -1, &o, s, 2, cols, out, sizeof out, &err), 20000);
+        df = write_file("cut.csv.deflate", packed, pn / 2);
+        CHECK_INT(read_split(df, 0, -1, &o, s, 2, cols, out, sizeof out, &err), -1);
+        CHECK_STR(err.cls, "IO_ERROR");
+        cn_error_clear(&err);
+    }
     if (system("command -v zstd >/dev/null 2>&1") == 0) {
         CHECK_INT(sh("zstd -q -c z.csv > z.csv.zst"), 0);
         out[0] = 0;
