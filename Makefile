@@ -22,7 +22,7 @@ endif
 
 CC ?= cc
 CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow=local -pthread $(OPT) -Isrc -MMD -MP
-LDLIBS += -llz4 -lzstd -ledit -lm -pthread
+LDLIBS += -llz4 -lzstd -lz -ledit -lm -pthread
 LDFLAGS += $(filter -fsanitize=%,$(OPT))
 
 LIB_SRC := $(sort $(wildcard src/*/*.c))

@@ -3,7 +3,7 @@
 # time zone database the tests use)? If not, install them when we can (root),
 # else print the exact command.
 missing=
-for h in lz4.h zstd.h histedit.h; do
+for h in lz4.h zstd.h zlib.h histedit.h; do
     [ -f "/usr/include/$h" ] || missing="$missing $h"
 done
 [ -f /usr/share/zoneinfo/America/Los_Angeles ] || missing="$missing tzdata"

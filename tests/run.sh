@@ -69,6 +69,10 @@ if [ "$WHAT" = all ] || [ "$WHAT" = cli ]; then
     python3 tests/cli/check_cli.py "$CINDER" >"$log" 2>&1
     grep -vE '^PASS' "$log"
     count "$log"
+    echo "== output formats of cinder sql (tests/cli)"
+    python3 tests/cli/check_formats.py "$CINDER" >"$log" 2>&1
+    grep -vE '^PASS' "$log"
+    count "$log"
 fi
 
 if [ "$WHAT" = all ] || [ "$WHAT" = plan ]; then

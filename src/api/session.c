@@ -203,18 +203,22 @@ static void tb_row(table_builder *tb, const char **vals)
 
 static const char *source_path(const cn_view *v) { return cn_source_option(v->source, "path"); }
 
-static int session_list_files(void *ud, cn_view *v, cn_arena *a, char ***files, int64_t **sizes, int *n,
-                              cn_error *err)
+static int csv_options_of(const cn_source *src, cn_arena *a, cn_csv_options *o, cn_error *err)
+{
+    return cn_csv_options_parse(o, src->noptions, src->keys, src->values, a, err);
+}
+
+static int session_list_files(void *ud, cn_view *v, cn_arena *a, char ***files, int64_t **sizes, bool **splittable,
+                              int *n, cn_error *err)
 {
     CN_UNUSED(ud);
     const char *path = source_path(v);
     if (!path) return cn_error_setf_detail(err, "INTERNAL_ERROR", "view %s has no path option", v->display);
-    return cn_list_files(path, a, files, sizes, n, err);
-}
-
-static int csv_options_of(const cn_source *src, cn_arena *a, cn_csv_options *o, cn_error *err)
-{
-    return cn_csv_options_parse(o, src->noptions, src->keys, src->values, a, err);
+    cn_csv_options o;
+    if (csv_options_of(v->source, a, &o, err) != 0 || cn_list_files(path, a, files, sizes, n, err) != 0) return -1;
+    *splittable = cn_arena_alloc(a, sizeof(bool) * (size_t)(*n + 1));
+    for (int i = 0; i < *n; i++) (*splittable)[i] = cn_csv_splittable(&o, (*files)[i]);
+    return 0;
 }
 
 /* Infer the schema of a data-source view (CREATE VIEW ... USING csv without columns). */
@@ -227,6 +231,7 @@ static int session_resolve_source(void *ud, cn_view *v, cn_error *err)
         return cn_error_set(err, "UNSUPPORTED_FEATURE", "detail", "data sources other than csv", NULL);
     cn_csv_options o;
     if (csv_options_of(src, v->arena, &o, err) != 0) return -1;
+    cn_csv_options_apply_conf(&o, ud ? ((cn_session *)ud)->conf : NULL);
     const char *path = source_path(v);
     if (!path) return cn_error_setf_detail(err, "INTERNAL_ERROR", "view %s has no path option", v->display);
     char **files;

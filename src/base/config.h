@@ -27,6 +27,8 @@ typedef enum { CN_CONF_BOOL, CN_CONF_INT, CN_CONF_BYTES, CN_CONF_STRING } cn_con
     X("spark.sql.ansi.enabled", CN_CONF_BOOL, "true", NULL, "ANSI SQL semantics (errors on overflow).") \
     X("spark.sql.files.maxPartitionBytes", CN_CONF_BYTES, "134217728", NULL,                            \
       "Largest file split read by one task.")                                                    \
+    X("spark.sql.files.ignoreCorruptFiles", CN_CONF_BOOL, "false", NULL,                           \
+      "Keep going past a corrupt (compressed) file, returning the records read before the damage.") \
     X("spark.sql.session.timeZone", CN_CONF_STRING, "UTC", conf_time_zone, "Session time zone.") \
     X("spark.task.maxFailures", CN_CONF_INT, "4", conf_positive,                                  \
       "Attempts of a task before the job fails.")                                                \

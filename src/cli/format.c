@@ -3,6 +3,14 @@
  *
  * Values print as Spark's CAST(x AS STRING) prints them (types/value.h).
  * NULL is "NULL" in table, tsv and golden output, empty in csv, null in json.
+ * Text is UTF-8 in every format: bytes that are not UTF-8 (a CSV file in
+ * another encoding) print as U+FFFD, one per maximal ill-formed subsequence,
+ * as Spark's strings do when Java decodes them. JSON escapes '"', '\' and
+ * control characters as Jackson does (\b \f \n \r \t, else \u00XX), so
+ * every line is valid JSON; csv quotes fields with separators, quotes or line
+ * breaks. tsv, table and golden output keep tabs and line breaks as they are,
+ * as spark-sql prints rows (EXPLAIN's plan is one multi-line value): a
+ * program that must split rows reliably reads csv or json.
  * The golden format writes each statement as a block of Spark's
  * SQLQueryTestSuite .sql.out files: the query, its schema as
  * struct<name:type,...> (struct<> for commands and errors), and its rows or
@@ -68,35 +76,102 @@ static const char *cell(const cn_batch *b, int col, int row, cell_buf *cb, int *
     return cb->s;
 }
 
+/* The UTF-8 sequence at s[0..len): its length when well formed (> 0), else minus the length
+ * of its maximal ill-formed prefix (Unicode's "maximal subpart", replaced by one U+FFFD). */
+static int utf8_seq(const unsigned char *s, int len)
+{
+    unsigned c = s[0];
+    if (c < 0x80) return 1;
+    int need;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) need = 1;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        need = 2;
+        if (c == 0xE0) lo = 0xA0;
+        if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 3;
+        if (c == 0xF0) lo = 0x90;
+        if (c == 0xF4) hi = 0x8F;
+    } else {
+        return -1;
+    }
+    for (int k = 1; k <= need; k++) {
+        if (k >= len || s[k] < lo || s[k] > hi) return -k;
+        lo = 0x80;
+        hi = 0xBF;
+    }
+    return need + 1;
+}
+
+static const char REPLACEMENT[] = "\xEF\xBF\xBD"; /* U+FFFD */
+
+/* Write text, each ill-formed UTF-8 subsequence as U+FFFD and, when escape is given, each
+ * byte escape() names (a control character, the separator) as the string it returns. */
+static void put_text(FILE *out, const char *s, int len, const char *(*escape)(unsigned char c, char *tmp))
+{
+    const unsigned char *u = (const unsigned char *)s;
+    int start = 0;
+    char tmp[8];
+    for (int i = 0; i < len;) {
+        int n = u[i] < 0x80 ? 1 : utf8_seq(u + i, len - i);
+        const char *rep = NULL;
+        if (n < 0) rep = REPLACEMENT;
+        else if (n == 1 && escape) rep = escape(u[i], tmp);
+        if (!rep) {
+            i += n;
+            continue;
+        }
+        fwrite(s + start, 1, (size_t)(i - start), out);
+        fputs(rep, out);
+        i += n < 0 ? -n : n;
+        start = i;
+    }
+    fwrite(s + start, 1, (size_t)(len - start), out);
+}
+
+static const char *escape_csv_quote(unsigned char c, char *tmp)
+{
+    CN_UNUSED(tmp);
+    return c == '"' ? "\"\"" : NULL;
+}
+
 static void put_csv_field(FILE *out, const char *s, int len)
 {
     bool quote = false;
     for (int i = 0; i < len; i++)
         if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r') quote = true;
     if (!quote) {
-        fwrite(s, 1, (size_t)len, out);
+        put_text(out, s, len, NULL);
         return;
     }
     fputc('"', out);
-    for (int i = 0; i < len; i++) {
-        if (s[i] == '"') fputc('"', out);
-        fputc(s[i], out);
-    }
+    put_text(out, s, len, escape_csv_quote);
     fputc('"', out);
+}
+
+/* Jackson's escapes (Spark's JSON writer). */
+static const char *escape_json(unsigned char c, char *tmp)
+{
+    switch (c) {
+    case '"': return "\\\"";
+    case '\\': return "\\\\";
+    case '\b': return "\\b";
+    case '\f': return "\\f";
+    case '\n': return "\\n";
+    case '\r': return "\\r";
+    case '\t': return "\\t";
+    default:
+        if (c >= 0x20) return NULL;
+        snprintf(tmp, 8, "\\u%04X", c);
+        return tmp;
+    }
 }
 
 static void put_json_string(FILE *out, const char *s, int len)
 {
     fputc('"', out);
-    for (int i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') fprintf(out, "\\%c", c);
-        else if (c == '\n') fputs("\\n", out);
-        else if (c == '\t') fputs("\\t", out);
-        else if (c == '\r') fputs("\\r", out);
-        else if (c < 0x20) fprintf(out, "\\u%04x", c);
-        else fputc(c, out);
-    }
+    put_text(out, s, len, escape_json);
     fputc('"', out);
 }
 
@@ -106,8 +181,12 @@ static bool json_bare(cn_type t)
 }
 
 /* Rows of the result as tab/comma separated lines. */
-static void print_delimited(FILE *out, const cn_result *r, char sep, bool csv)
+typedef enum { DELIM_TSV, DELIM_CSV, DELIM_GOLDEN } delim_kind;
+
+static void print_delimited(FILE *out, const cn_result *r, delim_kind kind)
 {
+    const bool csv = kind == DELIM_CSV;
+    const char sep = csv ? ',' : '\t';
     cell_buf cb = {0};
     if (csv) {
         for (int c = 0; c < r->schema->n; c++) {
@@ -130,7 +209,7 @@ static void print_delimited(FILE *out, const cn_result *r, char sep, bool csv)
                 } else if (csv) {
                     put_csv_field(out, s, len);
                 } else {
-                    fwrite(s, 1, (size_t)len, out);
+                    put_text(out, s, len, NULL);
                 }
             }
             fputc('\n', out);
@@ -166,12 +245,15 @@ static void print_json(FILE *out, const cn_result *r)
     free(cb.s);
 }
 
-/* UTF-8 display width (code points). */
+/* UTF-8 display width (code points; an ill-formed subsequence is its one U+FFFD). */
 static int display_width(const char *s, int len)
 {
+    const unsigned char *u = (const unsigned char *)s;
     int w = 0;
-    for (int i = 0; i < len; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80) w++;
+    for (int i = 0; i < len; w++) {
+        int n = u[i] < 0x80 ? 1 : utf8_seq(u + i, len - i);
+        i += n < 0 ? -n : n;
+    }
     return w;
 }
 
@@ -203,7 +285,9 @@ static void print_table(FILE *out, const cn_result *r)
     fprintf(out, "%s\n|", sep.s);
     for (int c = 0; c < nc; c++) {
         const char *n = r->schema->fields[c].name;
-        fprintf(out, "%*s%s|", width[c] - display_width(n, (int)strlen(n)), "", n);
+        fprintf(out, "%*s", width[c] - display_width(n, (int)strlen(n)), "");
+        put_text(out, n, (int)strlen(n), NULL);
+        fputc('|', out);
     }
     fprintf(out, "\n%s\n", sep.s);
     for (int bi = 0; bi < r->nbatches; bi++) {
@@ -218,7 +302,7 @@ static void print_table(FILE *out, const cn_result *r)
                     len = 4;
                 }
                 fprintf(out, "%*s", width[c] - display_width(s, len), "");
-                fwrite(s, 1, (size_t)len, out);
+                put_text(out, s, len, NULL);
                 fputc('|', out);
             }
             fputc('\n', out);
@@ -236,8 +320,10 @@ void cli_print_result(FILE *out, const cn_result *r, cli_format fmt)
     case FMT_TABLE:
         if (r->is_query || r->nrows > 0) print_table(out, r);
         break;
-    case FMT_TSV: print_delimited(out, r, '\t', false); break;
-    case FMT_CSV: print_delimited(out, r, ',', true); break;
+    case FMT_TSV: print_delimited(out, r, DELIM_TSV); break;
+    case FMT_CSV:
+        if (r->schema->n > 0) print_delimited(out, r, DELIM_CSV); /* a command: no header line */
+        break;
     case FMT_JSON: print_json(out, r); break;
     case FMT_GOLDEN: break; /* see cli_print_golden */
     }
@@ -263,7 +349,7 @@ void cli_print_golden(FILE *out, const char *sql, const cn_result *r, const cn_e
     } else {
         schema_line(out, r);
         fputs("-- !query output\n", out);
-        print_delimited(out, r, '\t', false);
+        print_delimited(out, r, DELIM_GOLDEN);
     }
     fputs("\n\n", out);
 }

@@ -12,6 +12,7 @@
  * types/datetime.h.
  */
 #include "expr/expr_internal.h"
+#include "types/dt_pattern.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -166,10 +167,10 @@ static int err_parse(cn_error *err, const char *msg, const char *fn)
 }
 
 /* to_date / to_timestamp of a string with a pattern: 0 ok, 1 NULL row, -1 error. */
-static int parse_pattern(const cn_str *s, const cn_str *pat, bool is_date, bool ansi, int64_t *local, cn_error *err)
+static int parse_pattern(const cn_str *s, const cn_str *pat, bool is_date, bool ansi, cn_dt_parsed *parsed, cn_error *err)
 {
     const char *p = cn_str_data(pat);
-    if (ex_dt_pattern_legacy_only(p, pat->len)) {
+    if (cn_dt_pattern_legacy_only(p, pat->len)) {
         char q[256];
         snprintf(q, sizeof q, "'%.*s'", (int)CN_MIN(pat->len, 250u), p);
         return cn_error_set(err, "INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_PATTERN_RECOGNITION", "config",
@@ -177,7 +178,7 @@ static int parse_pattern(const cn_str *s, const cn_str *pat, bool is_date, bool 
                             "pattern", q, NULL);
     }
     char msg[320];
-    int rc = ex_dt_parse(cn_str_data(s), s->len, p, pat->len, local, msg, sizeof msg);
+    int rc = cn_dt_parse(cn_str_data(s), s->len, p, pat->len, parsed, msg, sizeof msg);
     if (rc == 0) return 0;
     if (rc == 2) {
         char q[256];
@@ -306,11 +307,11 @@ int ex_date(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ctx,
             const cn_str *s = S_AT(A, i);
             int32_t d;
             if (B) {
-                int64_t local;
-                int rc = parse_pattern(s, S_AT(B, i), true, ctx->ansi, &local, err);
+                cn_dt_parsed parsed;
+                int rc = parse_pattern(s, S_AT(B, i), true, ctx->ansi, &parsed, err);
                 if (rc < 0) return -1;
                 if (rc > 0) { cn_vec_set_null(&out->v, i, ctx->arena); continue; }
-                oi[i] = (int32_t)floordiv(local, CN_MICROS_PER_DAY);
+                oi[i] = (int32_t)floordiv(parsed.local, CN_MICROS_PER_DAY);
                 break;
             }
             if (cn_parse_date(cn_str_data(s), s->len, &d) != 0) {
@@ -326,11 +327,11 @@ int ex_date(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ctx,
             if (A->v.type.kind == CN_DATE) { ol[i] = to_utc((int64_t)D_AT(A, i) * CN_MICROS_PER_DAY, tz); break; }
             const cn_str *s = S_AT(A, i);
             if (B) {
-                int64_t local;
-                int rc = parse_pattern(s, S_AT(B, i), false, ctx->ansi, &local, err);
+                cn_dt_parsed parsed;
+                int rc = parse_pattern(s, S_AT(B, i), false, ctx->ansi, &parsed, err);
                 if (rc < 0) return -1;
                 if (rc > 0) { cn_vec_set_null(&out->v, i, ctx->arena); continue; }
-                ol[i] = to_utc(local, tz);
+                ol[i] = cn_dt_parsed_has_zone(&parsed) ? cn_dt_parsed_to_utc(&parsed, NULL) : to_utc(parsed.local, tz);
                 break;
             }
             if (cn_parse_timestamp(cn_str_data(s), s->len, tz, &ol[i]) != 0) {
@@ -420,7 +421,7 @@ int ex_date(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ctx,
         case CN_FN_DATE_FORMAT: {
             char buf[256];
             const cn_str *pat = S_AT(B, i);
-            int len = ex_dt_format(to_local(L_AT(A, i), tz), cn_str_data(pat), pat->len, buf, sizeof buf);
+            int len = cn_dt_format(to_local(L_AT(A, i), tz), cn_str_data(pat), pat->len, buf, sizeof buf);
             cn_str s = cn_str_view(buf, (uint32_t)len);
             ((cn_str *)out->v.data)[i] = cn_str_copy(ctx->arena, s);
             break;

@@ -77,15 +77,6 @@ bool ex_mul_div_pow10(cn_i128 a, cn_i128 b, int k, cn_i128 *out);
 /* round(a * 10^k / b) HALF_UP (b != 0); false on overflow. */
 bool ex_scale_div(cn_i128 a, int k, cn_i128 b, cn_i128 *out);
 
-/* ---- dt_pattern.c: Spark datetime patterns ---- */
-/* Format local wall-clock micros with a pattern; returns the length written (NUL-terminated). */
-int ex_dt_format(int64_t local_micros, const char *pat, size_t pn, char *buf, int cap);
-/* Parse text with a pattern into local wall-clock micros: 0 ok, 1 no match / invalid value
- * (java.time's message in msg), 2 unsupported pattern letter. */
-int ex_dt_parse(const char *s, size_t n, const char *pat, size_t pn, int64_t *local_micros, char *msg, int cap);
-/* Patterns only the legacy parser knew (5 x G/M/L/E/Q/q): Spark's DATETIME_PATTERN_RECOGNITION. */
-bool ex_dt_pattern_legacy_only(const char *pat, size_t pn);
-
 /* ---- construct.c ---- */
 /* Consistency check of a CALL node read from bytes (arity, coerced argument types). */
 int ex_validate_call(cn_arena *a, const cn_expr *e, cn_error *err);

@@ -34,6 +34,8 @@
  */
 #include "io/csv.h"
 
+#include "base/config.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -47,6 +49,7 @@
 
 #include "types/datetime.h"
 #include "types/decimal.h"
+#include "types/dt_pattern.h"
 #include "types/value.h"
 
 #define CSV_BUF_MAX_INITIAL (4 << 20)
@@ -63,9 +66,18 @@ void cn_csv_options_default(cn_csv_options *o)
     o->escape = '\\';
     o->mode = CSV_PERMISSIVE;
     o->null_value = "";
+    o->prefers_date = true;
 }
 
-bool cn_csv_splittable(const cn_csv_options *o) { return !o->multi_line; }
+static cn_file_codec codec_of(const cn_csv_options *o, const char *path)
+{
+    return o->compression_set ? o->compression : cn_file_codec_of_path(path);
+}
+
+bool cn_csv_splittable(const cn_csv_options *o, const char *path)
+{
+    return !o->multi_line && codec_of(o, path) == CN_FILE_CODEC_NONE;
+}
 
 /* Spark's CSVExprUtils.toChar: one character, or a backslash escape. */
 static int option_char(const char *key, const char *v, char *out, bool allow_empty, cn_error *err)
@@ -111,6 +123,21 @@ static int option_bool(const char *key, const char *v, bool *out, cn_error *err)
     return 0;
 }
 
+/* A datetime pattern option: kept if cn_dt_parse can read with it, else Spark's error for a
+ * pattern its formatter does not recognize. */
+static int option_pattern(const char *v, const char **out, cn_arena *a, cn_error *err)
+{
+    if (!cn_dt_pattern_parsable(v, strlen(v))) {
+        char q[256];
+        snprintf(q, sizeof q, "'%.250s'", v);
+        return cn_error_set(err, "INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_PATTERN_RECOGNITION", "config",
+                            "\"spark.sql.legacy.timeParserPolicy\"", "docroot", "https://spark.apache.org/docs/latest",
+                            "pattern", q, NULL);
+    }
+    *out = cn_arena_strdup(a, v);
+    return 0;
+}
+
 int cn_csv_options_parse(cn_csv_options *o, int n, char **keys, char **values, cn_arena *a, cn_error *err)
 {
     cn_csv_options_default(o);
@@ -127,9 +154,27 @@ int cn_csv_options_parse(cn_csv_options *o, int n, char **keys, char **values, c
         else if (!strcasecmp(k, "ignoreLeadingWhiteSpace")) rc = option_bool("ignoreLeadingWhiteSpace", v, &o->ignore_leading_ws, err);
         else if (!strcasecmp(k, "ignoreTrailingWhiteSpace")) rc = option_bool("ignoreTrailingWhiteSpace", v, &o->ignore_trailing_ws, err);
         else if (!strcasecmp(k, "nullValue")) o->null_value = cn_arena_strdup(a, v);
-        else if (!strcasecmp(k, "dateFormat")) o->date_format = cn_arena_strdup(a, v);
-        else if (!strcasecmp(k, "timestampFormat")) o->timestamp_format = cn_arena_strdup(a, v);
+        else if (!strcasecmp(k, "prefersDate")) rc = option_bool("prefersDate", v, &o->prefers_date, err);
+        else if (!strcasecmp(k, "dateFormat")) rc = option_pattern(v, &o->date_format, a, err);
+        else if (!strcasecmp(k, "timestampFormat")) rc = option_pattern(v, &o->timestamp_format, a, err);
+        else if (!strcasecmp(k, "timestampNTZFormat")) rc = option_pattern(v, &o->timestamp_ntz_format, a, err);
         else if (!strcasecmp(k, "timeZone")) o->timezone = cn_arena_strdup(a, v);
+        else if (!strcasecmp(k, "ignoreCorruptFiles")) {
+            rc = option_bool("ignoreCorruptFiles", v, &o->ignore_corrupt_files, err);
+            o->ignore_corrupt_files_set = true;
+        }
+        else if (!strcasecmp(k, "compression") || !strcasecmp(k, "codec")) {
+            /* on read Spark takes the codec from each file's extension; here the option
+             * names the codec of every file (none/uncompressed: by extension) */
+            cn_file_codec c;
+            if (!cn_file_codec_parse(v, &c))
+                rc = cn_error_setf_detail(err, "ILLEGAL_ARGUMENT",
+                                          "Codec [%s] is not available. Available codecs are gzip, deflate, zstd, none, uncompressed.", v);
+            else if (c != CN_FILE_CODEC_NONE) {
+                o->compression = c;
+                o->compression_set = true;
+            }
+        }
         else if (!strcasecmp(k, "mode")) {
             /* Spark's ParseMode.fromString: unknown modes fall back to PERMISSIVE */
             if (!strcasecmp(v, "DROPMALFORMED")) o->mode = CSV_DROPMALFORMED;
@@ -139,6 +184,11 @@ int cn_csv_options_parse(cn_csv_options *o, int n, char **keys, char **values, c
         if (rc) return -1;
     }
     return 0;
+}
+
+void cn_csv_options_apply_conf(cn_csv_options *o, const cn_conf *conf)
+{
+    if (conf && !o->ignore_corrupt_files_set) o->ignore_corrupt_files = cn_conf_get_bool(conf, "spark.sql.files.ignoreCorruptFiles");
 }
 
 /* --- the reader -------------------------------------------------------------------- */
@@ -151,9 +201,11 @@ typedef struct csv_field {
 
 struct cn_csv_reader {
     int fd;
+    cn_decomp *dec; /* a compressed file: its bytes come through here (offsets are uncompressed) */
     char *path;
     cn_csv_options o;
     size_t nv_len;
+    const cn_tz *zone; /* o.timezone resolved: timestamps without a zone of their own are in it */
     int64_t start, end, fsize;
     /* buffer: buf[0..len) holds file bytes [boff, boff+len); pos = next unread byte */
     char *buf;
@@ -199,6 +251,23 @@ static int refill(cn_csv_reader *r, cn_error *err)
         r->cap *= 2;
         r->buf = cn_xrealloc(r->buf, r->cap + 1);
         r->scratch = cn_xrealloc(r->scratch, r->cap + 1);
+    }
+    if (r->dec) {
+        int64_t n = cn_decomp_read(r->dec, r->buf + r->len, r->cap - r->len, err);
+        r->bytes = cn_decomp_bytes_in(r->dec);
+        if (n < 0) {
+            if (!r->o.ignore_corrupt_files) return -1;
+            /* as Spark with ignoreCorruptFiles: keep the records read, drop the cut one */
+            cn_error_clear(err);
+            size_t keep = r->len;
+            while (keep > r->pos && r->buf[keep - 1] != '\n') keep--;
+            r->len = keep;
+            r->eof = true;
+            return 0;
+        }
+        if (n == 0) r->eof = true;
+        r->len += (size_t)n;
+        return 0;
     }
     ssize_t n;
     do {
@@ -398,6 +467,9 @@ static int next_record(cn_csv_reader *r, cn_error *err)
         r->pos = (size_t)(q - r->buf) + (nl ? 1 : 0);
         r->lineno += 1 + inner;
         if (q > p && q[-1] == '\r') q--;
+        /* a UTF-8 byte order mark starts no field (Hadoop's LineRecordReader skips it); the
+         * record still starts at offset 0, in the split at 0 */
+        if (CN_UNLIKELY(off == 0) && q - p >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) p += 3;
         size_t n = (size_t)(q - p);
         if (n == 0 || (r->o.comment && p[0] == r->o.comment)) continue;
         if ((unsigned char)p[0] <= ' ' && blank_line(p, n)) continue;
@@ -450,15 +522,20 @@ cn_csv_reader *cn_csv_open(const char *path, int64_t start, int64_t length, cons
     r->o = *o;
     if (!r->o.null_value) r->o.null_value = "";
     r->nv_len = strlen(r->o.null_value);
+    r->zone = cn_tz_get(r->o.timezone);
     r->fsize = (int64_t)st.st_size;
     if (start < 0) start = 0;
     r->start = start;
     r->end = length < 0 || start + length < start ? INT64_MAX : start + length;
-    if (o->multi_line) {
+    cn_file_codec codec = codec_of(o, path);
+    if (codec != CN_FILE_CODEC_NONE) r->dec = cn_decomp_new(codec, fd, r->path);
+    if (o->multi_line || r->dec) {
         if (start > 0) r->done = true;
         r->end = INT64_MAX;
     }
-    int64_t want = (r->end == INT64_MAX ? r->fsize : length) + 4096;
+    /* a compressed file: about 4 times its size uncompressed (the buffer grows for longer records) */
+    int64_t want = r->dec ? (r->fsize > CSV_BUF_MAX_INITIAL ? CSV_BUF_MAX_INITIAL : r->fsize * 4)
+                          : (r->end == INT64_MAX ? r->fsize : length) + 4096;
     r->cap = (size_t)CN_MAX(CN_MIN(want, (int64_t)CSV_BUF_MAX_INITIAL), (int64_t)CSV_BUF_MIN_INITIAL);
     r->buf = cn_xmalloc(r->cap + 1);
     r->scratch = cn_xmalloc(r->cap + 1);
@@ -505,6 +582,7 @@ cn_csv_reader *cn_csv_open(const char *path, int64_t start, int64_t length, cons
 void cn_csv_close(cn_csv_reader *r)
 {
     if (!r) return;
+    cn_decomp_free(r->dec);
     if (r->fd >= 0) close(r->fd);
     free(r->path);
     free(r->buf);
@@ -656,6 +734,42 @@ static inline bool parse_date_fast(const char *s, size_t n, int32_t *out)
     return true;
 }
 
+/* Dates and timestamps with the dateFormat / timestampFormat / timestampNTZFormat patterns.
+ * As Spark (UnivocityParser) with a pattern set, there is no fallback to the default forms.
+ * A DATE keeps the date of what the pattern reads; a TIMESTAMP is in the zone the text names,
+ * else in the reader's zone; a TIMESTAMP_NTZ is the local date-time and may not name a zone
+ * (Spark's parseWithoutTimeZone with allowTimeZone = false). */
+static bool parse_date_pattern(const cn_csv_options *o, const char *s, size_t n, int32_t *out)
+{
+    cn_dt_parsed p;
+    char msg[256];
+    if (cn_dt_parse(s, n, o->date_format, strlen(o->date_format), &p, msg, sizeof msg) != 0) return false;
+    int64_t d = p.local / CN_MICROS_PER_DAY;
+    if (p.local % CN_MICROS_PER_DAY < 0) d--;
+    *out = (int32_t)d;
+    return true;
+}
+
+static bool parse_timestamp_pattern(const cn_csv_options *o, const cn_tz *zone, const char *s, size_t n, int64_t *out)
+{
+    cn_dt_parsed p;
+    char msg[256];
+    if (cn_dt_parse(s, n, o->timestamp_format, strlen(o->timestamp_format), &p, msg, sizeof msg) != 0) return false;
+    *out = cn_dt_parsed_to_utc(&p, zone);
+    return true;
+}
+
+static bool parse_timestamp_ntz_pattern(const cn_csv_options *o, const char *s, size_t n, int64_t *out)
+{
+    cn_dt_parsed p;
+    char msg[256];
+    if (cn_dt_parse(s, n, o->timestamp_ntz_format, strlen(o->timestamp_ntz_format), &p, msg, sizeof msg) != 0 ||
+        cn_dt_parsed_has_zone(&p))
+        return false;
+    *out = p.local;
+    return true;
+}
+
 /* Convert field f into row `row` of vector v. Returns false if unparsable (v left NULL). */
 static inline bool convert(cn_csv_reader *r, const csv_field *f, cn_vector *v, int row, cn_arena *a)
 {
@@ -728,14 +842,30 @@ static inline bool convert(cn_csv_reader *r, const csv_field *f, cn_vector *v, i
         return true;
     case CN_DATE: {
         int32_t d;
-        if (parse_date_fast(s, n, &d) || cn_parse_date(s, n, &d) == 0) {
-            ((int32_t *)v->data)[row] = d;
-            return true;
+        if (CN_UNLIKELY(r->o.date_format)) {
+            if (!parse_date_pattern(&r->o, s, n, &d)) break;
+        } else if (!parse_date_fast(s, n, &d) && cn_parse_date(s, n, &d) != 0) {
+            break;
         }
-        break;
+        ((int32_t *)v->data)[row] = d;
+        return true;
     }
     case CN_TIMESTAMP:
-        if (cn_parse_timestamp(s, n, r->o.timezone, &x)) break;
+        if (CN_UNLIKELY(r->o.timestamp_format)) {
+            if (!parse_timestamp_pattern(&r->o, r->zone, s, n, &x)) break;
+        } else if (cn_parse_timestamp(s, n, r->o.timezone, &x)) {
+            break;
+        }
+        ((int64_t *)v->data)[row] = x;
+        return true;
+    case CN_TIMESTAMP_NTZ:
+        if (r->o.timestamp_ntz_format) {
+            if (!parse_timestamp_ntz_pattern(&r->o, s, n, &x)) break;
+        } else if (cn_parse_as(s, n, v->type, &val, NULL)) {
+            break;
+        } else {
+            x = val.v.i;
+        }
         ((int64_t *)v->data)[row] = x;
         return true;
     case CN_BOOLEAN:
@@ -828,8 +958,32 @@ static int stage_of(cn_type t)
     }
 }
 
-/* Spark's CSVInferSchema.inferField: try types from the current one onwards. */
-static cn_type infer_field(cn_type cur, const char *s, size_t n, const char *tz)
+/* What inference needs of the options. */
+typedef struct infer_ctx {
+    const cn_csv_options *o;
+    const cn_tz *zone;
+} infer_ctx;
+
+static bool infer_is_date(const infer_ctx *c, const char *s, size_t n)
+{
+    int32_t d;
+    if (c->o->date_format) return parse_date_pattern(c->o, s, n, &d);
+    return parse_date_fast(s, n, &d);
+}
+
+static bool infer_is_timestamp(const infer_ctx *c, const char *s, size_t n)
+{
+    int64_t x;
+    if (c->o->timestamp_format) return parse_timestamp_pattern(c->o, c->zone, s, n, &x);
+    return n >= 16 && (s[10] == ' ' || s[10] == 'T') && cn_parse_timestamp(s, n, c->o->timezone, &x) == 0;
+}
+
+/* Spark's CSVInferSchema.inferField (3.4+): try types from the current one onwards — int,
+ * bigint, decimal, double, then (prefersDate) date, then timestamp, boolean, string. A
+ * timestamp is tried with timestampFormat when it is set (else Spark's default forms), a
+ * date with dateFormat (else yyyy-MM-dd). Timestamps are not inferred as TIMESTAMP_NTZ
+ * (spark.sql.timestampType is TIMESTAMP_LTZ). */
+static cn_type infer_field(const infer_ctx *c, cn_type cur, const char *s, size_t n)
 {
     int64_t x;
     cn_value val;
@@ -852,15 +1006,14 @@ static cn_type infer_field(cn_type cur, const char *s, size_t n, const char *tz)
         /* fall through */
     case ST_DOUBLE:
         if (cn_parse_as(s, n, cn_type_of(CN_DOUBLE), &val, NULL) == 0) return cn_type_of(CN_DOUBLE);
+        if (!c->o->prefers_date) goto timestamp;
         /* fall through */
-    case ST_DATE: {
-        int32_t d;
-        if (parse_date_fast(s, n, &d)) return cn_type_of(CN_DATE);
-    }
+    case ST_DATE:
+        if (infer_is_date(c, s, n)) return cn_type_of(CN_DATE);
         /* fall through */
     case ST_TIMESTAMP:
-        if (n >= 16 && (s[10] == ' ' || s[10] == 'T') && cn_parse_timestamp(s, n, tz, &x) == 0)
-            return cn_type_of(CN_TIMESTAMP);
+    timestamp:
+        if (infer_is_timestamp(c, s, n)) return cn_type_of(CN_TIMESTAMP);
         /* fall through */
     case ST_BOOLEAN:
         if ((n == 4 && !strncasecmp(s, "true", 4)) || (n == 5 && !strncasecmp(s, "false", 5))) return cn_type_of(CN_BOOLEAN);
@@ -869,8 +1022,20 @@ static cn_type infer_field(cn_type cur, const char *s, size_t n, const char *tz)
     }
 }
 
+/* Spark's CSVInferSchema.canParseDateAsTimestamp: dates join a timestamp column only when the
+ * timestamps are read by the default (lenient) parser and the dates have a form it reads. */
+static bool dates_read_as_timestamps(const cn_csv_options *o)
+{
+    static const char *const lenient[] = {"yyyy-MM-dd", "yyyy-M-d", "yyyy-M-dd", "yyyy-MM-d", "yyyy-MM", "yyyy-M", "yyyy"};
+    if (o->timestamp_format) return false;
+    const char *df = o->date_format ? o->date_format : "yyyy-MM-dd";
+    for (int i = 0; i < CN_ARRAY_LEN(lenient); i++)
+        if (!strcmp(df, lenient[i])) return true;
+    return false;
+}
+
 /* Spark's CSVInferSchema.compatibleType (incompatible pairs become string). */
-static cn_type merge_type(cn_type a, cn_type b)
+static cn_type merge_type(const cn_csv_options *o, cn_type a, cn_type b)
 {
     if (cn_type_eq(a, b)) return a;
     if (a.kind == CN_NULL) return b;
@@ -885,7 +1050,8 @@ static cn_type merge_type(cn_type a, cn_type b)
         if (range + s > CN_MAX_PRECISION) return cn_type_of(CN_DOUBLE);
         return cn_type_decimal(range + s, s);
     }
-    if ((a.kind == CN_DATE && b.kind == CN_TIMESTAMP) || (a.kind == CN_TIMESTAMP && b.kind == CN_DATE)) return cn_type_of(CN_TIMESTAMP);
+    if ((a.kind == CN_DATE && b.kind == CN_TIMESTAMP) || (a.kind == CN_TIMESTAMP && b.kind == CN_DATE))
+        return cn_type_of(dates_read_as_timestamps(o) ? CN_TIMESTAMP : CN_STRING);
     return cn_type_of(CN_STRING);
 }
 
@@ -936,6 +1102,7 @@ int cn_csv_infer_schema(const cn_csv_options *o, int nfiles, char **files, cn_ar
         s->fields[i].nullable = true;
     }
     if (o->infer_schema) {
+        infer_ctx ic = {o, cn_tz_get(o->timezone)};
         int64_t seen = 0;
         for (int fi = 0; fi < nfiles && seen < CSV_INFER_MAX_RECORDS; fi++) {
             cn_csv_reader *r = cn_csv_open(files[fi], 0, -1, o, NULL, 0, NULL, err);
@@ -949,7 +1116,7 @@ int cn_csv_infer_schema(const cn_csv_options *o, int nfiles, char **files, cn_ar
                     if (f->len == r->nv_len && !memcmp(f->p, r->o.null_value, f->len)) continue;
                     cn_type cur = s->fields[i].type;
                     if (cur.kind == CN_STRING) continue;
-                    s->fields[i].type = merge_type(cur, infer_field(cur, f->p, f->len, o->timezone));
+                    s->fields[i].type = merge_type(o, cur, infer_field(&ic, cur, f->p, f->len));
                 }
             }
             cn_csv_close(r);

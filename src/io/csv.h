@@ -3,9 +3,15 @@
  *
  * Options (case-insensitive keys, as Spark): path (file, directory or glob;
  * several separated by ','), header, sep / delimiter, quote, escape,
- * nullValue, dateFormat, timestampFormat, inferSchema, mode (PERMISSIVE,
- * DROPMALFORMED, FAILFAST), emptyValue, comment, ignoreLeadingWhiteSpace,
- * ignoreTrailingWhiteSpace, lineSep.
+ * nullValue, dateFormat, timestampFormat, timestampNTZFormat, prefersDate,
+ * inferSchema, mode (PERMISSIVE, DROPMALFORMED, FAILFAST), comment,
+ * ignoreLeadingWhiteSpace, ignoreTrailingWhiteSpace, multiLine, compression.
+ * Unknown keys are ignored (as Spark does); emptyValue and lineSep are not
+ * implemented yet.
+ *
+ * A UTF-8 byte order mark at the start of a file is skipped (as Hadoop's
+ * LineRecordReader does for Spark). Compressed files (gzip, deflate, zstd;
+ * see io/compress.h) are read whole by one split.
  *
  * Files are split into pieces of at most spark.sql.files.maxPartitionBytes;
  * a split owns the records that start inside it (the reader skips a partial
@@ -19,6 +25,7 @@
 
 #include "base/arena.h"
 #include "base/error.h"
+#include "io/compress.h"
 #include "types/vector.h"
 
 typedef enum { CSV_PERMISSIVE, CSV_DROPMALFORMED, CSV_FAILFAST } cn_csv_mode;
@@ -32,18 +39,31 @@ struct cn_csv_options {
     bool infer_schema;
     cn_csv_mode mode;
     const char *null_value;  /* default "" */
-    const char *date_format; /* NULL = ISO */
-    const char *timestamp_format;
+    const char *date_format;          /* NULL: Spark's default (yyyy-MM-dd and its lenient forms) */
+    const char *timestamp_format;     /* NULL: Spark's default (ISO 8601 forms, an optional zone) */
+    const char *timestamp_ntz_format; /* NULL: Spark's default (ISO 8601 forms, no zone) */
+    bool prefers_date;                /* prefersDate (default true): inference tries DATE before TIMESTAMP */
     const char *timezone;
     bool ignore_leading_ws, ignore_trailing_ws;
     bool multi_line;         /* multiLine: quoted fields may hold newlines; files are not split */
+    bool compression_set;    /* compression: every file is read with this codec ... */
+    cn_file_codec compression;    /* ... else each file's extension names it (.gz, .deflate, .zst) */
+    bool ignore_corrupt_files; /* ignoreCorruptFiles (or spark.sql.files.ignoreCorruptFiles): a corrupt
+                                  compressed file ends where it breaks, keeping the records read */
+    bool ignore_corrupt_files_set; /* the option was given (it wins over the session setting) */
 };
 typedef struct cn_csv_options cn_csv_options;
 
-/* Spark's defaults (sep ',', quote '"', escape '\\', mode PERMISSIVE, nullValue ""). */
+/* Spark's defaults (sep ',', quote '"', escape '\\', mode PERMISSIVE, nullValue "", prefersDate). */
 void cn_csv_options_default(cn_csv_options *o);
-/* Options from key/value pairs; unknown keys are ignored as Spark ignores them. */
+/* Options from key/value pairs; unknown keys are ignored as Spark ignores them. A datetime
+ * pattern Cinder cannot parse with fails here with
+ * [INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_PATTERN_RECOGNITION], as Spark's formatter does. */
 int cn_csv_options_parse(cn_csv_options *o, int n, char **keys, char **values, cn_arena *a, cn_error *err);
+
+/* Session settings that options of the same name override: spark.sql.files.ignoreCorruptFiles. */
+struct cn_conf;
+void cn_csv_options_apply_conf(cn_csv_options *o, const struct cn_conf *conf);
 
 /* Expand `path` (comma-separated list of files, directories, globs) into sorted file
  * names. [PATH_NOT_FOUND] when a path matches nothing. Hidden files (._ or .) skipped. */
@@ -62,9 +82,9 @@ cn_csv_reader *cn_csv_open(const char *path, int64_t start, int64_t length, cons
  * String bytes are allocated in `a` (reset by the caller between batches). */
 int cn_csv_read(cn_csv_reader *r, cn_batch *out, cn_arena *a, cn_error *err);
 int64_t cn_csv_bytes_read(const cn_csv_reader *r);
-/* False with multiLine: a file must then be read by one split (start 0); a reader opened at
- * start > 0 returns no rows, and the reader at start 0 reads the whole file. */
-bool cn_csv_splittable(const cn_csv_options *o);
+/* False with multiLine, or for a compressed file: it must then be read by one split (start 0);
+ * a reader opened at start > 0 returns no rows, and the reader at start 0 reads the whole file. */
+bool cn_csv_splittable(const cn_csv_options *o, const char *path);
 void cn_csv_close(cn_csv_reader *r);
 
 #endif

@@ -156,8 +156,10 @@ typedef struct cn_plan_ctx {
     cn_arena *arena;
     const struct cn_conf *conf;
     int default_parallelism; /* local[N]: N */
-    /* Files of a data-source view (the io layer, through the api layer): names and sizes in arena. */
-    int (*list_files)(void *ud, cn_view *v, cn_arena *a, char ***files, int64_t **sizes, int *n, cn_error *err);
+    /* Files of a data-source view (the io layer, through the api layer): names, sizes and
+     * whether each may be cut into splits (not a compressed file, not multiLine), in arena. */
+    int (*list_files)(void *ud, cn_view *v, cn_arena *a, char ***files, int64_t **sizes, bool **splittable, int *n,
+                      cn_error *err);
     void *list_ud;
     int next_plan_id;        /* for EXPLAIN's [plan_id=N] */
 } cn_plan_ctx;

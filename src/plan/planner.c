@@ -276,10 +276,11 @@ static cn_pplan *plan_scan(planner *p, const cn_lplan *lp, cn_error *err)
 
     char **files = NULL;
     int64_t *sizes = NULL;
+    bool *splittable = NULL;
     int nfiles = 0;
     if (!p->ctx->list_files)
         return cn_error_setf_detail(err, "INTERNAL_ERROR", "no file lister in the planner context"), NULL;
-    if (p->ctx->list_files(p->ctx->list_ud, v, p->a, &files, &sizes, &nfiles, err) != 0) return NULL;
+    if (p->ctx->list_files(p->ctx->list_ud, v, p->a, &files, &sizes, &splittable, &nfiles, err) != 0) return NULL;
 
     /* Spark's FilePartition.maxSplitBytes */
     int64_t max_part = cn_conf_get_int(p->ctx->conf, "spark.sql.files.maxPartitionBytes");
@@ -297,7 +298,8 @@ static cn_pplan *plan_scan(planner *p, const cn_lplan *lp, cn_error *err)
     for (int i = 0; i < nfiles; i++) {
         int64_t off = 0;
         do {
-            int64_t len = CN_MIN(split, sizes[i] - off);
+            /* a file that cannot be cut (compressed, multiLine) is one split */
+            int64_t len = splittable && !splittable[i] ? sizes[i] : CN_MIN(split, sizes[i] - off);
             /* fold a small tail (< 10% of a split) into the previous split, as Spark's 1.1 slop */
             if (sizes[i] - off - len > 0 && sizes[i] - off - len < split / 10) len = sizes[i] - off;
             n->splits[n->nsplits].path = files[i];

@@ -288,6 +288,7 @@ static cn_op *build_scan(task *k, const cn_pplan *p, int part, cn_error *err)
     cn_csv_options *o = cn_arena_calloc(t->arena, sizeof *o);
     if (cn_csv_options_parse(o, p->nopts, p->opt_keys, p->opt_vals, t->arena, err) != 0) return NULL;
     if (!o->timezone) o->timezone = t->eval.timezone;
+    cn_csv_options_apply_conf(o, k->env->conf);
     return cn_op_csv_scan(t, sp->path, sp->start, sp->length, o, p->file_schema, p->ncols, p->cols);
 }
 

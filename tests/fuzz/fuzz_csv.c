@@ -4,17 +4,20 @@
  * Input: u8 flags (bits 0-1 mode PERMISSIVE / DROPMALFORMED / FAILFAST, bit 2
  * header, bit 3 multiLine, bit 4 ignoreLeading/TrailingWhiteSpace, bit 5 no
  * quoting, bit 6 comment '#', bit 7 nullValue "NA"), u8 separator choice,
- * u8 split count (1..4) and column choice, then the file's bytes. The file
+ * u8 split count (bits 0-1), compression gzip (bit 2: the file's bytes are
+ * gzip data; bit 3 too: ignoreCorruptFiles), datetime patterns (bit 3:
+ * dateFormat dd/MM/yyyy, timestampFormat yyyy-MM-dd HH:mm[:ss][.SSS][XXX])
+ * and column choice (bits 4-7), then the file's bytes. The file
  * lives in a memfd (no disk traffic) opened by path through /proc/self/fd.
  * Each configuration reads the file whole and cut into 2..4 splits at evenly
  * spaced and input-chosen offsets, with a fixed schema of mixed types (all
  * columns, or a reordered subset). Every value read is formatted; errors must
  * be classed. Without quotes, backslashes and carriage returns in the text
- * (and, with a header, without comments or blank lines before it), the row
- * count must not depend on where the file is split.
+ * (and, with a header, without comments or a blank first line — blank as the
+ * reader and Java's trim see it: every byte <= ' ', after a byte order mark),
+ * the row count must not depend on where the file is split.
  */
 #define _GNU_SOURCE
-#include <ctype.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -85,6 +88,17 @@ static int64_t read_split(const cn_csv_options *o, int64_t start, int64_t len, i
     return n < 0 ? -1 : total;
 }
 
+/* Is the file's first line blank to the reader (no bytes, or only bytes <= ' ' as Java's trim
+ * drops them, after a UTF-8 byte order mark)? Then the header is a later line, which a split
+ * boundary may put into another split. */
+static bool first_line_blank(const uint8_t *p, size_t n)
+{
+    size_t i = n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF ? 3 : 0;
+    for (; i < n && p[i] != '\n'; i++)
+        if (p[i] > ' ') return false;
+    return true;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (fd < 0) setup();
@@ -110,6 +124,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const char seps[] = {',', '|', ';', '\t', ' ', '"', '\\', 'a'};
     o.sep = seps[sepc & 7];
     if (sepc & 8) o.escape = o.quote; /* escape == quote: doubled quotes */
+    if (sc & 4) {
+        o.compression = CN_FILE_CODEC_GZIP;
+        o.compression_set = true;
+        o.ignore_corrupt_files = (sc & 8) != 0;
+    } else if (sc & 8) {
+        o.date_format = "dd/MM/yyyy";
+        o.timestamp_format = "yyyy-MM-dd HH:mm[:ss][.SSS][XXX]";
+    }
 
     int cols[NFIELDS], ncols;
     if (sc & 16) { /* a reordered subset */
@@ -137,7 +159,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* As in Spark, only the split at offset 0 drops the header, as the first record that is
      * not a comment or blank: when comments or blank lines before the header reach past a
      * split boundary, the header line is a record of the next split. Not a bug. */
-    if (o.header && (o.comment || !in.n || isspace(in.p[0]))) plain = false;
+    if (o.header && (o.comment || first_line_blank(in.p, in.n))) plain = false;
     if (!failed && n1 >= 0 && n2 >= 0 && plain && !o.multi_line) {
         if (sum != whole || n1 + n2 != whole) {
             fprintf(stderr, "rows: whole %lld, %d splits %lld, cut at %lld: %lld + %lld\n", (long long)whole, nsplits,

@@ -52,7 +52,7 @@ if [ "$GEN" = 1 ]; then
     # regenerate the binary seeds from the real encoders (tests/fuzz/gen_seeds.c)
     "$CC" -std=gnu11 -O1 -g -fsanitize=fuzzer-no-link $SAN -Wall -Wextra -Wno-unused-parameter -Isrc -I$FZ \
         -Wl,--wrap=cn_pplan_write -Wl,--wrap=cn_expr_write -o "$B/gen_seeds" "$FZ/gen_seeds.c" "$B/libcinder.a" \
-        -llz4 -lzstd -lm -pthread || exit 2
+        -llz4 -lzstd -lz -lm -pthread || exit 2
     ASAN_OPTIONS=detect_leaks=0 "$B/gen_seeds" "$FZ/corpus" || exit 2
     exit 0
 fi
@@ -65,7 +65,7 @@ fi
 
 for t in $TARGETS; do
     "$CC" -std=gnu11 -O1 -g -fsanitize=fuzzer $SAN -Wall -Wextra -Wno-unused-parameter -Isrc -I$FZ \
-        -o "$B/fuzz_$t" "$FZ/fuzz_$t.c" "$B/libcinder.a" -llz4 -lzstd -lm -pthread || exit 2
+        -o "$B/fuzz_$t" "$FZ/fuzz_$t.c" "$B/libcinder.a" -llz4 -lzstd -lz -lm -pthread || exit 2
 done
 
 # per-target input size limits (bytes)

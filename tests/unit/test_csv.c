@@ -3,14 +3,19 @@
  * escapes, headers, NULLs, the three parse modes (FAILFAST naming file and
  * line), dbgen's trailing '|', splits at every boundary of a small file
  * (each record read exactly once), multiLine, file listing (directories,
- * globs, PATH_NOT_FOUND), schema inference, and garbage input.
+ * globs, PATH_NOT_FOUND), schema inference, garbage input, dateFormat /
+ * timestampFormat, compressed files (made by the gzip command) and byte order
+ * marks.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
+#include "api/session.h"
 #include "io/csv.h"
+#include "scheduler/listener.h"
 #include "types/datetime.h"
 #include "types/value.h"
 #include "unit.h"
@@ -312,7 +317,7 @@ TEST(multiline)
     char out[1024];
     CHECK_INT(read_all(p, &o, s, out, sizeof out, &err), 3);
     CHECK_STR(out, "1|two\nlines;2|x\"\n;3|z;");
-    CHECK(!cn_csv_splittable(&o));
+    CHECK(!cn_csv_splittable(&o, "x.csv"));
     int cols[2] = {0, 1};
     out[0] = 0;
     CHECK_INT(read_split(p, 5, 10, &o, s, 2, cols, out, sizeof out, &err), 0);
@@ -444,5 +449,295 @@ TEST(garbage)
     CHECK(cn_csv_open("/nonexistent/x.csv", 0, -1, &o, s, 0, NULL, &err) == NULL);
     CHECK_STR(err.cls, "PATH_NOT_FOUND");
     cn_error_clear(&err);
+    cn_arena_free(a);
+}
+
+/* dateFormat / timestampFormat / timestampNTZFormat: Spark's datetime patterns when reading with
+ * a schema (no fallback to the default forms once a pattern is set) and when inferring one. */
+TEST(datetime_formats)
+{
+    cn_arena *a = cn_arena_new("t", NULL);
+    cn_error err;
+    cn_error_init(&err);
+    cn_csv_options o;
+    CHECK(parse_opts(&o, a, &err, 0) == 0);
+    CHECK(o.prefers_date && !o.date_format && !o.timestamp_format && !o.timestamp_ntz_format);
+    CHECK(parse_opts(&o, a, &err, 4, "dateFormat", "dd/MM/yyyy", "timestampFormat", "dd/MM/yyyy HH:mm[:ss][XXX]",
+                     "timestampNTZFormat", "dd/MM/yyyy HH:mm", "prefersDate", "false") == 0);
+    CHECK_STR(o.date_format, "dd/MM/yyyy");
+    CHECK_STR(o.timestamp_ntz_format, "dd/MM/yyyy HH:mm");
+    CHECK(!o.prefers_date);
+    /* a pattern only the legacy parser knew, and ones the parser cannot read */
+    CHECK(parse_opts(&o, a, &err, 1, "dateFormat", "dd MMMMM yyyy") != 0);
+    CHECK_STR(err.cls, "INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_PATTERN_RECOGNITION");
+    cn_error_clear(&err);
+    CHECK(parse_opts(&o, a, &err, 1, "timestampFormat", "yyyy-MM-dd[ HH:mm") != 0);
+    cn_error_clear(&err);
+    CHECK(parse_opts(&o, a, &err, 1, "timestampNTZFormat", "yyyy-MM-dd 'T") != 0);
+    cn_error_clear(&err);
+
+    cn_csv_options_default(&o);
+    o.date_format = "dd/MM/yyyy";
+    o.timestamp_format = "dd/MM/yyyy HH:mm[:ss][XXX]";
+    o.timestamp_ntz_format = "dd/MM/yyyy HH:mm[:ss][XXX]";
+    o.timezone = "UTC";
+    const char *p = WRITE("dmy.csv", "1,31/12/2019,31/12/2019 23:59,31/12/2019 23:59:58\n"
+                                     "2,2019-12-31,01/01/2020 10:00+05:30,01/01/2020 10:00+05:30\n"
+                                     "3,29/02/2019,2019-12-31 23:59:00,01/01/2020 10:00\n");
+    cn_schema *s = schema_of(a, "i:int;d:date;t:timestamp;n:timestamp_ntz");
+    char out[4096];
+    CHECK_INT(read_all(p, &o, s, out, sizeof out, &err), 3);
+    CHECK_STR(out, "1|2019-12-31|2019-12-31 23:59:00|2019-12-31 23:59:58;"
+                   "2|NULL|2020-01-01 04:30:00|NULL;"
+                   "3|NULL|NULL|2020-01-01 10:00:00;");
+    o.mode = CSV_DROPMALFORMED;
+    CHECK_INT(read_all(p, &o, s, out, sizeof out, &err), 1);
+    CHECK_STR(out, "1|2019-12-31|2019-12-31 23:59:00|2019-12-31 23:59:58;");
+    int cols[2] = {0, 2};
+    out[0] = 0;
+    CHECK_INT(read_split(p, 0, -1, &o, s, 2, cols, out, sizeof out, &err), 2); /* only i and t are parsed */
+    CHECK_STR(out, "1|2019-12-31 23:59:00;2|2020-01-01 04:30:00;");
+    o.mode = CSV_FAILFAST;
+    CHECK_INT(read_all(p, &o, s, out, sizeof out, &err), -1);
+    CHECK_STR(err.cls, "MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION");
+    CHECK_STR(cn_error_param(&err, "badRecord"), "2,2019-12-31,01/01/2020 10:00+05:30,01/01/2020 10:00+05:30");
+    cn_error_clear(&err);
+
+    /* inference */
+    cn_csv_options_default(&o);
+    o.infer_schema = true;
+    o.date_format = "dd/MM/yyyy";
+    o.timestamp_format = "dd/MM/yyyy HH:mm";
+    p = WRITE("dmy_inf.csv", "31/12/2019,31/12/2019 10:00,31/12/2019,1/1/2020\n"
+                             "01/01/2020,01/01/2020 00:00,01/01/2020 00:00,2/1/2020\n");
+    char *files[1] = {(char *)p};
+    CHECK(cn_csv_infer_schema(&o, 1, files, a, &s, &err) == 0);
+    CHECK_STR(cn_schema_struct_string(a, s), "struct<_c0:date,_c1:timestamp,_c2:string,_c3:string>");
+    o.date_format = NULL; /* dd/MM/yyyy is not yyyy-MM-dd */
+    CHECK(cn_csv_infer_schema(&o, 1, files, a, &s, &err) == 0);
+    CHECK_STR(cn_schema_struct_string(a, s), "struct<_c0:string,_c1:timestamp,_c2:string,_c3:string>");
+    o.date_format = "d/M/yyyy";
+    o.timestamp_format = "d/M/yyyy";
+    CHECK(cn_csv_infer_schema(&o, 1, files, a, &s, &err) == 0);
+    CHECK_STR(cn_schema_struct_string(a, s), "struct<_c0:date,_c1:string,_c2:string,_c3:date>");
+    o.prefers_date = false;
+    CHECK(cn_csv_infer_schema(&o, 1, files, a, &s, &err) == 0);
+    CHECK_STR(cn_schema_struct_string(a, s), "struct<_c0:timestamp,_c1:string,_c2:string,_c3:timestamp>");
+    cn_arena_free(a);
+}
+
+/* Run a shell command in the test directory; 0 when it succeeded. */
+static int sh(const char *fmt, ...)
+{
+    char cmd[2048];
+    int n = snprintf(cmd, sizeof cmd, "cd '%s' && ", tmpdir);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd + n, sizeof cmd - (size_t)n, fmt, ap);
+    va_end(ap);
+    return system(cmd);
+}
+
+static void count_scan_tasks(void *ud, const cn_event *ev)
+{
+    if (ev->type == EV_TASK_END) (*(int *)ud)++;
+}
+
+/* One row of BIGINT columns from sql through a session (local[2]); its task count in *tasks. */
+static int session_row(const char *sql, const char *max_part, int64_t *vals, int ncols, int *tasks, char *cls, size_t clscap)
+{
+    cn_error err;
+    cn_error_init(&err);
+    cn_conf *c = cn_conf_new();
+    cn_conf_set(c, "spark.master", "local[2]", &err);
+    cn_conf_set(c, "spark.local.dir", tmpdir, &err);
+    cn_conf_set(c, "spark.sql.adaptive.enabled", "false", &err);
+    if (max_part) cn_conf_set(c, "spark.sql.files.maxPartitionBytes", max_part, &err);
+    cn_session *s = cn_session_new(c, &err);
+    *tasks = 0;
+    cn_session_add_listener(s, count_scan_tasks, tasks);
+    cn_result *r = NULL;
+    int rc = 0;
+    char *copy = cn_xstrdup(sql), *save = NULL;
+    for (char *q = strtok_r(copy, ";", &save); q && rc == 0; q = strtok_r(NULL, ";", &save)) {
+        if (r) cn_result_free(r);
+        r = NULL;
+        rc = cn_session_sql(s, q, &r, &err);
+    }
+    free(copy);
+    cls[0] = 0;
+    if (rc != 0) snprintf(cls, clscap, "%s", err.cls);
+    if (rc == 0 && r && r->nbatches > 0)
+        for (int i = 0; i < ncols; i++) vals[i] = ((const int64_t *)r->batches[0]->cols[i].data)[0];
+    if (r) cn_result_free(r);
+    cn_session_free(s);
+    cn_conf_free(c);
+    cn_error_clear(&err);
+    return rc;
+}
+
+/* Compressed files by extension (gzip from the gzip command, several members, zstd when the
+ * command is there) or by the compression option; one split per compressed file; a truncated
+ * or damaged file is an error naming it, or (ignoreCorruptFiles) ends where it breaks. */
+TEST(compressed_files)
+{
+    cn_arena *a = cn_arena_new("t", NULL);
+    cn_error err;
+    cn_error_init(&err);
+    cn_csv_options o;
+    cn_csv_options_default(&o);
+    setup();
+    /* 20000 records "i,name<i>" with i = 1..20000: sum 200010000 */
+    FILE *f = fopen(cn_arena_printf(a, "%s/z.csv", tmpdir), "w");
+    for (int i = 1; i <= 20000; i++) fprintf(f, "%d,name%d\n", i, i);
+    fclose(f);
+    CHECK_INT(sh("gzip -c z.csv > z.csv.gz && cp z.csv.gz z2.csv.gz && gzip -c z.csv > z.data && "
+                 "head -c 1000 z.csv | gzip -c > two.csv.gz && tail -c +1001 z.csv | gzip -c >> two.csv.gz && "
+                 "head -c 30000 z.csv.gz > cut.csv.gz && : > empty.csv.gz && "
+                 "(head -c 2000 z.csv.gz; head -c 3000 /dev/zero; tail -c +5001 z.csv.gz) > bad.csv.gz"), 0);
+    cn_schema *s = schema_of(a, "i:int;n:string");
+    int cols[2] = {0, 1};
+    static char out[1 << 20];
+    const char *gz = cn_arena_printf(a, "%s/z.csv.gz", tmpdir);
+    CHECK(!cn_csv_splittable(&o, gz));
+    CHECK(cn_csv_splittable(&o, "z.csv"));
+    out[0] = 0;
+    CHECK_INT(read_split(gz, 0, 5000, &o, s, 2, cols, out, sizeof out, &err), 20000); /* the split at 0 reads it all */
+    CHECK(!strncmp(out, "1|name1;2|name2;", 16));
+    out[0] = 0;
+    CHECK_INT(read_split(gz, 5000, 5000, &o, s, 2, cols, out, sizeof out, &err), 0);
+    out[0] = 0;
+    CHECK_INT(read_split(cn_arena_printf(a, "%s/two.csv.gz", tmpdir), 0, -1, &o, s, 2, cols, out, sizeof out, &err), 20000);
+    out[0] = 0;
+    CHECK_INT(read_split(cn_arena_printf(a, "%s/empty.csv.gz", tmpdir), 0, -1, &o, s, 2, cols, out, sizeof out, &err), 0);
+    /* not by extension: garbage rows unless the compression option names the codec */
+    const char *data = cn_arena_printf(a, "%s/z.data", tmpdir);
+    CHECK(cn_csv_splittable(&o, data));
+    CHECK(parse_opts(&o, a, &err, 1, "compression", "gzip") == 0);
+    CHECK(!cn_csv_splittable(&o, data));
+    out[0] = 0;
+    CHECK_INT(read_split(data, 0, -1, &o, s, 2, cols, out, sizeof out, &err), 20000);
+    CHECK(parse_opts(&o, a, &err, 1, "compression", "bzip2") != 0);
+    cn_error_clear(&err);
+    cn_csv_options_default(&o);
+    /* truncated, damaged */
+    char msg[1024];
+    const char *cut = cn_arena_printf(a, "%s/cut.csv.gz", tmpdir);
+    out[0] = 0;
+    CHECK_INT(read_split(cut, 0, -1, &o, s, 2, cols, out, sizeof out, &err), -1);
+    CHECK_STR(err.cls, "IO_ERROR");
+    cn_error_message(&err, msg, sizeof msg);
+    CHECK(strstr(msg, "cut.csv.gz") && strstr(msg, "truncated"));
+    cn_error_clear(&err);
+    out[0] = 0;
+    CHECK_INT(read_split(cn_arena_printf(a, "%s/bad.csv.gz", tmpdir), 0, -1, &o, s, 2, cols, out, sizeof out, &err), -1);
+    CHECK_STR(err.cls, "IO_ERROR");
+    cn_error_clear(&err);
+    o.ignore_corrupt_files = true;
+    out[0] = 0;
+    int got = read_split(cut, 0, -1, &o, s, 2, cols, out, sizeof out, &err);
+    CHECK(got > 1000 && got < 20000);
+    /* the records kept are whole: the last one is record `got` */
+    char want[64];
+    snprintf(want, sizeof want, ";%d|name%d;", got, got);
+    CHECK(strlen(out) > strlen(want) && !strcmp(out + strlen(out) - strlen(want), want));
+    cn_csv_options_default(&o);
+    /* .deflate: a zlib stream (Hadoop's DefaultCodec) */
+    {
+        FILE *zf = fopen(cn_arena_printf(a, "%s/z.csv", tmpdir), "rb");
+        static char raw[1 << 20], packed[1 << 20];
+        size_t rn = fread(raw, 1, sizeof raw, zf);
+        fclose(zf);
+        uLongf pn = sizeof packed;
+        CHECK_INT(compress2((Bytef *)packed, &pn, (const Bytef *)raw, rn, 6), Z_OK);
+        const char *df = write_file("z.csv.deflate", packed, pn);
+        out[0] = 0;
+        CHECK_INT(read_split(df, 0, -1, &o, s, 2, cols, out, sizeof out, &err), 20000);
+        df = write_file("cut.csv.deflate", packed, pn / 2);
+        CHECK_INT(read_split(df, 0, -1, &o, s, 2, cols, out, sizeof out, &err), -1);
+        CHECK_STR(err.cls, "IO_ERROR");
+        cn_error_clear(&err);
+    }
+    if (system("command -v zstd >/dev/null 2>&1") == 0) {
+        CHECK_INT(sh("zstd -q -c z.csv > z.csv.zst"), 0);
+        out[0] = 0;
+        CHECK_INT(read_split(cn_arena_printf(a, "%s/z.csv.zst", tmpdir), 0, -1, &o, s, 2, cols, out, sizeof out, &err), 20000);
+    }
+
+    /* through a session: one task per compressed file however small the splits */
+    int64_t v[2];
+    int tasks;
+    char cls[128];
+    const char *q = cn_arena_printf(a,
+                                    "CREATE TEMPORARY VIEW z (i INT, n STRING) USING csv OPTIONS (path '%s/z.csv.gz,%s/z2.csv.gz');"
+                                    "SELECT count(*), sum(i) FROM z",
+                                    tmpdir, tmpdir);
+    CHECK_INT(session_row(q, "64k", v, 2, &tasks, cls, sizeof cls), 0);
+    CHECK_INT(v[0], 40000);
+    CHECK_INT(v[1], 2 * 200010000LL);
+    CHECK_INT(tasks, 2 + 1); /* two scan tasks, one final aggregate */
+    q = cn_arena_printf(a, "CREATE TEMPORARY VIEW z (i INT, n STRING) USING csv OPTIONS (path '%s/z.csv');"
+                           "SELECT count(*), sum(i) FROM z", tmpdir);
+    CHECK_INT(session_row(q, "64k", v, 2, &tasks, cls, sizeof cls), 0);
+    CHECK_INT(v[1], 200010000LL);
+    CHECK(tasks > 3); /* the plain file is split */
+    q = cn_arena_printf(a, "CREATE TEMPORARY VIEW z (i INT, n STRING) USING csv OPTIONS (path '%s/cut.csv.gz');"
+                           "SELECT count(*), sum(i) FROM z", tmpdir);
+    CHECK(session_row(q, NULL, v, 2, &tasks, cls, sizeof cls) != 0);
+    CHECK_STR(cls, "FAILED_READ_FILE.NO_HINT");
+    q = cn_arena_printf(a, "SET spark.sql.files.ignoreCorruptFiles=true;"
+                           "CREATE TEMPORARY VIEW z (i INT, n STRING) USING csv OPTIONS (path '%s/cut.csv.gz');"
+                           "SELECT count(*), max(i) FROM z", tmpdir);
+    CHECK_INT(session_row(q, NULL, v, 2, &tasks, cls, sizeof cls), 0);
+    CHECK_INT(v[0], got);
+    CHECK_INT(v[1], got);
+    /* inference reads through the codec too */
+    q = cn_arena_printf(a, "CREATE TEMPORARY VIEW z USING csv OPTIONS (path '%s/two.csv.gz', inferSchema 'true');"
+                           "SELECT count(*), sum(_c0) FROM z", tmpdir);
+    CHECK_INT(session_row(q, NULL, v, 2, &tasks, cls, sizeof cls), 0);
+    CHECK_INT(v[1], 200010000LL);
+    cn_arena_free(a);
+}
+
+/* A UTF-8 byte order mark at the start of a file is not part of the first field (header name
+ * or value), gzip'd or not; elsewhere it is data. */
+TEST(byte_order_mark)
+{
+    cn_arena *a = cn_arena_new("t", NULL);
+    cn_error err;
+    cn_error_init(&err);
+    cn_csv_options o;
+    cn_csv_options_default(&o);
+    o.header = true;
+    const char *p = WRITE("bom.csv", "\xEF\xBB\xBFname,age\nalice,30\n\xEF\xBB\xBF" "bob,40\n");
+    CHECK_INT(sh("gzip -c bom.csv > bom.csv.gz"), 0);
+    const char *files[2] = {p, cn_arena_printf(a, "%s/bom.csv.gz", tmpdir)};
+    for (int k = 0; k < 2; k++) {
+        cn_schema *s;
+        CHECK(cn_csv_infer_schema(&o, 1, (char **)&files[k], a, &s, &err) == 0);
+        CHECK_STR(cn_schema_struct_string(a, s), "struct<name:string,age:string>");
+        char out[256];
+        CHECK_INT(read_all(files[k], &o, s, out, sizeof out, &err), 2);
+        CHECK_STR(out, "alice|30;\xEF\xBB\xBF" "bob|40;");
+    }
+    o.header = false;
+    cn_schema *s = schema_of(a, "n:string;a:string");
+    p = WRITE("bom2.csv", "\xEF\xBB\xBF" "1,2\n");
+    char out[256];
+    CHECK_INT(read_all(p, &o, s, out, sizeof out, &err), 1);
+    CHECK_STR(out, "1|2;");
+    /* the record after the mark still starts at offset 0: the split at 0 owns it, however short
+     * (found by the csv fuzz target) */
+    p = WRITE("bom4.csv", "\xEF\xBB\xBF" "1,2\n3,4\n");
+    int cols2[2] = {0, 1};
+    for (int64_t cut = 1; cut <= 11; cut++) {
+        char o1[64] = "", o2[64] = "";
+        CHECK_INT(read_split(p, 0, cut, &o, s, 2, cols2, o1, sizeof o1, &err) +
+                      read_split(p, cut, 11 - cut, &o, s, 2, cols2, o2, sizeof o2, &err), 2);
+        CHECK_STR(o1, cut <= 7 ? "1|2;" : "1|2;3|4;");
+    }
+    p = WRITE("bom3.csv", "\xEF\xBB");
+    CHECK_INT(read_all(p, &o, s, out, sizeof out, &err), 1);
+    CHECK_STR(out, "\xEF\xBB|NULL;");
     cn_arena_free(a);
 }

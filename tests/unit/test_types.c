@@ -6,6 +6,7 @@
  */
 #include "types/datetime.h"
 #include "types/decimal.h"
+#include "types/dt_pattern.h"
 #include "types/types.h"
 #include "types/value.h"
 #include "types/vector.h"
@@ -450,4 +451,79 @@ TEST(time_zones)
     CHECK_STR(buf, "2024-11-03 01:00:00");
     cn_format_timestamp(jul + 123456, "Asia/Tokyo", buf, sizeof buf);
     CHECK_STR(buf, "2024-07-15 09:00:00.123456");
+}
+
+/* Spark's datetime patterns ("Datetime Patterns for Formatting and Parsing"): optional sections,
+ * offsets and zone ids, and the 1..n fraction digits n 'S' accept when parsing. */
+static int dtp(const char *s, const char *pat, cn_dt_parsed *p)
+{
+    char msg[256];
+    return cn_dt_parse(s, strlen(s), pat, strlen(pat), p, msg, sizeof msg);
+}
+
+TEST(datetime_patterns)
+{
+    const int64_t S = CN_MICROS_PER_SECOND, T0 = 1577934245LL * S; /* 2020-01-02 03:04:05 */
+    cn_dt_parsed p;
+    CHECK_INT(dtp("31/12/2019", "dd/MM/yyyy", &p), 0);
+    CHECK_INT(p.local, 18261LL * CN_MICROS_PER_DAY);
+    CHECK(!cn_dt_parsed_has_zone(&p));
+    CHECK_INT(dtp("2019-12-31", "dd/MM/yyyy", &p), 1);
+    CHECK_INT(dtp("29/02/2019", "dd/MM/yyyy", &p), 1);
+    CHECK_INT(dtp("29/02/2020", "dd/MM/yyyy", &p), 0);
+    CHECK_INT(p.local, 18321LL * CN_MICROS_PER_DAY);
+    /* Spark's default CSV timestampFormat */
+    const char *iso = "yyyy-MM-dd'T'HH:mm:ss[.SSS][XXX]";
+    CHECK_INT(dtp("2020-01-02T03:04:05", iso, &p), 0);
+    CHECK_INT(p.local, T0);
+    CHECK(!p.has_offset);
+    CHECK_INT(dtp("2020-01-02T03:04:05.1", iso, &p), 0);
+    CHECK_INT(p.local, T0 + 100000);
+    CHECK_INT(dtp("2020-01-02T03:04:05.123+01:30", iso, &p), 0);
+    CHECK_INT(p.local, T0 + 123000);
+    CHECK(p.has_offset);
+    CHECK_INT(p.offset, 5400 * S);
+    CHECK_INT(cn_dt_parsed_to_utc(&p, NULL), T0 + 123000 - 5400 * S);
+    CHECK_INT(dtp("2020-01-02T03:04:05Z", iso, &p), 0);
+    CHECK(p.has_offset && p.offset == 0);
+    CHECK_INT(dtp("2020-01-02T03:04:05.1234", iso, &p), 1); /* at most 3 fraction digits */
+    CHECK_INT(dtp("2020-01-02T03:04:05+0100", iso, &p), 1); /* XXX wants the colon */
+    /* Z: +HHMM; x: no 'Z'; ZZZZ: localized GMT */
+    CHECK_INT(dtp("2020-01-02 03:04:05 -0800", "yyyy-MM-dd HH:mm:ss Z", &p), 0);
+    CHECK_INT(p.offset, -8 * 3600 * S);
+    CHECK_INT(dtp("2020-01-02 03:04:05 Z", "yyyy-MM-dd HH:mm:ss x", &p), 1);
+    CHECK_INT(dtp("2020-01-02 03:04:05 GMT+08:00", "yyyy-MM-dd HH:mm:ss ZZZZ", &p), 0);
+    CHECK_INT(p.offset, 8 * 3600 * S);
+    CHECK_INT(dtp("2020-01-02 03:04:05 +05", "yyyy-MM-dd HH:mm:ss X", &p), 0);
+    CHECK_INT(p.offset, 5 * 3600 * S);
+    /* a zone id */
+    CHECK_INT(dtp("2020-01-02 03:04:05 UTC", "yyyy-MM-dd HH:mm:ss VV", &p), 0);
+    CHECK(p.zone != NULL);
+    CHECK_INT(cn_dt_parsed_to_utc(&p, NULL), T0);
+    CHECK_INT(dtp("2020-01-02 03:04:05 GMT-7", "yyyy-MM-dd HH:mm:ss O", &p), 0);
+    CHECK_INT(p.offset, -7 * 3600 * S);
+    CHECK_INT(dtp("2020-01-02 03:04:05 Europe/Paris", "yyyy-MM-dd HH:mm:ss z", &p), 0);
+    CHECK_INT(cn_dt_parsed_to_utc(&p, NULL), T0 - 3600 * S); /* CET in January */
+    CHECK_INT(dtp("2020-01-02 03:04:05 Nowhere/Atlantis", "yyyy-MM-dd HH:mm:ss VV", &p), 1);
+    CHECK(cn_dt_pattern_parsable("yyyy-MM-dd'T'HH:mm:ss[.SSS][XXX]", 32));
+    CHECK(!cn_dt_pattern_parsable("yyyy-MM-dd fo", 13)); /* unknown letters */
+    CHECK(!cn_dt_pattern_parsable("yyyy-ww", 7));        /* week-based: not in Spark 3+ */
+    /* years beyond what micros since 1970 hold (found by the csv fuzz target: signed overflow) */
+    CHECK_INT(dtp("31/12/1209220", "dd/MM/yyyy", &p), 1);
+    CHECK_INT(dtp("294247-01-10", "yyyy-MM-dd", &p), 0);
+    CHECK_INT(dtp("294247-01-11", "yyyy-MM-dd", &p), 1);
+    CHECK_INT(dtp("-290308-12-21", "yyyyyyy-MM-dd", &p), 1);
+    /* nested optional sections */
+    CHECK_INT(dtp("2020-01-02", "yyyy-MM-dd[ HH:mm[:ss]]", &p), 0);
+    CHECK_INT(dtp("2020-01-02 03:04", "yyyy-MM-dd[ HH:mm[:ss]]", &p), 0);
+    CHECK_INT(p.local, T0 - 5 * S);
+    CHECK_INT(dtp("2020-01-02 03:04:05", "yyyy-MM-dd[ HH:mm[:ss]]", &p), 0);
+    CHECK_INT(p.local, T0);
+    CHECK_INT(dtp("2020-01-02 03", "yyyy-MM-dd[ HH:mm[:ss]]", &p), 1); /* the section reads nothing */
+    CHECK_INT(dtp("2020-01-02", "yyyy-MM-dd[ HH", &p), 2);             /* an unclosed section */
+    CHECK_INT(dtp("2020-01-02", "yyyy-MM-dd]", &p), 2);
+    /* formatting prints an optional section's fields */
+    char buf[64];
+    cn_dt_format(T0, "yyyy-MM-dd[ HH:mm]", 18, buf, sizeof buf);
+    CHECK_STR(buf, "2020-01-02 03:04");
 }
