@@ -5,9 +5,15 @@
  * the cache store, broadcasts (decode once, table built once across
  * threads) and per-query directories.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/hash.h"
@@ -16,6 +22,7 @@
 #include "storage/cache.h"
 #include "storage/disk.h"
 #include "storage/memory.h"
+#include "base/workdir.h"
 #include "unit.h"
 
 static cn_type all_types[] = {
@@ -627,7 +634,7 @@ TEST(query_dir_create_remove)
     cn_error err;
     cn_error_init(&err);
     char *dir;
-    CHECK_INT(cn_query_dir_create("/tmp/cinder-test-storage/x", 42, &dir, &err), 0);
+    CHECK_INT(cn_query_dir_create("/tmp/cinder-test-storage/x", &dir, &err), 0);
     struct stat st;
     CHECK(stat(dir, &st) == 0 && S_ISDIR(st.st_mode));
     int fd;
@@ -646,4 +653,116 @@ TEST(query_dir_create_remove)
     CHECK(stat(dir, &st) != 0);
     CHECK_INT(cn_dir_remove_all("/tmp/cinder-test-storage"), 0);
     free(dir);
+}
+
+/* ------------------------------------------------ owned working directories (base/workdir) */
+
+static bool is_dir(const char *p)
+{
+    struct stat st;
+    return lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+TEST(workdir_unique_locked_and_removed)
+{
+    const char *parent = "/tmp/cinder-test-workdir-a";
+    cn_dir_remove_all(parent);
+    cn_error err;
+    cn_error_init(&err);
+    cn_workdir *a = cn_workdir_create(parent, "cinder", &err);
+    cn_workdir *b = cn_workdir_create(parent, "cinder", &err);
+    CHECK(a && b);
+    if (!a || !b) return;
+    CHECK(strcmp(cn_workdir_path(a), cn_workdir_path(b)) != 0);
+    /* "<parent>/cinder-" and 16 hex digits */
+    CHECK_INT(strlen(cn_workdir_path(a)), strlen(parent) + strlen("/cinder-") + 16);
+    char lock[4200];
+    snprintf(lock, sizeof lock, "%s/owner.lock", cn_workdir_path(a));
+    /* the lock is held: another open file description cannot take it, even in this process */
+    int fd = open(lock, O_RDONLY);
+    CHECK(fd >= 0);
+    CHECK(flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK);
+    close(fd);
+    /* a sweep leaves live directories alone */
+    CHECK_INT(cn_workdir_sweep(parent, "cinder"), 0);
+    CHECK(is_dir(cn_workdir_path(a)) && is_dir(cn_workdir_path(b)));
+    char *pa = cn_xstrdup(cn_workdir_path(a));
+    cn_workdir_remove(a);
+    CHECK(!is_dir(pa));
+    free(pa);
+    /* the shared one is made once, and made again when it is removed from under us */
+    char s1[4096], s2[4096], s3[4096];
+    CHECK_INT(cn_workdir_shared(parent, "cinder", s1, sizeof s1, &err), 0);
+    CHECK_INT(cn_workdir_shared(parent, "cinder", s2, sizeof s2, &err), 0);
+    CHECK_STR(s1, s2);
+    cn_dir_remove_all(s1);
+    CHECK_INT(cn_workdir_shared(parent, "cinder", s3, sizeof s3, &err), 0);
+    CHECK(strcmp(s1, s3) != 0 && is_dir(s3));
+    cn_workdir_remove(b);
+    cn_error_clear(&err);
+    cn_workdir_remove_owned();
+    CHECK_INT(rmdir(parent), 0); /* everything owned is gone: the parent is empty */
+}
+
+TEST(workdir_sweep_dead_keep_live)
+{
+    const char *parent = "/tmp/cinder-test-workdir-b";
+    cn_dir_remove_all(parent);
+    mkdir(parent, 0700);
+    /* a live owner in another process, and a dead one (killed with SIGKILL) */
+    char live[4096] = "", dead[4096] = "";
+    char *paths[2] = {live, dead};
+    int go[2][2];
+    pid_t kids[2];
+    for (int k = 0; k < 2; k++) {
+        int ready[2];
+        CHECK_INT(pipe(go[k]), 0);
+        CHECK_INT(pipe(ready), 0);
+        kids[k] = fork();
+        if (kids[k] == 0) {
+            close(go[k][1]);
+            if (k == 1) close(go[0][1]);
+            cn_error e;
+            cn_error_init(&e);
+            cn_workdir *w = cn_workdir_create(parent, "cinder", &e);
+            const char *p = w ? cn_workdir_path(w) : "";
+            if (write(ready[1], p, strlen(p) + 1) < 0) _exit(1);
+            char c;
+            if (read(go[k][0], &c, 1) < 0) _exit(1);
+            _exit(0); /* no atexit: the directory stays, as after a crash */
+        }
+        close(ready[1]);
+        close(go[k][0]);
+        ssize_t n = read(ready[0], paths[k], 4095);
+        CHECK(n > 1);
+        close(ready[0]);
+    }
+    kill(kids[1], SIGKILL);
+    waitpid(kids[1], NULL, 0);
+    close(go[1][1]);
+    /* a directory without a lock file, fresh (maybe being created) and old (left half-removed) */
+    char fresh[4200], old[4200];
+    snprintf(fresh, sizeof fresh, "%s/cinder-00112233445566aa", parent);
+    snprintf(old, sizeof old, "%s/cinder-00112233445566bb", parent);
+    mkdir(fresh, 0700);
+    mkdir(old, 0700);
+    struct timespec ts[2] = {{.tv_sec = time(NULL) - 3600}, {.tv_sec = time(NULL) - 3600}};
+    utimensat(AT_FDCWD, old, ts, 0);
+    /* a directory of another name is never touched */
+    char other[4200];
+    snprintf(other, sizeof other, "%s/cinder-1-1", parent);
+    mkdir(other, 0700);
+    CHECK(is_dir(live) && is_dir(dead));
+    CHECK_INT(cn_workdir_sweep(parent, "cinder"), 2);
+    CHECK(is_dir(live));
+    CHECK(!is_dir(dead));
+    CHECK(is_dir(fresh));
+    CHECK(!is_dir(old));
+    CHECK(is_dir(other));
+    /* the live owner ends (without removing its directory): the next sweep takes it */
+    close(go[0][1]);
+    waitpid(kids[0], NULL, 0);
+    CHECK_INT(cn_workdir_sweep(parent, "cinder"), 1);
+    CHECK(!is_dir(live));
+    cn_dir_remove_all(parent);
 }
