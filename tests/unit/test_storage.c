@@ -22,6 +22,7 @@
 #include "storage/cache.h"
 #include "storage/disk.h"
 #include "storage/memory.h"
+#include "base/config.h"
 #include "base/workdir.h"
 #include "unit.h"
 
@@ -765,4 +766,48 @@ TEST(workdir_sweep_dead_keep_live)
     CHECK_INT(cn_workdir_sweep(parent, "cinder"), 1);
     CHECK(!is_dir(live));
     cn_dir_remove_all(parent);
+}
+
+/* ------------------------------------------- variable substitution (base/config, Spark's rules) */
+
+TEST(conf_substitute)
+{
+    cn_conf *c = cn_conf_new();
+    cn_error err;
+    cn_error_init(&err);
+    char *out;
+    CHECK_INT(cn_conf_set(c, "a", "1${b}", &err), 0);
+    CHECK_INT(cn_conf_set(c, "b", "2", &err), 0);
+    /* nested references are substituted again; unknown prefixes and bad forms stay */
+    CHECK_INT(cn_conf_substitute(c, "x${a}y ${hivevar:b} ${foo:a} ${} ${a b} $", 1000, &out, &err), 0);
+    CHECK_STR(out, "x12y 2 ${foo:a} ${} ${a b} $");
+    free(out);
+    setenv("CINDER_TEST_SUBST", "env!", 1);
+    unsetenv("CINDER_TEST_SUBST_UNSET");
+    CHECK_INT(cn_conf_substitute(c, "${env:CINDER_TEST_SUBST}${env:CINDER_TEST_SUBST_UNSET}", 1000, &out, &err), 0);
+    CHECK_STR(out, "env!${env:CINDER_TEST_SUBST_UNSET}");
+    free(out);
+    /* a circular reference is an error, as Spark's require(...) */
+    CHECK_INT(cn_conf_set(c, "b", "${a}", &err), 0);
+    CHECK_INT(cn_conf_substitute(c, "SELECT '${a}'", 1000, &out, &err), -1);
+    CHECK_STR(err.cls, "ILLEGAL_ARGUMENT");
+    CHECK(strstr(cn_error_param(&err, "message"), "Circular reference in ${a}: a") != NULL);
+    cn_error_clear(&err);
+    /* doubling at every level stops at the bound instead of filling memory */
+    CHECK_INT(cn_conf_set(c, "d0", "xxxxxxxxxxxxxxxx", &err), 0);
+    char k[16], v[32];
+    for (int i = 1; i < 30; i++) {
+        snprintf(k, sizeof k, "d%d", i);
+        snprintf(v, sizeof v, "${d%d}${d%d}", i - 1, i - 1);
+        CHECK_INT(cn_conf_set(c, k, v, &err), 0);
+    }
+    CHECK_INT(cn_conf_substitute(c, "${d29}", 1 << 20, &out, &err), -1);
+    CHECK_STR(err.cls, "ILLEGAL_ARGUMENT");
+    cn_error_clear(&err);
+    /* off: the text as it is */
+    CHECK_INT(cn_conf_set(c, "spark.sql.variable.substitute", "false", &err), 0);
+    CHECK_INT(cn_conf_substitute(c, "${a}", 1000, &out, &err), 0);
+    CHECK_STR(out, "${a}");
+    free(out);
+    cn_conf_free(c);
 }
