@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Cinder's test suite: unit tests, SQL golden tests, TPC-H answers, and the
-# report over Spark's own golden files.
-#   tests/run.sh [BUILD_DIR] [unit|sql|cli|plan|tpch|spark|all]
+# Cinder's test suite: unit tests, SQL golden tests, cinder sql's messages,
+# TPC-H answers, process tests (shared local dirs, PID namespaces, signals, the
+# REPL), and the report over Spark's own golden files.
+#   tests/run.sh [BUILD_DIR] [unit|sql|cli|plan|tpch|process|spark|all]
 # Ends with "N passed, N failed"; exit status 1 when anything failed. The
 # report over ../shared/spark-sql-tests is informational (printed per file,
 # not counted), since it measures how much of Spark the engine covers.
@@ -109,6 +110,13 @@ if [ "$WHAT" = all ] || [ "$WHAT" = tpch ]; then
     else
         echo "  tests/tpch/check.sh missing"; failed=$((failed + 1))
     fi
+fi
+
+if [ "$WHAT" = all ] || [ "$WHAT" = process ]; then
+    echo "== processes: shared local dirs, PID namespaces, signals, REPL Ctrl-C (tests/process)"
+    tests/process/run.sh "$BUILD" >"$log" 2>&1
+    grep -vE '^PASS' "$log"
+    count "$log"
 fi
 
 if [ "$WHAT" = all ] || [ "$WHAT" = spark ]; then

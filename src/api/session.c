@@ -744,9 +744,12 @@ static int run_uncache(cn_session *s, const char *sql, const cn_ast *st, cn_resu
     return 0;
 }
 
-int cn_session_sql(cn_session *s, const char *sql, cn_result **out, cn_error *err)
+int cn_session_sql(cn_session *s, const char *sql_text, cn_result **out, cn_error *err)
 {
     *out = NULL;
+    /* ${var} substitution first, as Spark's parser does (spark.sql.variable.substitute) */
+    char *sql;
+    if (cn_conf_substitute(s->conf, sql_text, CN_SQL_MAX_TEXT_BYTES, &sql, err) != 0) return -1;
     /* values print and parse in the session time zone */
     cn_tz_set_default(cn_conf_get(s->conf, "spark.sql.session.timeZone"));
     cn_result *r = result_new();
@@ -797,6 +800,7 @@ int cn_session_sql(cn_session *s, const char *sql, cn_result **out, cn_error *er
             break;
         }
     }
+    free(sql);
     if (rc != 0) {
         cn_result_free(r);
         return -1;

@@ -1,7 +1,8 @@
 /*
  * session.h — a Cinder session: the entry point that runs SQL statements.
  *
- * cn_session_sql() runs one statement end to end: parse, analyze, optimize,
+ * cn_session_sql() runs one statement end to end: variable substitution
+ * (${var}, as Spark's parser does), parse, analyze, optimize,
  * plan, schedule, collect. Queries return their rows as batches; commands
  * (SET, CREATE VIEW, CACHE TABLE, SHOW TABLES, DESCRIBE, EXPLAIN) return
  * their output the same way (EXPLAIN: one string column "plan").
@@ -15,6 +16,10 @@
 #include "types/vector.h"
 
 typedef struct cn_session cn_session;
+
+/* Longest SQL text one call takes, after variable substitution (64 MiB); the shell reads no
+ * more than this of a script either. */
+#define CN_SQL_MAX_TEXT_BYTES ((size_t)64 << 20)
 
 typedef struct cn_result {
     cn_schema *schema;  /* output columns with Spark's generated names */

@@ -2,6 +2,7 @@
  * config.c — typed configuration registry and per-session overrides.
  */
 #include "base/config.h"
+#include "base/strbuf.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -302,4 +303,129 @@ void cn_conf_each(const cn_conf *c, cn_conf_visit_fn fn, void *ud)
     }
     for (int j = 0; c && j < c->keys.n; j++)
         if (!key_lookup(c->keys.v[j])) fn(ud, c->keys.v[j], c->vals.v[j], "", true);
+}
+
+/* ------------------------------------------------------------ variable substitution */
+
+#define SUBST_MAX_DEPTH 32
+
+typedef struct subst {
+    const cn_conf *c;
+    size_t max_len;
+    const char *refs[SUBST_MAX_DEPTH]; /* references being expanded: a repeat is circular */
+    int nrefs;
+    const char *input;                 /* the statement, for the error message */
+    cn_error *err;
+} subst;
+
+static bool is_word(char ch) { return isalnum((unsigned char)ch) || ch == '_'; }
+
+static int subst_text(subst *s, const char *text, size_t n, cn_strbuf *out);
+
+/* One "${...}" at p (p[0..1] == "${"); *used is how many bytes it spans (0: not a reference). */
+static int subst_ref(subst *s, const char *text, const char *p, const char *end, size_t *used, cn_strbuf *out)
+{
+    const char *q = p + 2;
+    while (q < end && *q != '}' && !isspace((unsigned char)*q)) q++;
+    *used = 0;
+    if (q >= end || *q != '}' || q == p + 2) return 0; /* not "${\S+}" */
+    *used = (size_t)(q - p) + 1;
+    const char *ref = p + 2;
+    size_t rlen = (size_t)(q - ref);
+    const char *colon = memchr(ref, ':', rlen);
+    const char *prefix = NULL, *name = ref;
+    size_t plen = 0, nlen = rlen;
+    if (colon && colon > ref && colon + 1 < q) {
+        bool word = true;
+        for (const char *w = ref; w < colon; w++) word = word && is_word(*w);
+        if (word) {
+            prefix = ref;
+            plen = (size_t)(colon - ref);
+            name = colon + 1;
+            nlen = (size_t)(q - name);
+        }
+    }
+    char key[1024];
+    if (nlen >= sizeof key) {
+        cn_sb_putn(out, p, *used);
+        return 0;
+    }
+    memcpy(key, name, nlen);
+    key[nlen] = 0;
+    const char *value = NULL;
+    if (!prefix || (plen == 5 && strncmp(prefix, "spark", 5) == 0) ||
+        (plen == 9 && strncmp(prefix, "sparkconf", 9) == 0) || (plen == 7 && strncmp(prefix, "hivevar", 7) == 0) ||
+        (plen == 8 && strncmp(prefix, "hiveconf", 8) == 0)) {
+        value = cn_conf_get(s->c, key);
+        if (!value) value = "";
+    } else if (plen == 3 && strncmp(prefix, "env", 3) == 0) {
+        value = getenv(key);
+    }
+    if (!value) { /* unknown prefix or unset environment variable: left as written */
+        cn_sb_putn(out, p, *used);
+        return 0;
+    }
+    for (int i = 0; i < s->nrefs; i++) {
+        if (strlen(s->refs[i]) == rlen && strncmp(s->refs[i], ref, rlen) == 0) {
+            char msg[1200];
+            snprintf(msg, sizeof msg, "requirement failed: Circular reference in %.*s: %.*s",
+                     (int)CN_MIN((size_t)600, (size_t)(end - text)), text, (int)rlen, ref);
+            return cn_error_set(s->err, "ILLEGAL_ARGUMENT", "message", msg, NULL);
+        }
+    }
+    if (s->nrefs == SUBST_MAX_DEPTH) {
+        char msg[1200];
+        snprintf(msg, sizeof msg, "variable substitution nested deeper than %d in %.600s", SUBST_MAX_DEPTH, s->input);
+        return cn_error_set(s->err, "ILLEGAL_ARGUMENT", "message", msg, NULL);
+    }
+    char *held = cn_xstrndup(ref, rlen);
+    s->refs[s->nrefs++] = held;
+    int rc = subst_text(s, value, strlen(value), out);
+    s->nrefs--;
+    free(held);
+    return rc;
+}
+
+static int subst_text(subst *s, const char *text, size_t n, cn_strbuf *out)
+{
+    const char *end = text + n;
+    for (const char *p = text; p < end;) {
+        const char *d = memchr(p, '$', (size_t)(end - p));
+        if (!d) {
+            cn_sb_putn(out, p, (size_t)(end - p));
+            break;
+        }
+        cn_sb_putn(out, p, (size_t)(d - p));
+        size_t used = 0;
+        if (d + 1 < end && d[1] == '{' && subst_ref(s, text, d, end, &used, out) != 0) return -1;
+        if (!used) {
+            cn_sb_putc(out, '$');
+            used = 1;
+        }
+        p = d + used;
+        if (out->len > s->max_len) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "the statement after variable substitution is longer than %zu bytes", s->max_len);
+            return cn_error_set(s->err, "ILLEGAL_ARGUMENT", "message", msg, NULL);
+        }
+    }
+    return 0;
+}
+
+int cn_conf_substitute(const cn_conf *c, const char *text, size_t max_len, char **out, cn_error *err)
+{
+    *out = NULL;
+    if (!cn_conf_get_bool(c, "spark.sql.variable.substitute") || !strstr(text, "${")) {
+        *out = cn_xstrdup(text);
+        return 0;
+    }
+    subst s = {.c = c, .max_len = max_len, .input = text, .err = err};
+    cn_strbuf sb;
+    cn_sb_init(&sb);
+    if (subst_text(&s, text, strlen(text), &sb) != 0) {
+        cn_sb_free(&sb);
+        return -1;
+    }
+    *out = cn_sb_take(&sb);
+    return 0;
 }

@@ -39,6 +39,12 @@ typedef enum { CN_CONF_BOOL, CN_CONF_INT, CN_CONF_BYTES, CN_CONF_STRING } cn_con
       "Largest total size of results collected by the driver; 0 is unlimited.")                  \
     X("spark.master", CN_CONF_STRING, "local[*]", NULL, "Where to run: local[N] or local[*].")          \
     X("spark.executor.memory", CN_CONF_BYTES, "1073741824", NULL, "Memory of one executor.")           \
+    X("spark.driver.memory", CN_CONF_BYTES, "1073741824", NULL,                                   \
+      "Memory of the driver; in local mode, where tasks run in the driver, it sizes the memory " \
+      "manager when set (else spark.executor.memory does). `cinder sql --driver-memory` sets it.") \
+    X("spark.sql.variable.substitute", CN_CONF_BOOL, "true", NULL,                                \
+      "Substitute ${var}, ${hivevar:var}, ${hiveconf:var}, ${spark:var} (settings) and "         \
+      "${env:VAR} (environment) in SQL text before parsing.")                                    \
     X("spark.sql.adaptive.enabled", CN_CONF_BOOL, "true", NULL, "Adaptive query execution.")           \
     X("spark.sql.adaptive.coalescePartitions.enabled", CN_CONF_BOOL, "true", NULL,                     \
       "With adaptive execution: merge adjacent small shuffle partitions after the map stages.")  \
@@ -100,6 +106,14 @@ enum { CN_REINJECT_NULL_KEY_SLOT = 1u << 0, CN_REINJECT_LIMIT_OFFSET_OVERFLOW = 
 unsigned cn_conf_test_reinject(const cn_conf *c);
 /* Parse a size like "10485760", "10m", "1g", "512k", "-1". */
 int cn_conf_parse_bytes(const char *s, int64_t *out);
+
+/* Spark's variable substitution (its VariableSubstitution / ConfigReader): every "${name}",
+ * "${spark:name}", "${sparkconf:name}", "${hivevar:name}" or "${hiveconf:name}" is replaced by
+ * the setting's value in c ("" when unset), "${env:NAME}" by the environment variable (left as
+ * written when unset), other prefixes are left as written; replacements are substituted again,
+ * and a circular reference is an error. The result is malloc'd; it is bounded by max_len
+ * ([ILLEGAL_ARGUMENT] beyond). When spark.sql.variable.substitute is false, a plain copy. */
+int cn_conf_substitute(const cn_conf *c, const char *text, size_t max_len, char **out, cn_error *err);
 
 /* Iterate: known keys (value, default, doc) then unknown overrides. */
 typedef void (*cn_conf_visit_fn)(void *ud, const char *key, const char *value, const char *doc, bool overridden);

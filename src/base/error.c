@@ -27,6 +27,11 @@
     X("TABLE_OR_VIEW_NOT_FOUND", "42P01", EXC_EXT_ANALYSIS,                                       \
       "The table or view <relationName> cannot be found. Verify the spelling and correctness "   \
       "of the schema and catalog.")                                                              \
+    X("SCHEMA_NOT_FOUND", "42704", "org.apache.spark.sql.catalyst.analysis.NoSuchNamespaceException", \
+      "The schema <schemaName> cannot be found. Verify the spelling and correctness of the "     \
+      "schema and catalog.\nIf you did not qualify the name with a catalog, verify the "          \
+      "current_schema() output, or qualify the name with the correct catalog.\nTo tolerate the " \
+      "error on drop use DROP SCHEMA IF EXISTS.")                                               \
     X("TABLE_OR_VIEW_ALREADY_EXISTS", "42P07", EXC_ANALYSIS,                                      \
       "Cannot create table or view <relationName> because it already exists.")                   \
     X("UNRESOLVED_COLUMN.WITH_SUGGESTION", "42703", EXC_EXT_ANALYSIS,                              \

@@ -890,7 +890,7 @@ static int query_begin(cn_scheduler *s, const cn_conf *conf, query *q, cn_error 
     q->conf = conf;
     if (cn_faults_parse(cn_conf_get(conf, "cinder.test.faults"), &q->faults, err) != 0) return -1;
     const char *ld = cn_conf_get(conf, "spark.local.dir");
-    if (cn_query_dir_create(ld && *ld ? ld : "/tmp", s->next_query++, &q->dir, err) != 0) return -1;
+    if (cn_query_dir_create(ld && *ld ? ld : "/tmp", &q->dir, err) != 0) return -1;
     q->arena = cn_arena_new("query", NULL);
     q->mot = cn_map_output_tracker_new();
     q->bstore = cn_broadcast_store_new();

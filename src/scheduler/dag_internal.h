@@ -17,7 +17,6 @@ struct cn_scheduler {
     volatile int kill;          /* 1: user cancel, 2: job aborting */
     volatile int active;        /* a query is running */
     int next_job, next_stage, next_shuffle, next_broadcast;
-    int64_t next_query;
     cn_job_stats last;
 };
 

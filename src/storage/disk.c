@@ -1,8 +1,10 @@
 /*
  * disk.c — per-query local directories and full-length file I/O helpers.
  *
- * Directories are "<spark.local.dir>/cinder-<pid>-<queryId>", created with
- * mkdir -p and removed recursively (nftw, depth first) when the query ends.
+ * A query's directory is "query-<n>" inside the process's owned working directory
+ * under spark.local.dir (base/workdir.h: "<spark.local.dir>/cinder-<random>", locked
+ * for the process's life, swept by the next start if the process dies), created with
+ * mkdir (never reused) and removed recursively when the query ends.
  * Reads and writes loop until every byte is transferred (retrying EINTR); a
  * short read is reported as a truncated file. Failures become [IO_ERROR]
  * errors naming the file and the system error.
@@ -12,7 +14,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -25,45 +26,15 @@ static int io_error(cn_error *err, const char *what, const char *path, int e)
     return cn_error_set(err, "IO_ERROR", "message", msg, NULL);
 }
 
-static int mkdir_p(const char *path)
+int cn_query_dir_create(const char *local_dir, char **out, cn_error *err)
 {
-    char buf[4096];
-    size_t n = strlen(path);
-    if (n >= sizeof buf) { errno = ENAMETOOLONG; return -1; }
-    memcpy(buf, path, n + 1);
-    for (size_t i = 1; i <= n; i++) {
-        if (buf[i] == '/' || buf[i] == '\0') {
-            char c = buf[i];
-            buf[i] = '\0';
-            if (mkdir(buf, 0700) != 0 && errno != EEXIST) return -1;
-            buf[i] = c;
-        }
-    }
-    return 0;
-}
-
-int cn_query_dir_create(const char *local_dir, int64_t query_id, char **out, cn_error *err)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/cinder-%d-%lld", local_dir && *local_dir ? local_dir : "/tmp", (int)getpid(),
-             (long long)query_id);
-    if (mkdir_p(path) != 0) return io_error(err, "cannot create directory", path, errno);
+    static atomic_long next_query;
+    char owned[4000], path[4096];
+    if (cn_workdir_shared(local_dir, "cinder", owned, sizeof owned, err) != 0) return -1;
+    snprintf(path, sizeof path, "%s/query-%ld", owned, atomic_fetch_add(&next_query, 1));
+    if (mkdir(path, 0700) != 0) return io_error(err, "cannot create directory", path, errno);
     *out = cn_xstrdup(path);
     return 0;
-}
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb; (void)flag; (void)ftw;
-    return remove(path) != 0 && errno != ENOENT ? -1 : 0;
-}
-
-int cn_dir_remove_all(const char *path)
-{
-    if (!path) return 0;
-    struct stat st;
-    if (lstat(path, &st) != 0) return errno == ENOENT ? 0 : -1;
-    return nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS) == 0 ? 0 : -1;
 }
 
 int cn_file_write_all(int fd, const void *p, size_t n, const char *path, cn_error *err)
@@ -112,7 +83,7 @@ int cn_temp_file(const char *dir, const char *prefix, int *fd, char **path, cn_e
     char buf[4096];
     for (int tries = 0; tries < 100; tries++) {
         long k = atomic_fetch_add(&counter, 1);
-        snprintf(buf, sizeof buf, "%s/%s-%d-%ld.tmp", dir, prefix, (int)getpid(), k);
+        snprintf(buf, sizeof buf, "%s/%s-%ld.tmp", dir, prefix, k);
         int f = open(buf, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (f >= 0) {
             *fd = f;

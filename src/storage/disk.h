@@ -1,20 +1,22 @@
 /*
  * disk.h — local directories and files for shuffle and spill data.
  *
- * Each query gets its own directory under spark.local.dir,
- * "<local.dir>/cinder-<pid>-<queryId>", created on first use and removed
- * recursively when the query ends. The helpers here wrap POSIX file I/O with
+ * Each query gets its own directory, "query-<n>" inside the process's owned
+ * working directory under spark.local.dir ("<local.dir>/cinder-<random>", see
+ * base/workdir.h), created when the query starts and removed recursively when
+ * it ends. Files are named by their writer inside that directory; nothing
+ * lists or deletes files by pattern. The helpers here wrap POSIX file I/O with
  * full-length loops and turn failures into [IO_ERROR] errors naming the file.
  */
 #ifndef CN_DISK_H
 #define CN_DISK_H
 
 #include "base/error.h"
+#include "base/workdir.h"
 
-/* Create (mkdir -p) "<local_dir>/cinder-<pid>-<query_id>"; *out is malloc'd. */
-int cn_query_dir_create(const char *local_dir, int64_t query_id, char **out, cn_error *err);
-/* rm -r path (no error if it does not exist). Returns 0, or -1 if something could not be removed. */
-int cn_dir_remove_all(const char *path);
+/* Create a new query directory in the process's working directory under local_dir (made,
+ * locked and swept on first use); *out is malloc'd. Remove it with cn_dir_remove_all. */
+int cn_query_dir_create(const char *local_dir, char **out, cn_error *err);
 
 /* Write all n bytes at the current position / at offset. */
 int cn_file_write_all(int fd, const void *p, size_t n, const char *path, cn_error *err);

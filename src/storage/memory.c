@@ -44,7 +44,11 @@ static double conf_fraction(const cn_conf *c, const char *key, double dflt)
 
 cn_memory_manager *cn_memory_manager_from_conf(const cn_conf *c)
 {
-    int64_t total = c ? cn_conf_get_int(c, "spark.executor.memory") : (int64_t)1 << 30;
+    /* local mode runs tasks in the driver: spark.driver.memory sizes it when set, as in Spark */
+    const char *master = c ? cn_conf_get(c, "spark.master") : NULL;
+    bool local = !master || strncmp(master, "local", 5) == 0;
+    const char *key = local && cn_conf_is_set(c, "spark.driver.memory") ? "spark.driver.memory" : "spark.executor.memory";
+    int64_t total = c ? cn_conf_get_int(c, key) : (int64_t)1 << 30;
     if (total <= 0) total = (int64_t)1 << 30;
     int64_t reserved = CN_MIN((int64_t)300 << 20, total / 2);
     double frac = conf_fraction(c, "spark.memory.fraction", 0.6);

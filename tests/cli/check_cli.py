@@ -12,6 +12,9 @@ under the fragment (SQLQueryContext.summary), or for a syntax error " (line L, p
 input (a -f file of many statements), where Spark counts them in the statement. Settings go
 through the one registry: a bad value fails with [INVALID_CONF_VALUE...] naming key and value,
 from SET, --conf and cinder-defaults.conf alike.
+The last section checks scripts (directories, NUL bytes, the 64 MiB bound) and spark-sql's
+options (-e/-f/-i, --database, -d/--hivevar/--hiveconf, --name, --driver-memory, -S) as
+docs/cli.md states them, and that `cinder datagen` requires --sf.
 Ends with "N passed, N failed"; exit status 1 when any case failed.
 """
 import os
@@ -180,6 +183,62 @@ with open(os.path.join(d, 'cinder-defaults.conf'), 'w') as f:
     f.write('spark.sql.session.timeZone Mars/Base\n')
 case('cinder-defaults.conf time zone', ['-e', 'SELECT 1'], 1, TZ, env={'CINDER_CONF_DIR': d})
 os.unlink(os.path.join(d, 'cinder-defaults.conf'))
+os.rmdir(d)
+
+# ---- scripts and spark-sql's options (docs/cli.md)
+d = tempfile.mkdtemp()
+case('-f a directory', ['-f', d], 1, '[IO_ERROR] %s: is a directory, not a SQL script SQLSTATE: 58030' % d)
+case('-f /dev/zero: no endless read', ['-f', '/dev/zero'], 1,
+     '[IO_ERROR] /dev/zero: a NUL byte at offset 0 (a SQL script is text) SQLSTATE: 58030')
+nul = os.path.join(d, 'nul.sql')
+with open(nul, 'wb') as f:
+    f.write(b'SELECT 1;\nSELECT\x002;\n')
+case('a NUL byte in a -f file: nothing runs', ['-f', nul], 1,
+     '[IO_ERROR] %s: a NUL byte at offset 16 (a SQL script is text) SQLSTATE: 58030' % nul, want_stdout='')
+case('a script over 64 MiB on standard input', [], 1,
+     '[IO_ERROR] standard input: larger than 64 MiB, the limit of a SQL script SQLSTATE: 58030',
+     stdin='SELECT 1;\n' * (7 << 20), want_stdout='')
+case('several -e run in order', ['-e', 'SELECT 1', '-e', 'SELECT 2; SELECT 3'], 0, '', want_stdout='1\n2\n3')
+ok = os.path.join(d, 'ok.sql')
+with open(ok, 'w') as f:
+    f.write('SELECT 4;\n')
+status, out, err = run(['-e', 'SELECT 1', '-f', ok])
+check('-e with -f is refused (exit status)', status, 2)
+check('-e with -f is refused (stderr)', err.split('\n')[0],
+      "cinder sql: the '-e' and '-f' options cannot be specified together")
+check('-e with -f is refused (nothing runs)', out, '')
+case('--database default', ['--database', 'default', '-e', 'SELECT 1'], 0, '', want_stdout='1')
+case('--database of another name', ['--database', 'sales', '-e', 'SELECT 1'], 1,
+     '[SCHEMA_NOT_FOUND] The schema `sales` cannot be found. Verify the spelling and correctness of the '
+     'schema and catalog.\nIf you did not qualify the name with a catalog, verify the current_schema() '
+     'output, or qualify the name with the correct catalog.\nTo tolerate the error on drop use DROP '
+     'SCHEMA IF EXISTS. SQLSTATE: 42704', want_stdout='')
+init = os.path.join(d, 'init.sql')
+with open(init, 'w') as f:
+    f.write('SET y=7;\n')
+case('-i runs first', ['-i', init, '-e', 'SELECT ${y} * 2'], 0, '', want_stdout='y\t7\n14')
+with open(init, 'w') as f:
+    f.write('SELECT nope;\n')
+status, out, err = run(['-i', init, '-e', 'SELECT 1'])
+check('a failing -i stops the shell', (status, out), (1, ''))
+case('-d, --define, --hivevar, --hiveconf',
+     ['-d', 'a=1', '--define', 'b=2', '--hivevar', 'c=3', '--hiveconf', 'spark.sql.shuffle.partitions=5',
+      '-e', "SELECT ${a} + ${hivevar:b} + ${c}, '${hiveconf:spark.sql.shuffle.partitions}'"], 0, '',
+     want_stdout='6\t5')
+case('--name and --driver-memory are settings',
+     ['--name', 'nightly', '--driver-memory', '2g', '-e', 'SET spark.app.name; SET spark.driver.memory'], 0, '',
+     want_stdout='spark.app.name\tnightly\nspark.driver.memory\t2g')
+case('--driver-memory is checked', ['--driver-memory', 'lots', '-e', 'SELECT 1'], 2,
+     conf_error('lots', 'spark.driver.memory', 'Size must be specified as bytes (b), kibibytes (k), mebibytes '
+                '(m), gibibytes (g), tebibytes (t), or pebibytes(p). E.g. 50b, 100k, or 250m.'))
+p = subprocess.run([CINDER, 'sql', '-S', '-e', 'SELECT 1'], capture_output=True, text=True, timeout=60)
+check('-S: no "Time taken"', (p.returncode, p.stdout, p.stderr), (0, '1\n', ''))
+p = subprocess.run([CINDER, 'datagen', 'tpch', '--out', os.path.join(d, 'tpch')], capture_output=True, text=True,
+                   timeout=60)
+check('datagen without --sf writes nothing', (p.returncode, p.stderr.split('\n')[0], os.path.exists(os.path.join(d, 'tpch'))),
+      (2, 'cinder datagen: --sf is required', False))
+for f in (nul, ok, init):
+    os.unlink(f)
 os.rmdir(d)
 
 print('%d passed, %d failed' % (passed, failed))

@@ -7,13 +7,28 @@
  * Expected texts are Spark's templates from its error-conditions.json and the example in
  * Spark's SQLQueryContext documentation. That every class raised in src/ has a row is checked
  * by tests/unit/check_error_classes.py, which scans the sources.
+ * Also: owned working directories (workdir.c: unique names, held locks, the sweep of a dead
+ * owner's directory next to a live one's, in child processes) and Spark's ${var}
+ * substitution rules (cn_conf_substitute).
  */
 #include "base/config.h"
 #include "base/error.h"
+#include "base/workdir.h"
 #include "sql/ast.h"
 #include "unit.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 static const char *render(cn_error *e)
 {
@@ -262,5 +277,161 @@ TEST(settings_are_checked_by_the_registry)
                           "invalid. The value of spark.sql.shuffle.partitions must be positive SQLSTATE: 22022");
     CHECK_STR(cn_conf_get(c, "spark.sql.shuffle.partitions"), "8");
     cn_error_clear(&e);
+    cn_conf_free(c);
+}
+
+/* ------------------------------------------------ owned working directories (base/workdir) */
+
+static bool is_dir(const char *p)
+{
+    struct stat st;
+    return lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+TEST(workdir_unique_locked_and_removed)
+{
+    const char *parent = "/tmp/cinder-test-workdir-a";
+    cn_dir_remove_all(parent);
+    cn_error err;
+    cn_error_init(&err);
+    cn_workdir *a = cn_workdir_create(parent, "cinder", &err);
+    cn_workdir *b = cn_workdir_create(parent, "cinder", &err);
+    CHECK(a && b);
+    if (!a || !b) return;
+    CHECK(strcmp(cn_workdir_path(a), cn_workdir_path(b)) != 0);
+    /* "<parent>/cinder-" and 16 hex digits */
+    CHECK_INT(strlen(cn_workdir_path(a)), strlen(parent) + strlen("/cinder-") + 16);
+    char lock[4200];
+    snprintf(lock, sizeof lock, "%s/owner.lock", cn_workdir_path(a));
+    /* the lock is held: another open file description cannot take it, even in this process */
+    int fd = open(lock, O_RDONLY);
+    CHECK(fd >= 0);
+    CHECK(flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK);
+    close(fd);
+    /* a sweep leaves live directories alone */
+    CHECK_INT(cn_workdir_sweep(parent, "cinder"), 0);
+    CHECK(is_dir(cn_workdir_path(a)) && is_dir(cn_workdir_path(b)));
+    char *pa = cn_xstrdup(cn_workdir_path(a));
+    cn_workdir_remove(a);
+    CHECK(!is_dir(pa));
+    free(pa);
+    /* the shared one is made once, and made again when it is removed from under us */
+    char s1[4096], s2[4096], s3[4096];
+    CHECK_INT(cn_workdir_shared(parent, "cinder", s1, sizeof s1, &err), 0);
+    CHECK_INT(cn_workdir_shared(parent, "cinder", s2, sizeof s2, &err), 0);
+    CHECK_STR(s1, s2);
+    cn_dir_remove_all(s1);
+    CHECK_INT(cn_workdir_shared(parent, "cinder", s3, sizeof s3, &err), 0);
+    CHECK(strcmp(s1, s3) != 0 && is_dir(s3));
+    cn_workdir_remove(b);
+    cn_error_clear(&err);
+    cn_workdir_remove_owned();
+    CHECK_INT(rmdir(parent), 0); /* everything owned is gone: the parent is empty */
+}
+
+TEST(workdir_sweep_dead_keep_live)
+{
+    const char *parent = "/tmp/cinder-test-workdir-b";
+    cn_dir_remove_all(parent);
+    mkdir(parent, 0700);
+    /* a live owner in another process, and a dead one (killed with SIGKILL) */
+    char live[4096] = "", dead[4096] = "";
+    char *paths[2] = {live, dead};
+    int go[2][2];
+    pid_t kids[2];
+    for (int k = 0; k < 2; k++) {
+        int ready[2];
+        CHECK_INT(pipe(go[k]), 0);
+        CHECK_INT(pipe(ready), 0);
+        kids[k] = fork();
+        if (kids[k] == 0) {
+            close(go[k][1]);
+            if (k == 1) close(go[0][1]);
+            cn_error e;
+            cn_error_init(&e);
+            cn_workdir *w = cn_workdir_create(parent, "cinder", &e);
+            const char *p = w ? cn_workdir_path(w) : "";
+            if (write(ready[1], p, strlen(p) + 1) < 0) _exit(1);
+            char c;
+            if (read(go[k][0], &c, 1) < 0) _exit(1);
+            _exit(0); /* no atexit: the directory stays, as after a crash */
+        }
+        close(ready[1]);
+        close(go[k][0]);
+        ssize_t n = read(ready[0], paths[k], 4095);
+        CHECK(n > 1);
+        close(ready[0]);
+    }
+    kill(kids[1], SIGKILL);
+    waitpid(kids[1], NULL, 0);
+    close(go[1][1]);
+    /* a directory without a lock file, fresh (maybe being created) and old (left half-removed) */
+    char fresh[4200], old[4200];
+    snprintf(fresh, sizeof fresh, "%s/cinder-00112233445566aa", parent);
+    snprintf(old, sizeof old, "%s/cinder-00112233445566bb", parent);
+    mkdir(fresh, 0700);
+    mkdir(old, 0700);
+    struct timespec ts[2] = {{.tv_sec = time(NULL) - 3600}, {.tv_sec = time(NULL) - 3600}};
+    utimensat(AT_FDCWD, old, ts, 0);
+    /* a directory of another name is never touched */
+    char other[4200];
+    snprintf(other, sizeof other, "%s/cinder-1-1", parent);
+    mkdir(other, 0700);
+    CHECK(is_dir(live) && is_dir(dead));
+    CHECK_INT(cn_workdir_sweep(parent, "cinder"), 2);
+    CHECK(is_dir(live));
+    CHECK(!is_dir(dead));
+    CHECK(is_dir(fresh));
+    CHECK(!is_dir(old));
+    CHECK(is_dir(other));
+    /* the live owner ends (without removing its directory): the next sweep takes it */
+    close(go[0][1]);
+    waitpid(kids[0], NULL, 0);
+    CHECK_INT(cn_workdir_sweep(parent, "cinder"), 1);
+    CHECK(!is_dir(live));
+    cn_dir_remove_all(parent);
+}
+
+/* ------------------------------------------- variable substitution (base/config, Spark's rules) */
+
+TEST(conf_substitute)
+{
+    cn_conf *c = cn_conf_new();
+    cn_error err;
+    cn_error_init(&err);
+    char *out;
+    CHECK_INT(cn_conf_set(c, "a", "1${b}", &err), 0);
+    CHECK_INT(cn_conf_set(c, "b", "2", &err), 0);
+    /* nested references are substituted again; unknown prefixes and bad forms stay */
+    CHECK_INT(cn_conf_substitute(c, "x${a}y ${hivevar:b} ${foo:a} ${} ${a b} $", 1000, &out, &err), 0);
+    CHECK_STR(out, "x12y 2 ${foo:a} ${} ${a b} $");
+    free(out);
+    setenv("CINDER_TEST_SUBST", "env!", 1);
+    unsetenv("CINDER_TEST_SUBST_UNSET");
+    CHECK_INT(cn_conf_substitute(c, "${env:CINDER_TEST_SUBST}${env:CINDER_TEST_SUBST_UNSET}", 1000, &out, &err), 0);
+    CHECK_STR(out, "env!${env:CINDER_TEST_SUBST_UNSET}");
+    free(out);
+    /* a circular reference is an error, as Spark's require(...) */
+    CHECK_INT(cn_conf_set(c, "b", "${a}", &err), 0);
+    CHECK_INT(cn_conf_substitute(c, "SELECT '${a}'", 1000, &out, &err), -1);
+    CHECK_STR(err.cls, "ILLEGAL_ARGUMENT");
+    CHECK(strstr(cn_error_param(&err, "message"), "Circular reference in ${a}: a") != NULL);
+    cn_error_clear(&err);
+    /* doubling at every level stops at the bound instead of filling memory */
+    CHECK_INT(cn_conf_set(c, "d0", "xxxxxxxxxxxxxxxx", &err), 0);
+    char k[16], v[32];
+    for (int i = 1; i < 30; i++) {
+        snprintf(k, sizeof k, "d%d", i);
+        snprintf(v, sizeof v, "${d%d}${d%d}", i - 1, i - 1);
+        CHECK_INT(cn_conf_set(c, k, v, &err), 0);
+    }
+    CHECK_INT(cn_conf_substitute(c, "${d29}", 1 << 20, &out, &err), -1);
+    CHECK_STR(err.cls, "ILLEGAL_ARGUMENT");
+    cn_error_clear(&err);
+    /* off: the text as it is */
+    CHECK_INT(cn_conf_set(c, "spark.sql.variable.substitute", "false", &err), 0);
+    CHECK_INT(cn_conf_substitute(c, "${a}", 1000, &out, &err), 0);
+    CHECK_STR(out, "${a}");
+    free(out);
     cn_conf_free(c);
 }

@@ -8,6 +8,7 @@
  * result size bound, cancellation, listener event order, and cleanup of
  * shuffle files.
  */
+#include "base/workdir.h"
 #include "api/session.h"
 #include "base/codec.h"
 #include "scheduler/sched_internal.h"
@@ -144,14 +145,28 @@ static cn_conf *conf_new(const char *faults)
     return c;
 }
 
+/* Files left by queries under the local dir: entries of the process's working directories
+ * ("cinder-<random>", kept for the process's life) other than their owner.lock. */
 static int dir_entries(const char *path)
 {
     DIR *d = opendir(path);
     if (!d) return -1;
     int n = 0;
     struct dirent *de;
-    while ((de = readdir(d)))
-        if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) n++;
+    while ((de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+        char sub[4600];
+        snprintf(sub, sizeof sub, "%s/%s", path, de->d_name);
+        DIR *w = strncmp(de->d_name, "cinder-", 7) == 0 ? opendir(sub) : NULL;
+        if (!w) {
+            n++;
+            continue;
+        }
+        struct dirent *we;
+        while ((we = readdir(w)))
+            if (strcmp(we->d_name, ".") && strcmp(we->d_name, "..") && strcmp(we->d_name, "owner.lock")) n++;
+        closedir(w);
+    }
     closedir(d);
     return n;
 }
@@ -1347,5 +1362,6 @@ TEST(adaptive_small_sort_skips_sampling)
 TEST(zz_cleanup)
 {
     CHECK_INT(dir_entries(test_dir), 0);
+    cn_workdir_remove_owned(); /* what exit does */
     rmdir(test_dir);
 }

@@ -281,7 +281,7 @@ static void roundtrip(int64_t budget, cn_memory_manager *mm, bool expect_spills,
     cn_error err;
     cn_error_init(&err);
     char *dir;
-    CHECK_INT(cn_query_dir_create("/tmp/cinder-test-shuffle", budget, &dir, &err), 0);
+    CHECK_INT(cn_query_dir_create("/tmp/cinder-test-shuffle", &dir, &err), 0);
     cn_map_output_tracker *t = cn_map_output_tracker_new();
     CHECK_INT(cn_mot_register_shuffle(t, 4, NMAPS, NPARTS, &err), 0);
     int spills = 0;
@@ -358,7 +358,7 @@ TEST(in_memory_outputs_and_ranged_inputs)
     cn_error err;
     cn_error_init(&err);
     char *dir;
-    CHECK_INT(cn_query_dir_create("/tmp/cinder-test-shuffle", 7, &dir, &err), 0);
+    CHECK_INT(cn_query_dir_create("/tmp/cinder-test-shuffle", &dir, &err), 0);
     cn_map_output_tracker *t = cn_map_output_tracker_new();
     CHECK_INT(cn_mot_register_shuffle(t, 5, NMAPS, NPARTS, &err), 0);
     int64_t one = 0, two = 0;
@@ -473,7 +473,7 @@ TEST(index_validation_and_corrupt_data)
     cn_error err;
     cn_error_init(&err);
     char *dir;
-    CHECK_INT(cn_query_dir_create("/tmp/cinder-test-shuffle", 999, &dir, &err), 0);
+    CHECK_INT(cn_query_dir_create("/tmp/cinder-test-shuffle", &dir, &err), 0);
     cn_map_status st;
     CHECK_INT(write_map(dir, 9, 0, 0, NULL, &st, &err), 0);
     CHECK_INT(read_all(st.data_path, st.index_path, 3, &err), 0);

@@ -5,9 +5,15 @@
  * the cache store, broadcasts (decode once, table built once across
  * threads) and per-query directories.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/hash.h"
@@ -627,7 +633,7 @@ TEST(query_dir_create_remove)
     cn_error err;
     cn_error_init(&err);
     char *dir;
-    CHECK_INT(cn_query_dir_create("/tmp/cinder-test-storage/x", 42, &dir, &err), 0);
+    CHECK_INT(cn_query_dir_create("/tmp/cinder-test-storage/x", &dir, &err), 0);
     struct stat st;
     CHECK(stat(dir, &st) == 0 && S_ISDIR(st.st_mode));
     int fd;
