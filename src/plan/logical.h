@@ -144,6 +144,12 @@ typedef struct cn_analyze_ctx {
      * Spark (which does not inline such a CTE). NULL: CTEs are always inlined. */
     int (*materialize)(void *ud, cn_lplan *p, cn_arena *a, cn_lplan **out, cn_error *err);
     void *materialize_ud;
+    /* The query views being analyzed, outermost first (CREATE VIEW puts the view being
+     * defined first): a reference to one of them is a cycle, [RECURSIVE_VIEW]; more than
+     * spark.sql.view.maxNestedViewDepth of them is [VIEW_EXCEED_MAX_NESTED_DEPTH]. */
+    int nview_path;
+    const char *const *view_path;
+    bool defining_view;   /* view_path[0] is the view CREATE VIEW defines (not a nesting level) */
 } cn_analyze_ctx;
 
 /* Deep copy of an analyzed plan into arena a with fresh attribute ids for every

@@ -263,8 +263,8 @@ void opt_stats(opt *o, cn_lplan *p)
         double full = 0;
         if (v && v->source && v->source->schema)
             for (int i = 0; i < v->source->schema->n; i++) full += type_size(v->source->schema->fields[i].type);
-        else if (v && v->plan)
-            full = row_width(((const cn_lplan *)v->plan)->out, ((const cn_lplan *)v->plan)->nout);
+        else if (v && v->cols)
+            for (int i = 0; i < v->cols->n; i++) full += type_size(v->cols->fields[i].type);
         if (!v || v->cache_bytes <= 0 || full <= 0) break;
         p->est_bytes = ceil((double)v->cache_bytes * CN_MIN(1.0, w / full));
         p->est_rows = ceil((double)v->cache_bytes / full);
