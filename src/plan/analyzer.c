@@ -1371,5 +1371,6 @@ int cn_analyze(cn_analyze_ctx *ctx, const cn_ast *query, cn_lplan **out, cn_erro
     const cn_ast *q = query;
     if (q->kind == AST_QUERY_STMT) q = q->u.stmt.query;
     if (az_query(&z, q, NULL, out) != 0) return -1;
-    return az_finish_grouping_sets(&z);
+    if (az_finish_grouping_sets(&z) != 0) return -1;
+    return cn_lplan_check_depth(*out, err);
 }

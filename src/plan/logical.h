@@ -157,6 +157,15 @@ typedef struct cn_analyze_ctx {
 cn_lplan *cn_lplan_fresh_copy(cn_arena *a, const cn_lplan *p);
 /* Deep copy keeping attribute ids (optimizer.c). */
 cn_lplan *cn_lplan_copy(cn_arena *a, const cn_lplan *p);
+/* A plan with its expressions and subquery plans deeper than CN_MAX_TREE_DEPTH (base.h)
+ * along some path is Spark's [FAILED_TO_PARSE_TOO_COMPLEX] (a statement whose views or
+ * rewrites made it deeper than its text). The walk stops at the limit. */
+int cn_lplan_check_depth(const cn_lplan *p, cn_error *err);
+/* Is e (with its subquery plans) deeper than limit nodes? Rules that substitute one
+ * expression into another (Project collapse, filters pushed through a Project) keep the
+ * result within CN_OPT_MAX_EXPR_DEPTH, so rewriting never makes a statement too deep. */
+bool cn_expr_deeper_than(const cn_expr *e, int limit);
+#define CN_OPT_MAX_EXPR_DEPTH (CN_MAX_TREE_DEPTH / 2)
 /* Spark's schema line of the analyzed plan section: "a: int, b: string". */
 void cn_lplan_schema_string(const cn_lplan *p, cn_strbuf *sb);
 
