@@ -33,6 +33,12 @@
  * (tests/unit/test_depth.c), and rejects 20,000-term `1+1+...` chains. */
 #define CN_MAX_TREE_DEPTH 1000
 
+/* The most partitions a shuffle or a file scan may have. Tasks and shuffle files keep
+ * arrays per partition, so spark.sql.shuffle.partitions above it is [INVALID_CONF_VALUE],
+ * and a scan whose splits (spark.sql.files.maxPartitionBytes) would pass it reads larger
+ * splits instead. */
+#define CN_MAX_PARTITIONS 100000
+
 /* Growable array of T, malloc-backed. */
 #define CN_VEC(T) struct { T *v; int n, cap; }
 #define cn_vec_push(vec, x)                                                     \

@@ -19,7 +19,7 @@ typedef enum { CN_CONF_BOOL, CN_CONF_INT, CN_CONF_BYTES, CN_CONF_STRING } cn_con
  * conf_codec, conf_time_zone, all in config.c), or NULL. */
 #define CN_CONF_KEYS(X)                                                                          \
     X("spark.sql.shuffle.partitions", CN_CONF_INT, "200", conf_positive,                          \
-      "Partitions of a shuffle exchange.")                                                       \
+      "Partitions of a shuffle exchange (1 to 100000).")                                         \
     X("spark.sql.autoBroadcastJoinThreshold", CN_CONF_BYTES, "10485760", NULL,                          \
       "Largest estimated size of a join side that is broadcast; -1 disables.")                   \
     X("spark.sql.join.preferSortMergeJoin", CN_CONF_BOOL, "true", NULL,                                 \
