@@ -858,6 +858,10 @@ static int partitioning_hints(az *z, const cn_ast *sel, az_select_out *so, az_sc
                 return az_error_at(z, sel, "ILLEGAL_ARGUMENT", "message",
                                    cn_arena_printf(z->a, "requirement failed: Number of partitions (%lld) must be "
                                                          "positive.", (long long)v.v.i), NULL);
+            if (v.v.i > CN_MAX_PARTITIONS) /* Cinder's bound (base.h): arrays per partition */
+                return az_error_at(z, sel, "ILLEGAL_ARGUMENT", "message",
+                                   cn_arena_printf(z->a, "requirement failed: Number of partitions (%lld) must be "
+                                                         "at most %d.", (long long)v.v.i, CN_MAX_PARTITIONS), NULL);
             num = (int)v.v.i;
             first = 1;
         }
