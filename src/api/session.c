@@ -539,51 +539,56 @@ static int create_view(cn_session *s, const char *sql, const cn_ast *st, cn_resu
             return -1;
         }
     } else if (cv->query) {
-        /* the view's plan outlives this statement: parse the text again into the view's
-         * arena so every name the analyzed plan points at lives as long as the view */
-        v->sql = cn_arena_strdup(v->arena, sql);
-        cn_ast *own;
-        if (cn_sql_parse(v->sql, v->arena, &own, err) != 0) {
-            cn_view_free(v);
-            return -1;
-        }
-        const cn_ast *query = own->kind == AST_CACHE ? own->u.cache.query
-                              : (own->kind == AST_CREATE_VIEW || own->kind == AST_CREATE_TABLE)
-                                  ? own->u.create_view.query
-                                  : NULL;
-        if (!query) {
+        /* the view keeps the text of its query and its columns, nothing of the analyzed
+         * plan: every reference analyzes the text again (analyzer.c, view_relation) */
+        int qs = cv->query->start, qe = cv->query->stop;
+        if (qs < 0 || qe < qs || (size_t)qe >= strlen(sql)) {
             cn_view_free(v);
             return cn_error_setf_detail(err, "INTERNAL_ERROR", "view text has no query");
         }
+        v->sql = cn_arena_strndup(v->arena, sql + qs, (size_t)(qe - qs + 1));
+        /* analyzed now (in the statement's text, for error positions) for its columns and
+         * its errors; the view being defined heads the path: a query reading it is a cycle */
+        cn_arena *qa = cn_arena_new("view-check", NULL);
+        cn_lplan *lp = NULL;
+        const char *path[] = {v->name};
         cn_analyze_ctx ctx;
-        analyze_ctx_init(s, &ctx, v->sql, v->arena);
-        cn_lplan *lp;
-        if (cn_analyze(&ctx, query, &lp, err) != 0) {
+        analyze_ctx_init(s, &ctx, sql, qa);
+        ctx.view_path = path;
+        ctx.nview_path = 1;
+        ctx.defining_view = true;
+        int rc = cn_analyze(&ctx, cv->query, &lp, err);
+        if (rc == 0 && cv->ncols > 0 && cv->ncols != lp->nout) {
+            /* Spark: the view's columns and the query's, as quoted identifiers */
+            cn_strbuf vc, dc;
+            cn_sb_init(&vc);
+            cn_sb_init(&dc);
+            for (int i = 0; i < cv->ncols; i++) cn_sb_printf(&vc, "%s`%s`", i ? ", " : "", cv->cols[i].name);
+            for (int i = 0; i < lp->nout; i++) cn_sb_printf(&dc, "%s`%s`", i ? ", " : "", lp->out[i].name);
+            char *vname = cn_arena_printf(qa, "`%s`", name);
+            rc = cn_error_set(err,
+                              cv->ncols > lp->nout ? "CREATE_VIEW_COLUMN_ARITY_MISMATCH.NOT_ENOUGH_DATA_COLUMNS"
+                                                   : "CREATE_VIEW_COLUMN_ARITY_MISMATCH.TOO_MANY_DATA_COLUMNS",
+                              "viewName", vname, "viewColumns", vc.s ? vc.s : "", "dataColumns", dc.s ? dc.s : "",
+                              NULL);
+            cn_sb_free(&vc);
+            cn_sb_free(&dc);
+        }
+        if (rc == 0) {
+            v->cols = cn_schema_new(v->arena, lp->nout);
+            v->query_cols = cn_arena_alloc(v->arena, sizeof(char *) * (size_t)(lp->nout + 1));
+            for (int i = 0; i < lp->nout; i++) {
+                v->query_cols[i] = cn_arena_strdup(v->arena, lp->out[i].name);
+                v->cols->fields[i].name = cn_arena_strdup(v->arena, cv->ncols > 0 ? cv->cols[i].name : lp->out[i].name);
+                v->cols->fields[i].type = lp->out[i].type;
+                v->cols->fields[i].nullable = lp->out[i].nullable;
+            }
+        }
+        cn_arena_free(qa);
+        if (rc != 0) {
             cn_view_free(v);
             return -1;
         }
-        if (cv->ncols > 0) {
-            if (cv->ncols != lp->nout) {
-                /* Spark: the view's columns and the query's, as quoted identifiers */
-                cn_strbuf vc, dc;
-                cn_sb_init(&vc);
-                cn_sb_init(&dc);
-                for (int i = 0; i < cv->ncols; i++) cn_sb_printf(&vc, "%s`%s`", i ? ", " : "", cv->cols[i].name);
-                for (int i = 0; i < lp->nout; i++) cn_sb_printf(&dc, "%s`%s`", i ? ", " : "", lp->out[i].name);
-                char *vname = cn_arena_printf(v->arena, "`%s`", name);
-                cn_error_set(err,
-                             cv->ncols > lp->nout ? "CREATE_VIEW_COLUMN_ARITY_MISMATCH.NOT_ENOUGH_DATA_COLUMNS"
-                                                  : "CREATE_VIEW_COLUMN_ARITY_MISMATCH.TOO_MANY_DATA_COLUMNS",
-                             "viewName", vname, "viewColumns", vc.s ? vc.s : "", "dataColumns", dc.s ? dc.s : "",
-                             NULL);
-                cn_sb_free(&vc);
-                cn_sb_free(&dc);
-                cn_view_free(v);
-                return -1;
-            }
-            for (int i = 0; i < lp->nout; i++) lp->out[i].name = cn_arena_strdup(v->arena, cv->cols[i].name);
-        }
-        v->plan = lp;
     } else {
         cn_view_free(v);
         return cn_error_set(err, "PARSE_SYNTAX_ERROR", "error", "'end of input'", "hint", "", NULL);

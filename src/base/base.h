@@ -23,6 +23,22 @@
 /* Rows per batch everywhere in the engine. */
 #define CN_BATCH_SIZE 2048
 
+/* The deepest tree a statement may make, counted in nodes along one path: syntax tree
+ * (checked after parsing), and logical plan with its expressions and subquery plans
+ * (checked after analysis, views included, and after optimization). Every recursive
+ * walker (analyzer, optimizer rules, planner, EXPLAIN, plan and expression codecs,
+ * evaluation) is sized for trees of a small multiple of it on an 8 MB stack, ASan
+ * included; deeper input is Spark's [FAILED_TO_PARSE_TOO_COMPLEX] before any walker
+ * runs. It admits 600 AND-ed predicates, 130-way joins and 120 nested subqueries
+ * (tests/unit/test_depth.c), and rejects 20,000-term `1+1+...` chains. */
+#define CN_MAX_TREE_DEPTH 1000
+
+/* The most partitions a shuffle or a file scan may have. Tasks and shuffle files keep
+ * arrays per partition, so spark.sql.shuffle.partitions above it is [INVALID_CONF_VALUE],
+ * and a scan whose splits (spark.sql.files.maxPartitionBytes) would pass it reads larger
+ * splits instead. */
+#define CN_MAX_PARTITIONS 100000
+
 /* Growable array of T, malloc-backed. */
 #define CN_VEC(T) struct { T *v; int n, cap; }
 #define cn_vec_push(vec, x)                                                     \

@@ -46,7 +46,14 @@ static int invalid(cn_error *err, const char *cls, const char *key, const char *
  * "should be greater than or equal to 1" */
 static int conf_positive(const char *key, const char *value, cn_error *err)
 {
-    if (strtoll(value, NULL, 10) > 0) return 0;
+    long long n = strtoll(value, NULL, 10);
+    if (n > CN_MAX_PARTITIONS && strcmp(key, "spark.sql.shuffle.partitions") == 0) {
+        /* Cinder's bound (base.h): tasks and shuffle files keep arrays per partition */
+        char why[160];
+        snprintf(why, sizeof why, "The value of %s must be at most %d", key, CN_MAX_PARTITIONS);
+        return invalid(err, "INVALID_CONF_VALUE", key, value, why);
+    }
+    if (n > 0) return 0;
     char why[160];
     if (strcmp(key, "spark.task.maxFailures") == 0)
         snprintf(why, sizeof why, "The retry times of task should be greater than or equal to 1");

@@ -19,7 +19,7 @@ typedef enum { CN_CONF_BOOL, CN_CONF_INT, CN_CONF_BYTES, CN_CONF_STRING } cn_con
  * conf_codec, conf_time_zone, all in config.c), or NULL. */
 #define CN_CONF_KEYS(X)                                                                          \
     X("spark.sql.shuffle.partitions", CN_CONF_INT, "200", conf_positive,                          \
-      "Partitions of a shuffle exchange.")                                                       \
+      "Partitions of a shuffle exchange (1 to 100000).")                                         \
     X("spark.sql.autoBroadcastJoinThreshold", CN_CONF_BYTES, "10485760", NULL,                          \
       "Largest estimated size of a join side that is broadcast; -1 disables.")                   \
     X("spark.sql.join.preferSortMergeJoin", CN_CONF_BOOL, "true", NULL,                                 \
@@ -61,6 +61,8 @@ typedef enum { CN_CONF_BOOL, CN_CONF_INT, CN_CONF_BYTES, CN_CONF_STRING } cn_con
       "(Spark's default: 0, off).")                                                             \
     X("spark.sql.crossJoin.enabled", CN_CONF_BOOL, "true", NULL, "Allow cartesian products.")          \
     X("spark.sql.caseSensitive", CN_CONF_BOOL, "false", NULL, "Case-sensitive name resolution.")       \
+    X("spark.sql.view.maxNestedViewDepth", CN_CONF_INT, "100", conf_positive,                     \
+      "Deepest nesting of views read by views (a view is analyzed again at every reference).")  \
     X("spark.sql.legacy.timeParserPolicy", CN_CONF_STRING, "EXCEPTION", NULL, "Datetime parsing policy.") \
     X("cinder.sql.adaptive.runtimeFilter.enabled", CN_CONF_BOOL, "true", NULL,                          \
       "With adaptive execution: a join side broadcast at run time also filters the other side "  \

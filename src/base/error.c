@@ -34,6 +34,15 @@
       "error on drop use DROP SCHEMA IF EXISTS.")                                               \
     X("TABLE_OR_VIEW_ALREADY_EXISTS", "42P07", EXC_ANALYSIS,                                      \
       "Cannot create table or view <relationName> because it already exists.")                   \
+    X("RECURSIVE_VIEW", "42K0H", EXC_ANALYSIS, "Recursive view <viewIdent> detected (cycle: <newPath>).") \
+    X("VIEW_EXCEED_MAX_NESTED_DEPTH", "54K00", EXC_ANALYSIS,                                       \
+      "The depth of view <viewName> exceeds the maximum view resolution depth (<maxNestedDepth>). " \
+      "Analysis is aborted to avoid errors. If you want to work around this, please try to "      \
+      "increase the value of \"spark.sql.view.maxNestedViewDepth\".")                             \
+    X("INCOMPATIBLE_VIEW_SCHEMA_CHANGE", "51024", EXC_ANALYSIS,                                    \
+      "The SQL query of view <viewName> has an incompatible schema change and column <colName> "  \
+      "cannot be resolved. Expected <expectedNum> columns named <colName> but got <actualCols>.\n" \
+      "Please try to re-create the view by running: <suggestion>.")                               \
     X("UNRESOLVED_COLUMN.WITH_SUGGESTION", "42703", EXC_EXT_ANALYSIS,                              \
       "A column, variable, or function parameter with name <objectName> cannot be resolved. "    \
       "Did you mean one of the following? [<proposal>].")                                        \

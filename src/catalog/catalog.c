@@ -17,7 +17,6 @@ cn_catalog *cn_catalog_new(void) { return cn_xcalloc(1, sizeof(cn_catalog)); }
 void cn_view_free(cn_view *v)
 {
     if (!v) return;
-    if (v->plan && v->plan_free) v->plan_free(v->plan);
     if (v->cache && v->cache_free) v->cache_free(v->cache);
     cn_arena_free(v->arena);
     free(v);

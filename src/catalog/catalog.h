@@ -3,9 +3,11 @@
  *
  * A view is either a data source (format + options + optional user schema,
  * e.g. CREATE TEMPORARY VIEW t USING csv OPTIONS (path '...')) or a query
- * (CREATE TEMPORARY VIEW v AS SELECT ...). The catalog sits below the plan
- * layer, so a query view keeps its analyzed logical plan as an opaque pointer
- * owned by the plan layer (plan_free releases it), plus its SQL text.
+ * (CREATE TEMPORARY VIEW v AS SELECT ...). A query view keeps its query text and
+ * its columns, and is analyzed again at every reference, as Spark does since 3.1
+ * (spark.sql.legacy.storeAnalyzedPlanForView=false): after DROP VIEW of a view it
+ * reads, it fails with TABLE_OR_VIEW_NOT_FOUND, and after a CREATE OR REPLACE it
+ * reads the new definition. No view holds a pointer into another view's memory.
  * Names are case-insensitive (stored lower-case).
  */
 #ifndef CN_CATALOG_H
@@ -27,9 +29,11 @@ typedef struct cn_view {
     char *name;        /* lower-case */
     char *display;     /* as the user wrote it */
     cn_source *source; /* data source view, or NULL */
-    void *plan;        /* query view: logical plan (plan layer), or NULL */
-    void (*plan_free)(void *plan);
-    char *sql;         /* query text of a query view */
+    char *sql;         /* query view: the text of its query (only the query, as Spark's view
+                          text), or NULL */
+    cn_schema *cols;   /* query view: its columns (names as declared, types at creation) */
+    char **query_cols; /* query view: the query's own output names at creation; each
+                          reference finds them by name in the query analyzed again */
     cn_arena *arena;   /* owns everything above */
     /* CACHE TABLE: opaque cached relation (storage layer) */
     void *cache;

@@ -1347,6 +1347,15 @@ void cn_expr_split_and(cn_expr *e, cn_expr ***out, int *n, int *cap)
 cn_expr *cn_expr_and_all(cn_arena *a, cn_expr **conj, int n)
 {
     if (n <= 0) return NULL;
+    if (n > 64) {
+        /* Spark's left-deep chain for the usual few conjuncts; halves joined by one AND for
+         * many (conjuncts split out of a balanced tree must not become a chain that deep) */
+        cn_expr *x = cn_expr_new(a, CN_EX_AND, cn_type_of(CN_BOOLEAN), 2);
+        x->args[0] = cn_expr_and_all(a, conj, n / 2);
+        x->args[1] = cn_expr_and_all(a, conj + n / 2, n - n / 2);
+        x->nullable = x->args[0]->nullable || x->args[1]->nullable;
+        return x;
+    }
     cn_expr *acc = conj[0];
     for (int i = 1; i < n; i++) {
         cn_expr *x = cn_expr_new(a, CN_EX_AND, cn_type_of(CN_BOOLEAN), 2);

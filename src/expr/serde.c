@@ -20,7 +20,8 @@
 #include <stdio.h>
 
 #define EXPR_SERDE_VERSION 1
-#define MAX_DEPTH 512
+/* a decoder's guard against hostile input, above what analysis admits (CN_MAX_TREE_DEPTH) */
+#define MAX_DEPTH (4 * CN_MAX_TREE_DEPTH)
 #define MAX_ARGS 65536
 
 enum { F_NULLABLE = 1, F_TRY = 2, F_DISTINCT = 4, F_ELSE = 8, F_STAR = 16, F_IMPLICIT = 32 };

@@ -233,6 +233,122 @@ static bool plan_random(const cn_lplan *p)
     return false;
 }
 
+/* Spark's quoted name of a temporary view in messages: `v`. */
+static const char *view_quoted(az *z, const char *name) { return cn_arena_printf(z->a, "`%s`", name); }
+
+/* A reference to a view that is being analyzed (or defined) closes a cycle: Spark's
+ * [RECURSIVE_VIEW] with the path from that view to this reference. */
+static int view_cycle_check(az *z, const cn_ast *n, const cn_view *v)
+{
+    const cn_analyze_ctx *ctx = z->ctx;
+    for (int i = 0; i < ctx->nview_path; i++) {
+        if (strcmp(ctx->view_path[i], v->name) != 0) continue;
+        cn_strbuf sb;
+        cn_sb_init(&sb);
+        for (int j = i; j < ctx->nview_path; j++) cn_sb_printf(&sb, "`%s` -> ", ctx->view_path[j]);
+        cn_sb_printf(&sb, "`%s`", v->name);
+        char *path = cn_arena_strdup(z->a, sb.s);
+        cn_sb_free(&sb);
+        return az_error_at(z, n, "RECURSIVE_VIEW", "viewIdent", view_quoted(z, v->name), "newPath", path, NULL);
+    }
+    return 0;
+}
+
+/* A query view, analyzed again from its text (as Spark does since 3.1): the view's
+ * columns are found by name in the query's output and cast to the types the view had
+ * when it was created. Nothing of the plan is kept in the view, so dropping or
+ * replacing a view it reads changes what it reads instead of leaving it pointing into
+ * freed memory. */
+static int view_relation(az *z, const cn_ast *n, cn_view *v, cn_lplan **out)
+{
+    cn_analyze_ctx *ctx = z->ctx;
+    int64_t max_depth = ctx->conf ? cn_conf_get_int(ctx->conf, "spark.sql.view.maxNestedViewDepth") : 100;
+    if (ctx->nview_path - (ctx->defining_view ? 1 : 0) >= max_depth)
+        return az_error_at(z, n, "VIEW_EXCEED_MAX_NESTED_DEPTH", "viewName", view_quoted(z, v->name), "maxNestedDepth",
+                           cn_arena_printf(z->a, "%lld", (long long)max_depth), NULL);
+    cn_ast *st;
+    if (cn_sql_parse(v->sql, z->a, &st, z->err) != 0) {
+        az_ctx(z, n);
+        return -1;
+    }
+    const char **path = cn_arena_alloc(z->a, sizeof(char *) * (size_t)(ctx->nview_path + 1));
+    for (int i = 0; i < ctx->nview_path; i++) path[i] = ctx->view_path[i];
+    path[ctx->nview_path] = v->name;
+    cn_analyze_ctx sub = *ctx;
+    sub.sql = v->sql;
+    sub.view_path = path;
+    sub.nview_path = ctx->nview_path + 1;
+    cn_lplan *q;
+    if (cn_analyze(&sub, st, &q, z->err) != 0) {
+        az_ctx(z, n);
+        return -1;
+    }
+    const cn_schema *cols = v->cols;
+    /* the k-th view column named x reads the k-th output named x; positions that match
+     * with the same type keep the analyzed plan as it is (only the names are the view's) */
+    int *src = cn_arena_alloc(z->a, sizeof(int) * (size_t)(cols->n + 1));
+    bool same = q->nout == cols->n;
+    for (int i = 0; i < cols->n; i++) {
+        const char *name = v->query_cols[i];
+        int want = 0, expected = 0, found = -1, seen = 0;
+        for (int j = 0; j < cols->n; j++)
+            if (!strcasecmp(v->query_cols[j], name)) {
+                if (j < i) want++;
+                expected++;
+            }
+        for (int j = 0; j < q->nout; j++)
+            if (!strcasecmp(q->out[j].name, name)) {
+                if (seen == want) found = j;
+                seen++;
+            }
+        if (seen != expected) {
+            cn_strbuf sb;
+            cn_sb_init(&sb);
+            cn_sb_printf(&sb, "[");
+            int k = 0;
+            for (int j = 0; j < q->nout; j++)
+                if (!strcasecmp(q->out[j].name, name)) cn_sb_printf(&sb, "%s`%s`", k++ ? ", " : "", q->out[j].name);
+            cn_sb_printf(&sb, "]");
+            char *actual = cn_arena_strdup(z->a, sb.s);
+            cn_sb_free(&sb);
+            return az_error_at(z, n, "INCOMPATIBLE_VIEW_SCHEMA_CHANGE", "viewName", view_quoted(z, v->name), "colName",
+                               az_quote(z, name), "expectedNum", cn_arena_printf(z->a, "%d", expected), "actualCols",
+                               actual, "suggestion",
+                               cn_arena_printf(z->a, "CREATE OR REPLACE TEMPORARY VIEW %s AS %s", v->display, v->sql),
+                               NULL);
+        }
+        src[i] = found;
+        if (found != i || !cn_type_eq(q->out[found].type, cols->fields[i].type)) same = false;
+    }
+    if (same) {
+        for (int i = 0; i < cols->n; i++) q->out[i].name = cols->fields[i].name;
+        *out = q;
+        return 0;
+    }
+    cn_lplan *pr = cn_lplan_new(z->a, LP_PROJECT, 1);
+    pr->children[0] = q;
+    pr->nexprs = pr->nout = cols->n;
+    pr->exprs = exprs_alloc(z, cols->n);
+    pr->out = attrs_alloc(z, cols->n);
+    for (int i = 0; i < cols->n; i++) {
+        const cn_attr *a = &q->out[src[i]];
+        cn_expr *e = az_col(z, a);
+        if (!cn_type_eq(a->type, cols->fields[i].type) &&
+            cn_expr_cast(z->a, e, cols->fields[i].type, false, &e, z->err) != 0) {
+            az_ctx(z, n);
+            return -1;
+        }
+        pr->exprs[i] = e;
+        pr->out[i] = *a;
+        pr->out[i].id = cn_next_attr_id();
+        pr->out[i].name = cols->fields[i].name;
+        pr->out[i].type = cols->fields[i].type;
+        pr->out[i].qualifier = NULL;
+    }
+    *out = pr;
+    return 0;
+}
+
 static int table_relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **out, az_scope **scope)
 {
     const cn_name *nm = &n->u.table.name;
@@ -261,6 +377,7 @@ static int table_relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **ou
         for (char *q = lower; *q; q++) *q = (char)tolower((unsigned char)*q);
         cn_view *v = z->ctx->catalog ? cn_catalog_get(z->ctx->catalog, lower) : NULL;
         if (!v) return az_error_at(z, n, "TABLE_OR_VIEW_NOT_FOUND", "relationName", cn_name_quoted(z->a, nm), NULL);
+        if (view_cycle_check(z, n, v) != 0) return -1;
         if (v->source && !v->source->schema) {
             if (!z->ctx->resolve_source)
                 return az_error_at(z, n, "INTERNAL_ERROR", "message",
@@ -279,16 +396,21 @@ static int table_relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **ou
                 c->nout = s->nout;
                 c->out = s->out;
                 c->est_bytes = s->est_bytes;
-            } else if (v->plan) {
-                cn_lplan *vp = cn_lplan_fresh_copy(z->a, (const cn_lplan *)v->plan);
-                c->nout = vp->nout;
-                c->out = vp->out;
+            } else if (v->cols) {
+                c->nout = v->cols->n;
+                c->out = attrs_alloc(z, v->cols->n);
+                for (int i = 0; i < v->cols->n; i++) {
+                    c->out[i].id = cn_next_attr_id();
+                    c->out[i].name = v->cols->fields[i].name;
+                    c->out[i].type = v->cols->fields[i].type;
+                    c->out[i].nullable = true;
+                }
             }
             p = c;
         } else if (v->source) {
             p = scan_of_view(z, v, qual);
-        } else if (v->plan) {
-            p = cn_lplan_fresh_copy(z->a, (const cn_lplan *)v->plan);
+        } else if (v->sql) {
+            if (view_relation(z, n, v, &p) != 0) return -1;
         } else {
             return az_error_at(z, n, "TABLE_OR_VIEW_NOT_FOUND", "relationName", cn_name_quoted(z->a, nm), NULL);
         }
@@ -736,6 +858,10 @@ static int partitioning_hints(az *z, const cn_ast *sel, az_select_out *so, az_sc
                 return az_error_at(z, sel, "ILLEGAL_ARGUMENT", "message",
                                    cn_arena_printf(z->a, "requirement failed: Number of partitions (%lld) must be "
                                                          "positive.", (long long)v.v.i), NULL);
+            if (v.v.i > CN_MAX_PARTITIONS) /* Cinder's bound (base.h): arrays per partition */
+                return az_error_at(z, sel, "ILLEGAL_ARGUMENT", "message",
+                                   cn_arena_printf(z->a, "requirement failed: Number of partitions (%lld) must be "
+                                                         "at most %d.", (long long)v.v.i, CN_MAX_PARTITIONS), NULL);
             num = (int)v.v.i;
             first = 1;
         }
@@ -1249,5 +1375,6 @@ int cn_analyze(cn_analyze_ctx *ctx, const cn_ast *query, cn_lplan **out, cn_erro
     const cn_ast *q = query;
     if (q->kind == AST_QUERY_STMT) q = q->u.stmt.query;
     if (az_query(&z, q, NULL, out) != 0) return -1;
-    return az_finish_grouping_sets(&z);
+    if (az_finish_grouping_sets(&z) != 0) return -1;
+    return cn_lplan_check_depth(*out, err);
 }

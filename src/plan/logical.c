@@ -367,3 +367,48 @@ void cn_lplan_schema_string(const cn_lplan *p, cn_strbuf *sb)
         cn_sb_printf(sb, "%s: %s", p->out[i].name, cn_type_name(p->out[i].type, buf, sizeof buf));
     }
 }
+
+/* ------------------------------------------------------------ depth guard */
+
+static bool plan_deeper(const cn_lplan *p, int depth, int limit);
+
+static bool expr_deeper(const cn_expr *e, int depth, int limit)
+{
+    if (!e) return false;
+    if (depth > limit) return true;
+    if (e->kind == CN_EX_SUBQUERY && e->subq && plan_deeper(e->subq, depth + 1, limit)) return true;
+    for (int i = 0; i < e->nargs; i++)
+        if (expr_deeper(e->args[i], depth + 1, limit)) return true;
+    return false;
+}
+
+static bool exprs_deeper(cn_expr *const *e, int n, int depth, int limit)
+{
+    for (int i = 0; i < n; i++)
+        if (expr_deeper(e[i], depth, limit)) return true;
+    return false;
+}
+
+/* Plan nodes, their expressions and the subquery plans inside those, along one path. */
+static bool plan_deeper(const cn_lplan *p, int depth, int limit)
+{
+    if (!p) return false;
+    if (depth > limit) return true;
+    int d = depth + 1;
+    if (expr_deeper(p->cond, d, limit) || exprs_deeper(p->exprs, p->nexprs, d, limit) ||
+        exprs_deeper(p->groups, p->ngroups, d, limit) || exprs_deeper(p->filters, p->nfilters, d, limit))
+        return true;
+    for (int i = 0; i < p->norders; i++)
+        if (expr_deeper(p->orders[i].expr, d, limit)) return true;
+    for (int i = 0; i < p->nchildren; i++)
+        if (plan_deeper(p->children[i], d, limit)) return true;
+    return false;
+}
+
+int cn_lplan_check_depth(const cn_lplan *p, cn_error *err)
+{
+    if (!plan_deeper(p, 1, CN_MAX_TREE_DEPTH)) return 0;
+    return cn_error_set(err, "FAILED_TO_PARSE_TOO_COMPLEX", NULL);
+}
+
+bool cn_expr_deeper_than(const cn_expr *e, int limit) { return expr_deeper(e, 1, limit); }

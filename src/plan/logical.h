@@ -144,6 +144,12 @@ typedef struct cn_analyze_ctx {
      * Spark (which does not inline such a CTE). NULL: CTEs are always inlined. */
     int (*materialize)(void *ud, cn_lplan *p, cn_arena *a, cn_lplan **out, cn_error *err);
     void *materialize_ud;
+    /* The query views being analyzed, outermost first (CREATE VIEW puts the view being
+     * defined first): a reference to one of them is a cycle, [RECURSIVE_VIEW]; more than
+     * spark.sql.view.maxNestedViewDepth of them is [VIEW_EXCEED_MAX_NESTED_DEPTH]. */
+    int nview_path;
+    const char *const *view_path;
+    bool defining_view;   /* view_path[0] is the view CREATE VIEW defines (not a nesting level) */
 } cn_analyze_ctx;
 
 /* Deep copy of an analyzed plan into arena a with fresh attribute ids for every
@@ -151,6 +157,15 @@ typedef struct cn_analyze_ctx {
 cn_lplan *cn_lplan_fresh_copy(cn_arena *a, const cn_lplan *p);
 /* Deep copy keeping attribute ids (optimizer.c). */
 cn_lplan *cn_lplan_copy(cn_arena *a, const cn_lplan *p);
+/* A plan with its expressions and subquery plans deeper than CN_MAX_TREE_DEPTH (base.h)
+ * along some path is Spark's [FAILED_TO_PARSE_TOO_COMPLEX] (a statement whose views or
+ * rewrites made it deeper than its text). The walk stops at the limit. */
+int cn_lplan_check_depth(const cn_lplan *p, cn_error *err);
+/* Is e (with its subquery plans) deeper than limit nodes? Rules that substitute one
+ * expression into another (Project collapse, filters pushed through a Project) keep the
+ * result within CN_OPT_MAX_EXPR_DEPTH, so rewriting never makes a statement too deep. */
+bool cn_expr_deeper_than(const cn_expr *e, int limit);
+#define CN_OPT_MAX_EXPR_DEPTH (CN_MAX_TREE_DEPTH / 2)
 /* Spark's schema line of the analyzed plan section: "a: int, b: string". */
 void cn_lplan_schema_string(const cn_lplan *p, cn_strbuf *sb);
 

@@ -27,16 +27,32 @@ static cn_attr *attrs_new(opt *o, int n) { return cn_arena_calloc(o->a, sizeof(c
 static int fix_count(opt *o, cn_expr *e)
 {
     if (!(e->kind == CN_EX_AGG && e->func == CN_AGG_COUNT && !e->is_star && e->nargs > 1)) return 0;
-    cn_expr *all = NULL;
-    for (int i = 0; i < e->nargs; i++) {
-        cn_expr *a1[1] = {e->args[i]}, *nn;
-        if (cn_expr_call(o->a, "isnotnull", a1, 1, false, false, &nn, o->err) != 0) return -1;
-        if (all) {
-            cn_expr *a2[2] = {all, nn};
-            if (cn_expr_call(o->a, "and", a2, 2, false, false, &all, o->err) != 0) return -1;
-        } else {
-            all = nn;
+    /* a left-deep AND chain as Spark writes it; beyond 64 arguments a balanced tree, so
+     * count of thousands of columns does not make a tree as deep as its argument list */
+    int n = e->nargs;
+    cn_expr **terms = exprs_new(o, n);
+    for (int i = 0; i < n; i++) {
+        cn_expr *a1[1] = {e->args[i]};
+        if (cn_expr_call(o->a, "isnotnull", a1, 1, false, false, &terms[i], o->err) != 0) return -1;
+    }
+    if (n > 64) {
+        while (n > 1) {
+            int m = 0;
+            for (int i = 0; i < n; i += 2) {
+                if (i + 1 == n) {
+                    terms[m++] = terms[i];
+                    continue;
+                }
+                cn_expr *a2[2] = {terms[i], terms[i + 1]};
+                if (cn_expr_call(o->a, "and", a2, 2, false, false, &terms[m++], o->err) != 0) return -1;
+            }
+            n = m;
         }
+    }
+    cn_expr *all = terms[0];
+    for (int i = 1; i < n; i++) {
+        cn_expr *a2[2] = {all, terms[i]};
+        if (cn_expr_call(o->a, "and", a2, 2, false, false, &all, o->err) != 0) return -1;
     }
     cn_value one;
     memset(&one, 0, sizeof one);

@@ -126,7 +126,10 @@ static void push_filter(opt *o, cn_lplan **pp, bool *changed)
                 keep[nk++] = conj[i];
                 continue;
             }
-            down[nd++] = c->kind == LP_PROJECT ? subst(o, conj[i], c->out, c->exprs, c->nexprs) : conj[i];
+            cn_expr *d = c->kind == LP_PROJECT ? subst(o, conj[i], c->out, c->exprs, c->nexprs) : conj[i];
+            /* a predicate over long projected expressions stays above them */
+            if (d != conj[i] && cn_expr_deeper_than(d, CN_OPT_MAX_EXPR_DEPTH)) keep[nk++] = conj[i];
+            else down[nd++] = d;
         }
         if (nd == 0) return;
         c->children[0] = lp_filter(o, c->children[0], and_all(o, down, nd));
@@ -436,10 +439,13 @@ static bool collapse(opt *o, cn_lplan *p)
         for (int k = 0; k < p->nexprs; k++) uses += count_refs(p->exprs[k], c->out[i].id);
         if (uses > 1) return false;
     }
+    cn_expr **merged = cn_arena_alloc(o->a, sizeof(cn_expr *) * (size_t)(p->nexprs + 1));
     for (int k = 0; k < p->nexprs; k++) {
-        cn_expr *e = subst(o, p->exprs[k], c->out, c->exprs, c->nexprs);
-        p->exprs[k] = e;
+        merged[k] = subst(o, p->exprs[k], c->out, c->exprs, c->nexprs);
+        /* stacked projections of long expressions stay apart rather than nest into one */
+        if (cn_expr_deeper_than(merged[k], CN_OPT_MAX_EXPR_DEPTH)) return false;
     }
+    for (int k = 0; k < p->nexprs; k++) p->exprs[k] = merged[k];
     p->children[0] = c->children[0];
     return true;
 }

@@ -263,8 +263,8 @@ void opt_stats(opt *o, cn_lplan *p)
         double full = 0;
         if (v && v->source && v->source->schema)
             for (int i = 0; i < v->source->schema->n; i++) full += type_size(v->source->schema->fields[i].type);
-        else if (v && v->plan)
-            full = row_width(((const cn_lplan *)v->plan)->out, ((const cn_lplan *)v->plan)->nout);
+        else if (v && v->cols)
+            for (int i = 0; i < v->cols->n; i++) full += type_size(v->cols->fields[i].type);
         if (!v || v->cache_bytes <= 0 || full <= 0) break;
         p->est_bytes = ceil((double)v->cache_bytes * CN_MIN(1.0, w / full));
         p->est_rows = ceil((double)v->cache_bytes / full);
@@ -419,6 +419,8 @@ int cn_optimize(cn_analyze_ctx *ctx, cn_lplan *in, cn_lplan **out, cn_error *err
     bool changed = false;
     if (opt_subqueries(&o, &p, &changed) != 0) return -1;
     if (opt_aggregates(&o, &p) != 0) return -1;
+    /* the rewrites above can deepen a plan (count(a, b, ...) -> an AND chain, domain joins) */
+    if (cn_lplan_check_depth(p, err) != 0) return -1;
     for (int iter = 0; iter < 100; iter++) {
         changed = false;
         if (opt_exprs(&o, &p, &changed) != 0) return -1;
@@ -438,6 +440,7 @@ int cn_optimize(cn_analyze_ctx *ctx, cn_lplan *in, cn_lplan **out, cn_error *err
     if (opt_prune(&o, &p) != 0) return -1;
     if (opt_optimize_subplans(&o, p) != 0) return -1;
     opt_stats(&o, p);
+    if (cn_lplan_check_depth(p, err) != 0) return -1;
     *out = p;
     return 0;
 }

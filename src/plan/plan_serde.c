@@ -20,7 +20,9 @@
 #include "plan/physical.h"
 
 #define PLAN_SERDE_VERSION 1
-#define PLAN_MAX_DEPTH 256
+/* a decoder's guard against hostile input, well above what analysis admits (a physical plan
+ * adds exchanges, sorts and partial aggregates to the logical plan's CN_MAX_TREE_DEPTH) */
+#define PLAN_MAX_DEPTH (4 * CN_MAX_TREE_DEPTH)
 #define PLAN_MAX_EMPTY_ROWS (1 << 22) /* rows of a zero-column local relation */
 
 /* ------------------------------------------------------------ writing */

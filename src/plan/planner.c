@@ -291,9 +291,20 @@ static cn_pplan *plan_scan(planner *p, const cn_lplan *lp, cn_error *err)
     int par = p->ctx->default_parallelism > 0 ? p->ctx->default_parallelism : 1;
     int64_t per_core = total / par;
     int64_t split = CN_MIN(max_part, CN_MAX(open_cost, per_core));
+    /* at most CN_MAX_PARTITIONS splits: a tiny maxPartitionBytes reads larger splits rather
+     * than one task (and one array slot) per few bytes */
+    int64_t bytes = 0;
+    for (int i = 0; i < nfiles; i++) bytes += sizes[i];
+    int64_t nfloor = CN_MAX_PARTITIONS - nfiles > 1 ? CN_MAX_PARTITIONS - nfiles : 1;
+    if (bytes / split > nfloor) split = bytes / nfloor + 1;
+    if (nfiles > CN_MAX_PARTITIONS) {
+        char detail[64];
+        snprintf(detail, sizeof detail, "more than %d files in one relation", CN_MAX_PARTITIONS);
+        return cn_error_set(err, "UNSUPPORTED_FEATURE", "detail", detail, NULL), NULL;
+    }
 
-    int cap = 0;
-    for (int i = 0; i < nfiles; i++) cap += (int)(sizes[i] / split) + 1;
+    int64_t cap = 0;
+    for (int i = 0; i < nfiles; i++) cap += sizes[i] / split + 1;
     n->splits = cn_arena_alloc(p->a, sizeof(cn_csv_split) * (size_t)(cap + 1));
     for (int i = 0; i < nfiles; i++) {
         int64_t off = 0;

@@ -434,7 +434,7 @@ static void dequeue_stage(job *j, stage *st)
     j->queue.n = w;
 }
 
-static void bytes_string(int64_t n, char *buf, size_t cap)
+void cn_sched_bytes_string(int64_t n, char *buf, size_t cap)
 {
     static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
     double v = (double)n;
@@ -569,6 +569,7 @@ static void launch_tasks(job *j)
         h.partition = e.part;
         h.attempt = l->attempt;
         h.now_micros = q->now_micros;
+        if (st->kind == ST_RESULT && j->sink == SINK_RESULT) h.max_result = q->max_result;
         if (st->rstart) {
             h.reduce_start = st->rstart[e.part];
             h.reduce_end = st->rstart[e.part + 1];
@@ -683,8 +684,8 @@ static void task_finished(job *j, launch *l)
             j->result_bytes += (int64_t)res->out.len;
             if (q->max_result > 0 && j->result_bytes > q->max_result) {
                 char sz[64], lim[64];
-                bytes_string(j->result_bytes, sz, sizeof sz);
-                bytes_string(q->max_result, lim, sizeof lim);
+                cn_sched_bytes_string(j->result_bytes, sz, sizeof sz);
+                cn_sched_bytes_string(q->max_result, lim, sizeof lim);
                 cn_error e;
                 cn_error_init(&e);
                 cn_error_set(&e, "TOTAL_RESULT_SIZE_EXCEEDED", "size", sz, "limit", lim, NULL);
@@ -715,6 +716,11 @@ static void task_finished(job *j, launch *l)
         return;
     }
     q->stats.tasks_failed++;
+    if (strcmp(res->err.cls, "TOTAL_RESULT_SIZE_EXCEEDED") == 0) {
+        /* a retry would make the same rows: the job fails now, as Spark aborts it */
+        job_fail(j, &res->err);
+        return;
+    }
     if (strcmp(res->err.cls, "OPERATION_CANCELED") == 0 && q->s->kill) {
         job_fail(j, &res->err);
         return;

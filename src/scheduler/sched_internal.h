@@ -71,7 +71,14 @@ typedef struct cn_task_header {
      * task reads reduce partitions reduce_start..reduce_end-1 (in order) instead of
      * `partition`, which is then the index of the coalesced partition. */
     int reduce_start, reduce_end;
+    /* SINK_RESULT: spark.driver.maxResultSize (0 unlimited). A task stops as soon as its
+     * serialized rows pass it ([TOTAL_RESULT_SIZE_EXCEEDED]), instead of holding them all
+     * for the driver to refuse; the driver also checks the total over the job's tasks. */
+    int64_t max_result;
 } cn_task_header;
+
+/* A byte count as Spark prints it in messages: "512 B", "10.0 MiB". */
+void cn_sched_bytes_string(int64_t n, char *buf, size_t cap);
 
 void cn_task_header_write(cn_writer *w, const cn_task_header *h);
 int cn_task_header_read(cn_reader *r, cn_task_header *h, cn_error *err);

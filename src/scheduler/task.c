@@ -33,7 +33,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#define TASK_HEADER_VERSION 2
+#define TASK_HEADER_VERSION 3
 
 /* ------------------------------------------------------------- header */
 
@@ -51,6 +51,7 @@ void cn_task_header_write(cn_writer *w, const cn_task_header *h)
     cn_put_svar(w, h->now_micros);
     cn_put_svar(w, h->reduce_start);
     cn_put_svar(w, h->reduce_end);
+    cn_put_svar(w, h->max_result);
 }
 
 int cn_task_header_read(cn_reader *r, cn_task_header *h, cn_error *err)
@@ -67,9 +68,10 @@ int cn_task_header_read(cn_reader *r, cn_task_header *h, cn_error *err)
     h->cache_id = cn_get_svar(r);
     h->now_micros = cn_get_svar(r);
     int64_t rs = cn_get_svar(r), re = cn_get_svar(r);
+    h->max_result = cn_get_svar(r);
     if (cn_reader_check(r, "task header", err) != 0) return -1;
     if (v != TASK_HEADER_VERSION || sink > SINK_CACHE || h->partition < 0 || h->sample_size < 0 ||
-        h->sample_size > 1000000 || rs < 0 || re < 0 || rs > INT32_MAX || re > INT32_MAX || (re && re <= rs))
+        h->sample_size > 1000000 || h->max_result < 0 || rs < 0 || re < 0 || rs > INT32_MAX || re > INT32_MAX || (re && re <= rs))
         return cn_error_setf_detail(err, "INTERNAL_ERROR", "corrupt task header");
     h->sink = (cn_sink_kind)sink;
     h->reduce_start = (int)rs;
@@ -439,6 +441,12 @@ static int sink_result(task *k, cn_op *root, cn_error *err)
         if (cn_batch_live(b) == 0) continue;
         k->res->rows += cn_batch_live(b);
         if (cn_block_encode(b, CN_CODEC_NONE, &k->res->out, err) != 0) return -1;
+        if (k->h.max_result > 0 && (int64_t)k->res->out.len > k->h.max_result) {
+            char sz[64], lim[64];
+            cn_sched_bytes_string((int64_t)k->res->out.len, sz, sizeof sz);
+            cn_sched_bytes_string(k->h.max_result, lim, sizeof lim);
+            return cn_error_set(err, "TOTAL_RESULT_SIZE_EXCEEDED", "size", sz, "limit", lim, NULL);
+        }
     }
     return 0;
 }

@@ -17,6 +17,9 @@
 #include <errno.h>
 #include <time.h>
 
+/* Stack of each task thread (virtual memory, committed only as it is used). */
+#define CN_TASK_STACK_BYTES ((size_t)64 << 20)
+
 struct cn_pool {
     pthread_mutex_t mu;
     pthread_cond_t work_cv, done_cv;
@@ -76,10 +79,17 @@ cn_pool *cn_pool_new(int nthreads)
     pthread_cond_init(&p->done_cv, &ca);
     pthread_condattr_destroy(&ca);
     p->threads = cn_xcalloc((size_t)nthreads, sizeof(pthread_t));
+    /* a task walks its plan fragment and expressions recursively (decoding, building
+     * operators, evaluation): a stack of its own size, not the platform's default, sized
+     * for trees of a few times CN_MAX_TREE_DEPTH (base.h) with ASan's larger frames */
+    pthread_attr_t ta;
+    pthread_attr_init(&ta);
+    pthread_attr_setstacksize(&ta, CN_TASK_STACK_BYTES);
     for (int i = 0; i < nthreads; i++) {
-        if (pthread_create(&p->threads[i], NULL, worker_main, p) != 0) break;
+        if (pthread_create(&p->threads[i], &ta, worker_main, p) != 0) break;
         p->nthreads++;
     }
+    pthread_attr_destroy(&ta);
     if (p->nthreads == 0) {
         /* could not start any thread: fall back to running items on the caller (cn_pool_wait) */
     }

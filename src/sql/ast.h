@@ -272,6 +272,10 @@ int cn_sql_split_offsets(const char *script, char ***out, int **offsets);
  * golden-file query contexts of statements with non-ASCII text. */
 int cn_sql_char_index(const char *sql, int byte_offset);
 
+/* Is the tree deeper than CN_MAX_TREE_DEPTH nodes along some path? (cn_sql_parse fails
+ * such a statement with [FAILED_TO_PARSE_TOO_COMPLEX]; the walk stops at the limit.) */
+bool cn_ast_too_deep(const cn_ast *n);
+
 /* Node constructor used by the parser. */
 cn_ast *cn_ast_new(cn_arena *a, cn_ast_kind kind, int start, int stop);
 /* Name parts joined with '.', backquoted where needed, for messages: `db`.`t`. */

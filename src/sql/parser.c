@@ -1156,6 +1156,9 @@ int cn_sql_parse(const char *sql, cn_arena *a, cn_ast **out, cn_error *err)
         }
         return -1;
     }
+    /* a left-deep chain (1+1+...+1, a AND b AND ...) is built by a loop, not by
+     * recursion, so the recursion guard does not see its height: measure the tree */
+    if (cn_ast_too_deep(s)) return cn_error_set(err, "FAILED_TO_PARSE_TOO_COMPLEX", NULL);
     *out = s;
     return 0;
 }

@@ -41,7 +41,7 @@ typedef struct cn_token {
 int cn_sql_lex(const char *sql, int from, int to, cn_arena *a, cn_token **toks, int *ntoks,
                cn_error *err);
 
-#define CN_SQL_MAX_DEPTH 1000
+#define CN_SQL_MAX_DEPTH CN_MAX_TREE_DEPTH /* parser recursion (base.h) */
 /* Parser steps (psr_enter calls) allowed per statement: base + per token. */
 #ifndef CN_SQL_MAX_STEPS_BASE
 #define CN_SQL_MAX_STEPS_BASE 20000

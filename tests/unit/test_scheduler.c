@@ -459,7 +459,7 @@ TEST(pool_runs_and_joins)
 
 TEST(task_header_roundtrip)
 {
-    cn_task_header h = {3, 7, 1, 12, 2, SINK_SAMPLE, 60, 99, 1700000000000000LL, 40, 45}, g;
+    cn_task_header h = {3, 7, 1, 12, 2, SINK_SAMPLE, 60, 99, 1700000000000000LL, 40, 45, 10485760}, g;
     cn_writer w;
     cn_writer_init(&w);
     cn_task_header_write(&w, &h);
@@ -469,7 +469,7 @@ TEST(task_header_roundtrip)
     cn_error_init(&err);
     CHECK_INT(cn_task_header_read(&r, &g, &err), 0);
     CHECK(g.stage_id == 7 && g.partition == 12 && g.sink == SINK_SAMPLE && g.sample_size == 60 &&
-          g.now_micros == h.now_micros && g.reduce_start == 40 && g.reduce_end == 45);
+          g.now_micros == h.now_micros && g.reduce_start == 40 && g.reduce_end == 45 && g.max_result == 10485760);
     cn_reader_init(&r, w.buf, w.len - 1);
     CHECK_INT(cn_task_header_read(&r, &g, &err), -1);
     cn_error_clear(&err);
