@@ -13,6 +13,7 @@
 
 #include "api/session.h"
 #include "base/config.h"
+#include "base/workdir.h"
 #include "base/strbuf.h"
 #include "types/vector.h"
 
@@ -272,6 +273,8 @@ TEST(views_deeper_together_than_alone)
 
 TEST(zz_cleanup)
 {
-    /* the sessions removed their shuffle files; the directory must be empty */
+    /* the sessions removed their query directories; what exit does removes the process's
+     * working directory, and then the local dir must be empty */
+    cn_workdir_remove_owned();
     CHECK_INT(rmdir(local_dir), 0);
 }
