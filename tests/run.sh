@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Cinder's test suite: unit tests, SQL golden tests, cinder sql's messages,
-# TPC-H answers, process tests (shared local dirs, PID namespaces, signals, the
-# REPL), and the report over Spark's own golden files.
-#   tests/run.sh [BUILD_DIR] [unit|sql|cli|plan|tpch|process|spark|all]
+# TPC-H answers, the differential fuzzer, process tests (shared local dirs, PID
+# namespaces, signals, the REPL), and the report over Spark's own golden files.
+#   tests/run.sh [BUILD_DIR] [unit|sql|cli|plan|tpch|diff|process|spark|all]
 # Ends with "N passed, N failed"; exit status 1 when anything failed. The
 # report over ../shared/spark-sql-tests is informational (printed per file,
-# not counted), since it measures how much of Spark the engine covers.
+# not counted), since it measures how much of Spark the engine covers; but a
+# sanitizer report from any process of the suite (ASan, UBSan, LSan: counted
+# tests, the report, scripts) is a failure: every process writes its reports
+# under one directory (log_path), and the end counts each report as one
+# failure and prints it. The differential fuzzer (tests/diff) runs a bounded,
+# fixed-seed round with DuckDB as the oracle when it is installed.
 set -u
 BUILD=${1:-build}
 WHAT=${2:-all}
@@ -37,6 +42,13 @@ localroot=$(mktemp -d)
 mkdir -p "$localroot/conf" "$localroot/local"
 echo "spark.local.dir $localroot/local" >"$localroot/conf/cinder-defaults.conf"
 export CINDER_CONF_DIR=$localroot/conf
+# sanitizer reports go to files here instead of stderr, where a test may not look
+sandir=$localroot/sanitizer
+mkdir -p "$sandir"
+export CINDER_SANITIZER_DIR=$sandir
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$sandir/asan"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$sandir/ubsan"
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}log_path=$sandir/lsan"
 trap 'rm -f "$log"; rm -rf "$localroot"' EXIT
 
 if [ "$WHAT" = all ] || [ "$WHAT" = unit ]; then
@@ -112,6 +124,14 @@ if [ "$WHAT" = all ] || [ "$WHAT" = tpch ]; then
     fi
 fi
 
+if [ "$WHAT" = all ] || [ "$WHAT" = diff ]; then
+    echo "== differential query fuzzer (tests/diff: DuckDB as oracle, metamorphic checks; fixed seed)"
+    DIFF_LOG=0 DIFF_ARGS="--max-seconds ${DIFF_SECONDS:-75} --max-reports 5 --shrink-seconds 20 --skip-known" \
+        tests/diff/run.sh "${DIFF_QUERIES:-2500}" 20261203 >"$log" 2>&1
+    grep -vE '^(--   |  .*: [0-9]+ agree, 0 differ)' "$log" | head -n 200
+    count "$log"
+fi
+
 if [ "$WHAT" = all ] || [ "$WHAT" = process ]; then
     echo "== processes: shared local dirs, PID namespaces, signals, REPL Ctrl-C (tests/process)"
     tests/process/run.sh "$BUILD" >"$log" 2>&1
@@ -135,6 +155,21 @@ if [ "$WHAT" != unit ]; then
         failed=$((failed + 1))
         ls -R "$localroot/local" | head -n 10
     fi
+fi
+
+echo "== sanitizer reports (ASan/UBSan/LSan, any process of the suite)"
+nrep=0
+for f in "$sandir"/*; do
+    [ -s "$f" ] || continue
+    nrep=$((nrep + 1))
+    echo "  report $f:"
+    grep -vE '^\s*$' "$f" | head -n 12 | sed 's/^/    /'
+done
+if [ "$nrep" -eq 0 ]; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + nrep))
+    echo "  $nrep sanitizer report(s): each counted as a failure"
 fi
 
 echo "$passed passed, $failed failed"
