@@ -595,8 +595,16 @@ static int finish_one(az *z, az_gsets *g)
 
 int az_finish_grouping_sets(az *z)
 {
-    for (az_gsets *g = z->gsets; g; g = g->next)
-        if (finish_one(z, g) != 0) return -1;
+    /* innermost first (the list is newest first): an outer aggregate copies its input once
+     * per set, and an inner grouping-set aggregate in that input must already be expanded,
+     * or the copies keep it unexpanded (a plain GROUP BY of all its keys) */
+    int n = 0;
+    for (az_gsets *g = z->gsets; g; g = g->next) n++;
+    az_gsets **order = cn_arena_alloc(z->a, sizeof(az_gsets *) * (size_t)(n + 1));
+    int i = n;
+    for (az_gsets *g = z->gsets; g; g = g->next) order[--i] = g;
+    for (i = 0; i < n; i++)
+        if (finish_one(z, order[i]) != 0) return -1;
     z->gsets = NULL;
     return 0;
 }
