@@ -67,6 +67,8 @@ def known_bug(q):
             for y in x:
                 yield from walk(y)
     def has_subquery(x):
+        if isinstance(x, list):
+            return any(has_subquery(y) for y in x)
         if isinstance(x, tuple):
             return (x and x[0] in ('exists', 'insub', 'scalar')) or any(has_subquery(y) for y in x)
         return False
@@ -75,6 +77,7 @@ def known_bug(q):
         if isinstance(x, tuple):
             if x and x[0] == 'agg':
                 yield x[2]
+        if isinstance(x, (tuple, list)):
             for y in x:
                 yield from agg_args(y)
     for s in walk(q):
