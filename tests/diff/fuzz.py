@@ -598,7 +598,7 @@ class Fuzzer:
                     groups.append(list(range(len(entries), len(entries) + len(qs))))
                     entries += qs
                 else:
-                    q = g.query()
+                    q = {'rollup': g.rollup_query, 'limit': g.limit_query}.get(self.args.shape, g.query)()
                     if self.args.skip_known and known_bug(q):
                         continue
                     entries.append(q)
@@ -673,6 +673,8 @@ def main():
     ap.add_argument('--shrink-seconds', type=float, default=60)
     ap.add_argument('--log', default=None)
     ap.add_argument('--skip-known', action='store_true', help='do not generate the shapes of open bugs')
+    ap.add_argument('--shape', choices=['rollup', 'limit'], default=None,
+                    help='only ROLLUP/CUBE over nullable keys, or only ORDER BY .. LIMIT <huge> OFFSET n')
     args = ap.parse_args()
     args.conf = [tuple(kv.split('=', 1)) for kv in args.conf]
     if args.seed is None:
