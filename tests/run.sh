@@ -42,13 +42,36 @@ localroot=$(mktemp -d)
 mkdir -p "$localroot/conf" "$localroot/local"
 echo "spark.local.dir $localroot/local" >"$localroot/conf/cinder-defaults.conf"
 export CINDER_CONF_DIR=$localroot/conf
-# sanitizer reports go to files here instead of stderr, where a test may not look
+# ASan and LSan reports go to files here instead of stderr, where a test may not look
 sandir=$localroot/sanitizer
 mkdir -p "$sandir"
 export CINDER_SANITIZER_DIR=$sandir
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$sandir/asan"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$sandir/ubsan"
 export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}log_path=$sandir/lsan"
+# UBSan built with ASan ignores log_path and writes to stderr: every script of the suite
+# runs cinder through this wrapper, which keeps a copy of a stderr that holds a report
+mkdir -p "$localroot/bin"
+cat >"$localroot/bin/cinder" <<WRAP
+#!/usr/bin/env bash
+# stdin and the exit status pass through; a signal is passed on to cinder
+tmp=\$(mktemp -d)
+mkfifo "\$tmp/fifo"
+tee "\$tmp/err" <"\$tmp/fifo" >&2 &
+teepid=\$!
+"$CINDER" "\$@" <&0 2>"\$tmp/fifo" &
+pid=\$!
+trap 'kill -TERM \$pid 2>/dev/null' TERM INT HUP
+wait \$pid; rc=\$?
+while kill -0 \$pid 2>/dev/null; do wait \$pid; rc=\$?; done
+wait \$teepid
+if grep -qE 'runtime error:|ERROR: (Address|Leak)Sanitizer' "\$tmp/err"; then cp "\$tmp/err" "$sandir/stderr-\$\$"; fi
+rm -rf "\$tmp"
+exit \$rc
+WRAP
+chmod +x "$localroot/bin/cinder"
+CINDER=$localroot/bin/cinder
+export CINDER
 trap 'rm -f "$log"; rm -rf "$localroot"' EXIT
 
 if [ "$WHAT" = all ] || [ "$WHAT" = unit ]; then
@@ -58,7 +81,8 @@ if [ "$WHAT" = all ] || [ "$WHAT" = unit ]; then
         "$t" >"$log" 2>&1
         status=$?
         tail -n 1 "$log"
-        if [ $status -ne 0 ]; then grep -E '^FAIL|failed|ERROR|Sanitizer' "$log" | head -n 20; fi
+        if [ $status -ne 0 ]; then grep -E '^FAIL|failed|ERROR|Sanitizer|runtime error:' "$log" | head -n 20; fi
+        if grep -qE 'runtime error:|ERROR: (Address|Leak)Sanitizer' "$log"; then cp "$log" "$sandir/unit-${t##*/}"; fi
         count "$log"
         if [ $status -ne 0 ] && ! grep -qE ' [1-9][0-9]* failed' "$log"; then
             failed=$((failed + 1)); echo "  $t exited with status $status"
@@ -163,7 +187,7 @@ for f in "$sandir"/*; do
     [ -s "$f" ] || continue
     nrep=$((nrep + 1))
     echo "  report $f:"
-    grep -vE '^\s*$' "$f" | head -n 12 | sed 's/^/    /'
+    grep -E 'runtime error:|Sanitizer|SUMMARY|^ *#[0-9]' "$f" | head -n 12 | sed 's/^/    /'
 done
 if [ "$nrep" -eq 0 ]; then
     passed=$((passed + 1))
