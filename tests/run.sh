@@ -7,9 +7,10 @@
 # report over ../shared/spark-sql-tests is informational (printed per file,
 # not counted), since it measures how much of Spark the engine covers; but a
 # sanitizer report from any process of the suite (ASan, UBSan, LSan: counted
-# tests, the report, scripts) is a failure: every process writes its reports
-# under one directory (log_path), and the end counts each report as one
-# failure and prints it. The differential fuzzer (tests/diff) runs a bounded,
+# tests, the report, scripts) is a failure: ASan/LSan write theirs under one
+# directory (log_path), cinder runs through a wrapper that keeps a stderr
+# holding a UBSan report there too (UBSan with ASan ignores log_path), and the
+# end counts each report as one failure and prints it. The differential fuzzer (tests/diff) runs a bounded,
 # fixed-seed round with DuckDB as the oracle when it is installed.
 set -u
 BUILD=${1:-build}
