@@ -71,6 +71,7 @@ rm -rf "\$tmp"
 exit \$rc
 WRAP
 chmod +x "$localroot/bin/cinder"
+CINDER_BIN=$CINDER
 CINDER=$localroot/bin/cinder
 export CINDER
 trap 'rm -f "$log"; rm -rf "$localroot"' EXIT
@@ -159,7 +160,8 @@ fi
 
 if [ "$WHAT" = all ] || [ "$WHAT" = process ]; then
     echo "== processes: shared local dirs, PID namespaces, signals, REPL Ctrl-C (tests/process)"
-    tests/process/run.sh "$BUILD" >"$log" 2>&1
+    # these signal and kill cinder by its PID: the binary itself, not the wrapper
+    CINDER=$CINDER_BIN tests/process/run.sh "$BUILD" >"$log" 2>&1
     grep -vE '^PASS' "$log"
     count "$log"
 fi
