@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Cinder's test suite: unit tests, SQL golden tests, cinder sql's messages,
-# TPC-H answers, process tests (shared local dirs, PID namespaces, signals, the
-# REPL), and the report over Spark's own golden files.
-#   tests/run.sh [BUILD_DIR] [unit|sql|cli|plan|tpch|process|spark|all]
+# TPC-H answers, the differential fuzzer, process tests (shared local dirs, PID
+# namespaces, signals, the REPL), and the report over Spark's own golden files.
+#   tests/run.sh [BUILD_DIR] [unit|sql|cli|plan|tpch|diff|process|spark|all]
 # Ends with "N passed, N failed"; exit status 1 when anything failed. The
 # report over ../shared/spark-sql-tests is informational (printed per file,
-# not counted), since it measures how much of Spark the engine covers.
+# not counted), since it measures how much of Spark the engine covers; but a
+# sanitizer report from any process of the suite (ASan, UBSan, LSan: counted
+# tests, the report, scripts) is a failure: ASan/LSan write theirs under one
+# directory (log_path), cinder runs through a wrapper that keeps a stderr
+# holding a UBSan report there too (UBSan with ASan ignores log_path), and the
+# end counts each report as one failure and prints it. The differential fuzzer (tests/diff) runs a bounded,
+# fixed-seed round with DuckDB as the oracle when it is installed.
 set -u
 BUILD=${1:-build}
 WHAT=${2:-all}
@@ -37,6 +43,37 @@ localroot=$(mktemp -d)
 mkdir -p "$localroot/conf" "$localroot/local"
 echo "spark.local.dir $localroot/local" >"$localroot/conf/cinder-defaults.conf"
 export CINDER_CONF_DIR=$localroot/conf
+# ASan and LSan reports go to files here instead of stderr, where a test may not look
+sandir=$localroot/sanitizer
+mkdir -p "$sandir"
+export CINDER_SANITIZER_DIR=$sandir
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$sandir/asan"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$sandir/ubsan"
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}log_path=$sandir/lsan"
+# UBSan built with ASan ignores log_path and writes to stderr: every script of the suite
+# runs cinder through this wrapper, which keeps a copy of a stderr that holds a report
+mkdir -p "$localroot/bin"
+cat >"$localroot/bin/cinder" <<WRAP
+#!/usr/bin/env bash
+# stdin and the exit status pass through; a signal is passed on to cinder
+tmp=\$(mktemp -d)
+mkfifo "\$tmp/fifo"
+tee "\$tmp/err" <"\$tmp/fifo" >&2 &
+teepid=\$!
+"$CINDER" "\$@" <&0 2>"\$tmp/fifo" &
+pid=\$!
+trap 'kill -TERM \$pid 2>/dev/null' TERM INT HUP
+wait \$pid; rc=\$?
+while kill -0 \$pid 2>/dev/null; do wait \$pid; rc=\$?; done
+wait \$teepid
+if grep -qE 'runtime error:|ERROR: (Address|Leak)Sanitizer' "\$tmp/err"; then cp "\$tmp/err" "$sandir/stderr-\$\$"; fi
+rm -rf "\$tmp"
+exit \$rc
+WRAP
+chmod +x "$localroot/bin/cinder"
+CINDER_BIN=$CINDER
+CINDER=$localroot/bin/cinder
+export CINDER
 trap 'rm -f "$log"; rm -rf "$localroot"' EXIT
 
 if [ "$WHAT" = all ] || [ "$WHAT" = unit ]; then
@@ -46,7 +83,8 @@ if [ "$WHAT" = all ] || [ "$WHAT" = unit ]; then
         "$t" >"$log" 2>&1
         status=$?
         tail -n 1 "$log"
-        if [ $status -ne 0 ]; then grep -E '^FAIL|failed|ERROR|Sanitizer' "$log" | head -n 20; fi
+        if [ $status -ne 0 ]; then grep -E '^FAIL|failed|ERROR|Sanitizer|runtime error:' "$log" | head -n 20; fi
+        if grep -qE 'runtime error:|ERROR: (Address|Leak)Sanitizer' "$log"; then cp "$log" "$sandir/unit-${t##*/}"; fi
         count "$log"
         if [ $status -ne 0 ] && ! grep -qE ' [1-9][0-9]* failed' "$log"; then
             failed=$((failed + 1)); echo "  $t exited with status $status"
@@ -112,9 +150,18 @@ if [ "$WHAT" = all ] || [ "$WHAT" = tpch ]; then
     fi
 fi
 
+if [ "$WHAT" = all ] || [ "$WHAT" = diff ]; then
+    echo "== differential query fuzzer (tests/diff: DuckDB as oracle, metamorphic checks; fixed seed)"
+    DIFF_LOG=0 DIFF_ARGS="--max-seconds ${DIFF_SECONDS:-75} --max-reports 5 --shrink-seconds 20 --skip-known" \
+        tests/diff/run.sh "${DIFF_QUERIES:-2500}" 20261203 >"$log" 2>&1
+    grep -vE '^(--   |  .*: [0-9]+ agree, 0 differ)' "$log" | head -n 200
+    count "$log"
+fi
+
 if [ "$WHAT" = all ] || [ "$WHAT" = process ]; then
     echo "== processes: shared local dirs, PID namespaces, signals, REPL Ctrl-C (tests/process)"
-    tests/process/run.sh "$BUILD" >"$log" 2>&1
+    # these signal and kill cinder by its PID: the binary itself, not the wrapper
+    CINDER=$CINDER_BIN tests/process/run.sh "$BUILD" >"$log" 2>&1
     grep -vE '^PASS' "$log"
     count "$log"
 fi
@@ -135,6 +182,21 @@ if [ "$WHAT" != unit ]; then
         failed=$((failed + 1))
         ls -R "$localroot/local" | head -n 10
     fi
+fi
+
+echo "== sanitizer reports (ASan/UBSan/LSan, any process of the suite)"
+nrep=0
+for f in "$sandir"/*; do
+    [ -s "$f" ] || continue
+    nrep=$((nrep + 1))
+    echo "  report $f:"
+    grep -E 'runtime error:|Sanitizer|SUMMARY|^ *#[0-9]' "$f" | head -n 12 | sed 's/^/    /'
+done
+if [ "$nrep" -eq 0 ]; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + nrep))
+    echo "  $nrep sanitizer report(s): each counted as a failure"
 fi
 
 echo "$passed passed, $failed failed"

@@ -287,7 +287,9 @@ int ex_like(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ctx,
             o[0] = ex_like_match(pat, cn_str_data(&d[0]), d[0].len);
             return 0;
         }
-        for (int i = 0; i < n; i++) o[i] = ex_like_match(pat, cn_str_data(&d[i]), d[i].len);
+        /* a NULL row's view may be garbage: never read it */
+        for (int i = 0; i < n; i++)
+            if (cn_vec_valid(&out->v, i)) o[i] = ex_like_match(pat, cn_str_data(&d[i]), d[i].len);
         return 0;
     }
     for (int i = 0; i < n; i++) {

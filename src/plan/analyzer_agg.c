@@ -529,11 +529,24 @@ static int finish_one(az *z, az_gsets *g)
     ga[m].id = cn_next_attr_id();
     ga[m].name = "spark_grouping_id";
     ga[m].type = cn_type_of(CN_BIGINT);
+    /* duplicate grouping sets each give their own rows (SPARK-29708, as PostgreSQL): they
+     * share a grouping id, so the set's position is one more group key, as Spark's
+     * _gen_grouping_pos */
+    bool dup = false;
+    for (int s = 0; s < g->nsets && !dup; s++)
+        for (int t = 0; t < s; t++)
+            if (g->sets[s] == g->sets[t]) dup = true;
+    int nk = m + 1 + (dup ? 1 : 0); /* group keys of the aggregate */
+    if (dup) {
+        ga[m + 1].id = cn_next_attr_id();
+        ga[m + 1].name = "_gen_grouping_pos";
+        ga[m + 1].type = cn_type_of(CN_INT);
+    }
     cn_lplan *u = cn_lplan_new(z->a, LP_UNION, g->nsets);
-    u->nout = nc + m + 1;
+    u->nout = nc + nk;
     u->out = cn_arena_calloc(z->a, sizeof(cn_attr) * (size_t)(u->nout + 1));
     memcpy(u->out, child->out, sizeof(cn_attr) * (size_t)nc);
-    memcpy(u->out + nc, ga, sizeof(cn_attr) * (size_t)(m + 1));
+    memcpy(u->out + nc, ga, sizeof(cn_attr) * (size_t)nk);
     for (int s = 0; s < g->nsets; s++) {
         /* one Project per set over its own copy of the input, keeping the input's ids */
         cn_lplan *in = s == 0 ? child : cn_lplan_fresh_copy(z->a, child);
@@ -557,12 +570,19 @@ static int finish_one(az *z, az_gsets *g)
         v.type = cn_type_of(CN_BIGINT);
         v.v.i = gid;
         pr->exprs[nc + m] = cn_expr_lit(z->a, v);
+        if (dup) {
+            cn_value pos;
+            memset(&pos, 0, sizeof pos);
+            pos.type = cn_type_of(CN_INT);
+            pos.v.i = s;
+            pr->exprs[nc + m + 1] = cn_expr_lit(z->a, pos);
+        }
         u->children[s] = pr;
     }
     agg->children[0] = u;
-    agg->ngroups = m + 1;
-    agg->groups = cn_arena_calloc(z->a, sizeof(cn_expr *) * (size_t)(m + 2));
-    for (int i = 0; i <= m; i++) agg->groups[i] = az_col(z, &ga[i]);
+    agg->ngroups = nk;
+    agg->groups = cn_arena_calloc(z->a, sizeof(cn_expr *) * (size_t)(nk + 1));
+    for (int i = 0; i < nk; i++) agg->groups[i] = az_col(z, &ga[i]);
     for (int i = 0; i < agg->nexprs; i++) {
         agg->exprs[i] = over_expand(z, g, ga, agg->exprs[i]);
         if (agg->exprs[i]->kind == CN_EX_COL) {
@@ -575,8 +595,16 @@ static int finish_one(az *z, az_gsets *g)
 
 int az_finish_grouping_sets(az *z)
 {
-    for (az_gsets *g = z->gsets; g; g = g->next)
-        if (finish_one(z, g) != 0) return -1;
+    /* innermost first (the list is newest first): an outer aggregate copies its input once
+     * per set, and an inner grouping-set aggregate in that input must already be expanded,
+     * or the copies keep it unexpanded (a plain GROUP BY of all its keys) */
+    int n = 0;
+    for (az_gsets *g = z->gsets; g; g = g->next) n++;
+    az_gsets **order = cn_arena_alloc(z->a, sizeof(az_gsets *) * (size_t)(n + 1));
+    int i = n;
+    for (az_gsets *g = z->gsets; g; g = g->next) order[--i] = g;
+    for (i = 0; i < n; i++)
+        if (finish_one(z, order[i]) != 0) return -1;
     z->gsets = NULL;
     return 0;
 }

@@ -16,11 +16,16 @@ errorClass (with --strict, our own tests, also the sqlState, messageParameters a
 queryContext the expected block states). It prints one line per file, "file: P/N passed", and finally
 "N passed, N failed" over all queries. With --strict the exit status is 1 when any
 query fails (our own golden tests); without it the run is a report (Spark's sample).
+A sanitizer report (ASan, UBSan, LSan) from cinder fails the run in both modes: each
+file's reports are printed under it, counted as one failed query each, copied to
+$CINDER_SANITIZER_DIR when set (tests/run.sh counts those), and make the exit status 1.
 """
+import glob
 import itertools
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -141,21 +146,22 @@ def run_file(cinder, inp, res, verbose, full_errors=False):
     dims = {}
     settings, queries = read_input(inp, dims=dims)
     if not os.path.exists(res):
-        return 0, 0, ['no results file']
+        return 0, 0, ['no results file'], 0
     with open(res, encoding='utf-8') as f:
         expected = parse_blocks(f.read())
-    passed = total = 0
+    passed = total = nsan = 0
     notes = []
     for combo in itertools.product(*[dims[k] for k in sorted(dims)]):
         extra = [kv for alt in combo for kv in alt]
-        p, n, more = run_once(cinder, settings + extra, queries, expected, verbose, full_errors)
+        p, n, more, ns = run_once(cinder, inp, settings + extra, queries, expected, verbose, full_errors)
         passed += p
         total += n
+        nsan += ns
         notes += [('[%s] ' % ','.join(extra) if extra else '') + x for x in more]
-    return passed, total, notes
+    return passed, total, notes, nsan
 
 
-def run_once(cinder, settings, queries, expected, verbose, full_errors):
+def run_once(cinder, inp, settings, queries, expected, verbose, full_errors):
     with tempfile.NamedTemporaryFile('w', suffix='.sql', delete=False, encoding='utf-8') as t:
         # a statement may end in a -- comment: the separator goes on its own line
         t.write('\n;\n'.join(queries) + '\n;\n')
@@ -167,18 +173,25 @@ def run_once(cinder, settings, queries, expected, verbose, full_errors):
         cmd += ['--conf', kv]
     cmd += ['-f', script]
     env = dict(os.environ)
-    # a sanitizer report must read as a crash, not as the shell's ordinary error status 1
-    env['ASAN_OPTIONS'] = (env.get('ASAN_OPTIONS', '') + ':exitcode=86').lstrip(':')
-    env['UBSAN_OPTIONS'] = (env.get('UBSAN_OPTIONS', '') + ':halt_on_error=1:exitcode=86').lstrip(':')
+    # a sanitizer report must read as a crash, not as the shell's ordinary error status 1;
+    # reports go to files of this run's own (the last log_path wins), read below
+    sandir = tempfile.mkdtemp(prefix='cinder-san-')
+    env['ASAN_OPTIONS'] = (env.get('ASAN_OPTIONS', '') + ':exitcode=86:log_path=%s/asan' % sandir).lstrip(':')
+    env['UBSAN_OPTIONS'] = (env.get('UBSAN_OPTIONS', '') +
+                            ':halt_on_error=1:exitcode=86:log_path=%s/ubsan' % sandir).lstrip(':')
+    env['LSAN_OPTIONS'] = (env.get('LSAN_OPTIONS', '') + ':log_path=%s/lsan' % sandir).lstrip(':')
+    err = ''
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=300, errors='replace', env=env)
-        out, crashed = p.stdout, p.returncode < 0 or p.returncode > 1
+        out, err, crashed = p.stdout, p.stderr, p.returncode < 0 or p.returncode > 1
     except subprocess.TimeoutExpired:
         out, crashed = '', True
     finally:
         os.unlink(script)
+    reports = sanitizer_reports(sandir, err, inp)
+    shutil.rmtree(sandir, ignore_errors=True)
     got = parse_blocks(out)
-    notes = []
+    notes = ['SANITIZER REPORT: ' + r for r in reports]
     if crashed:
         notes.append('cinder crashed or timed out (status %s)' % (p.returncode if 'p' in dir() else 'timeout'))
     passed = 0
@@ -190,7 +203,30 @@ def run_once(cinder, settings, queries, expected, verbose, full_errors):
             notes.append('FAIL query %d: %s\n  expected: %s | %s\n  got:      %s' % (
                 i + 1, exp[0][:200].replace('\n', ' '), exp[1], exp[2][:300].replace('\n', '\\n'),
                 (g[1] + ' | ' + g[2][:300].replace('\n', '\\n')) if g else '(nothing)'))
-    return passed, len(expected), notes
+    return passed, len(expected), notes, len(reports)
+
+
+def sanitizer_reports(sandir, stderr, inp):
+    """The sanitizer reports of one cinder run: from its log_path files (ASan, LSan; copied
+    to $CINDER_SANITIZER_DIR, where tests/run.sh counts them) and from stderr (UBSan built
+    with ASan ignores log_path; tests/run.sh's cinder wrapper keeps those); each as an
+    excerpt of its first lines."""
+    found = []
+    dest = os.environ.get('CINDER_SANITIZER_DIR')
+    for f in sorted(glob.glob(os.path.join(sandir, '*'))):
+        with open(f, encoding='utf-8', errors='replace') as fh:
+            text = fh.read()
+        if not text.strip():
+            continue
+        lines = [l for l in text.split('\n') if re.search(r'runtime error:|ERROR: (Address|Leak)Sanitizer|SUMMARY', l)]
+        found.append(' | '.join(lines[:3]) or text.strip().split('\n')[0])
+        if dest and os.path.isdir(dest):
+            base = re.sub(r'[^A-Za-z0-9_.-]', '_', os.path.relpath(inp))
+            shutil.copy(f, os.path.join(dest, 'golden-%s-%s' % (base, os.path.basename(f))))
+    for l in stderr.split('\n'):
+        if re.search(r'runtime error:|ERROR: (Address|Leak)Sanitizer', l):
+            found.append(l.strip())
+    return found
 
 
 def main():
@@ -201,24 +237,28 @@ def main():
         only = sys.argv[sys.argv.index('--only') + 1]
         args = [a for a in args if a != only]
     cinder, indir, resdir = args[0], args[1], args[2]
-    tp = tf = 0
+    tp = tf = ns = 0
     for root, _, files in sorted(os.walk(indir)):
         for name in sorted(files):
             if not name.endswith('.sql') or (only and only not in name):
                 continue
             inp = os.path.join(root, name)
             rel = os.path.relpath(inp, indir)
-            p, n, notes = run_file(cinder, inp, os.path.join(resdir, rel + '.out'), verbose, strict)
-            print('%s: %d/%d passed' % (rel, p, n))
+            p, n, notes, nsan = run_file(cinder, inp, os.path.join(resdir, rel + '.out'), verbose, strict)
+            print('%s: %d/%d passed%s' % (rel, p, n, ', %d sanitizer report(s)' % nsan if nsan else ''))
+            ns += nsan
             for note in notes:
                 print('  ' + note)
             tp += p
             tf += n - p
     if strict:
-        print('golden: %d passed, %d failed' % (tp, tf))
+        # under tests/run.sh its sanitizer section counts the reports, once
+        print('golden: %d passed, %d failed' % (tp, tf + (0 if os.environ.get('CINDER_SANITIZER_DIR') else ns)))
     else:  # a report: worded so CI does not read it as the suite's result line
         print('report: %d of %d queries pass' % (tp, tp + tf))
-    sys.exit(1 if strict and tf else 0)
+    if ns:
+        print('sanitizer: %d report(s) from cinder: the run fails' % ns)
+    sys.exit(1 if (strict and tf) or ns else 0)
 
 
 if __name__ == '__main__':
