@@ -415,8 +415,15 @@ static int tvf_relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **out,
     int64_t start = na >= 2 ? v[0] : 0, end = na >= 2 ? v[1] : v[0], step = na >= 3 ? v[2] : 1;
     if (step == 0)
         return az_error_at(z, n, "FAILED_FUNCTION_CALL", "funcName", "`range`", NULL);
+    /* Spark's Range.numElements: ceil((end - start) / step) when the range runs the way the
+     * step does, else none; computed in 128 bits since end - start spans up to 2^64 - 1 */
+    __int128 span = (__int128)end - (__int128)start;
     int64_t cnt = 0;
-    if ((step > 0 && end > start) || (step < 0 && end < start)) cnt = (end - start + step + (step > 0 ? -1 : 1)) / step;
+    if ((step > 0 && span > 0) || (step < 0 && span < 0)) {
+        __int128 q = span / step;
+        if (span % step != 0) q++;
+        cnt = q > INT64_MAX ? INT64_MAX : (int64_t)q;
+    }
     if (cnt > 10000000) return az_error_at(z, n, "UNSUPPORTED_FEATURE", "detail", "range() over 10M rows", NULL);
     cn_lplan *p = cn_lplan_new(z->a, LP_LOCAL, 0);
     p->nout = 1;
@@ -430,7 +437,9 @@ static int tvf_relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **out,
     cn_value *vals = cn_arena_calloc(z->a, sizeof(cn_value) * (size_t)(cnt + 1));
     for (int64_t i = 0; i < cnt; i++) {
         vals[i].type = p->out[0].type;
-        vals[i].v.i = start + i * step;
+        /* start + i * step lies between start and end; unsigned arithmetic reaches it
+         * without the signed overflow of the intermediate product */
+        vals[i].v.i = (int64_t)((uint64_t)start + (uint64_t)i * (uint64_t)step);
         p->rows[i] = &vals[i];
     }
     p->est_rows = (double)cnt;
