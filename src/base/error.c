@@ -174,6 +174,14 @@
     X("INVALID_DELIMITER_VALUE.DELIMITER_LONGER_THAN_EXPECTED", "42602", EXC_ILLEGAL,            \
       "Invalid value for delimiter. Delimiter cannot be more than one character: <str>.")        \
     X("ILLEGAL_ARGUMENT", "22023", EXC_ILLEGAL, "<message>")                                     \
+    X("COLLECTION_SIZE_LIMIT_EXCEEDED.FUNCTION", "54000", EXC_ILLEGAL,                           \
+      "Can't create array with <numberOfElements> elements which exceeding the array size limit " \
+      "<maxRoundedArrayLength>, unsuccessful try to create arrays in the function <functionName>.") \
+    X("BINARY_ARITHMETIC_OVERFLOW", "22003", EXC_ARITH,                                          \
+      "<value1> <symbol> <value2> caused overflow. Use <functionName> to ignore overflow problem " \
+      "and return NULL.")                                                                        \
+    X("DATETIME_OVERFLOW", "22008", EXC_ARITH, "Datetime operation overflow: <operation>.")      \
+    X("_LEGACY_ERROR_TEMP_0063", "42000", EXC_PARSE, "<msg>")                                   \
     X("UNABLE_TO_INFER_SCHEMA", "42KD9", EXC_ANALYSIS,                                           \
       "Unable to infer schema for <format>. It must be specified manually.")                     \
     X("UNSUPPORTED_DATATYPE", "0A000", EXC_PARSE, "Unsupported data type <typeName>.")           \
