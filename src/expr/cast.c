@@ -199,15 +199,20 @@ int ex_cast(const ev *in, cn_type from, cn_type to, bool try_, int n, ev *out, c
             ((uint8_t *)o->data)[i] = b;
             continue;
         }
-        if (from.kind == CN_DATE && to.kind == CN_TIMESTAMP) {
-            int64_t days = ((const int32_t *)s->data)[r];
-            ((int64_t *)o->data)[i] = local_to_utc(days * CN_MICROS_PER_DAY, tz);
-            continue;
-        }
-        /* TIMESTAMP_NTZ holds the local date-time itself: no zone to or from DATE; to and from
-         * TIMESTAMP through the session time zone */
-        if (from.kind == CN_DATE && to.kind == CN_TIMESTAMP_NTZ) {
-            ((int64_t *)o->data)[i] = (int64_t)((const int32_t *)s->data)[r] * CN_MICROS_PER_DAY;
+        if (from.kind == CN_DATE && (to.kind == CN_TIMESTAMP || to.kind == CN_TIMESTAMP_NTZ)) {
+            /* a DATE past +-292,000 years has no microsecond count: Spark's daysToMicros fails
+             * ("long overflow"); ARITHMETIC_OVERFLOW under ANSI, else NULL */
+            int64_t local;
+            if (__builtin_mul_overflow((int64_t)((const int32_t *)s->data)[r], CN_MICROS_PER_DAY, &local)) {
+                if (!try_ && ctx->ansi)
+                    return cn_error_set(err, "ARITHMETIC_OVERFLOW", "message", "long overflow", "alternative", "",
+                                        "config", "\"spark.sql.ansi.enabled\"", NULL);
+                cn_vec_set_null(o, i, ctx->arena);
+                continue;
+            }
+            /* TIMESTAMP_NTZ holds the local date-time itself: no zone to or from DATE; to and
+             * from TIMESTAMP through the session time zone */
+            ((int64_t *)o->data)[i] = to.kind == CN_TIMESTAMP ? local_to_utc(local, tz) : local;
             continue;
         }
         if (from.kind == CN_TIMESTAMP_NTZ && to.kind == CN_DATE) {
