@@ -60,11 +60,22 @@ static int64_t iv_unit(cn_type t)
 
 int ex_err_cast_input(cn_error *err, const char *s, size_t len, cn_type from, cn_type to)
 {
-    char *expr = cn_xmalloc(len + 3);
-    expr[0] = '\'';
-    memcpy(expr + 1, s, len);
-    expr[len + 1] = '\'';
-    expr[len + 2] = 0;
+    /* error parameters are C strings: a NUL inside the value is written \u0000 rather than
+     * cutting the value short */
+    size_t nuls = 0;
+    for (size_t k = 0; k < len; k++) nuls += s[k] == 0;
+    char *expr = cn_xmalloc(len + 5 * nuls + 3), *w = expr;
+    *w++ = '\'';
+    for (size_t k = 0; k < len; k++) {
+        if (s[k]) {
+            *w++ = s[k];
+        } else {
+            memcpy(w, "\\u0000", 6);
+            w += 6;
+        }
+    }
+    *w++ = '\'';
+    *w = 0;
     char b1[64], b2[64], st[80], tt[80];
     snprintf(st, sizeof st, "\"%s\"", cn_type_sql_name(from, b1, sizeof b1));
     snprintf(tt, sizeof tt, "\"%s\"", cn_type_sql_name(to, b2, sizeof b2));

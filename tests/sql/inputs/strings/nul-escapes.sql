@@ -12,3 +12,6 @@ SELECT 'a_b' LIKE 'a\0_b' ESCAPE '\0' AS e1, 'axb' LIKE 'a\0_b' ESCAPE '\0' AS e
 SELECT 'x\0y' < 'x\0z' AS lt, 'a\0' > 'a' AS gt, 'a\0' = 'a' AS eq;
 SELECT count(DISTINCT s) AS n FROM VALUES ('a'), ('a\0'), ('a\0b'), ('a\u0000'), ('a') AS t(s);
 SELECT length(s) AS l, count(*) AS n FROM VALUES ('a'), ('a\0'), ('a\0b'), ('a\u0000') AS t(s) GROUP BY s ORDER BY l;
+-- a NUL inside a malformed value: the error names the whole value (its NUL written \u0000)
+SELECT CAST('12\0x' AS INT);
+SELECT try_cast('12\0x' AS INT) AS t;
