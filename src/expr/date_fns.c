@@ -168,11 +168,26 @@ static int ts_add(int u, int64_t q, int64_t ts, const char *tz, int64_t *out)
     return days_to_utc(nd, tod, tz, out);
 }
 
-/* DateTimeUtils.timestampDiff: ChronoUnit.between on local date-times (truncated toward zero). */
-static int64_t ts_diff(int u, int64_t a, int64_t b, const char *tz)
+static int64_t ts_diff_days(int u, int64_t la, int64_t lb);
+
+/* DateTimeUtils.timestampDiff: ChronoUnit.between on local date-times (truncated toward zero).
+ * 0, or -1 when the span in microseconds overflows a long (java.time's multiplyExact fails). */
+static int ts_diff(int u, int64_t a, int64_t b, const char *tz, int64_t *out)
 {
     int64_t la = to_local(a, tz), lb = to_local(b, tz);
-    if (u <= U_HOUR) return wrap_sub(lb, la) / unit_micros[u];
+    if (u <= U_HOUR) {
+        int64_t d;
+        if (__builtin_sub_overflow(lb, la, &d)) return -1;
+        *out = d / unit_micros[u];
+        return 0;
+    }
+    *out = ts_diff_days(u, la, lb);
+    return 0;
+}
+
+/* ts_diff for units of a day or more, on local date-times */
+static int64_t ts_diff_days(int u, int64_t la, int64_t lb)
+{
     int64_t da = floordiv(la, CN_MICROS_PER_DAY), db = floordiv(lb, CN_MICROS_PER_DAY);
     int64_t ta = la - da * CN_MICROS_PER_DAY, tb = lb - db * CN_MICROS_PER_DAY;
     /* LocalDateTime.until: the end date moves one day toward the start when its time of day
@@ -415,7 +430,10 @@ int ex_date(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ctx,
         case CN_FN_TIMESTAMPDIFF: {
             int u = dt_unit(S_AT(A, i));
             if (u == U_BAD) return cn_error_set(err, "INTERNAL_ERROR", "message", "bad timestampdiff unit", NULL);
-            ol[i] = ts_diff(u, L_AT(B, i), L_AT(args[2], i), tz);
+            if (ts_diff(u, L_AT(B, i), L_AT(args[2], i), tz, &ol[i])) {
+                if (dt_overflow(ctx, err, &out->v, i, true) < 0) return -1;
+                continue;
+            }
             break;
         }
         case CN_FN_UNIX_DATE: oi[i] = D_AT(A, i); break;

@@ -22,3 +22,9 @@ SELECT date_sub(DATE'2000-01-01', -2147483648);
 SELECT CAST(make_date(5000000, 1, 1) AS TIMESTAMP);
 SELECT TIMESTAMP'2000-01-01 00:00:00' + INTERVAL '178956970-7' YEAR TO MONTH;
 SELECT CAST('9999999-01-01' AS DATE);
+-- a pattern-parsed year past a long of microseconds does not parse; a microsecond span past
+-- a long overflows
+SELECT to_date('99999999-01-01', 'yyyyyyyy-MM-dd');
+SELECT to_date('2020-02-03', 'yyyy-MM-dd') AS d;
+SELECT timestampdiff(MICROSECOND, TIMESTAMP'-290000-01-01 00:00:00', TIMESTAMP'290000-01-01 00:00:00');
+SELECT timestampdiff(YEAR, TIMESTAMP'-290000-01-01 00:00:00', TIMESTAMP'290000-01-01 00:00:00') AS y;
