@@ -182,6 +182,9 @@
       "and return NULL.")                                                                        \
     X("DATETIME_OVERFLOW", "22008", EXC_ARITH, "Datetime operation overflow: <operation>.")      \
     X("_LEGACY_ERROR_TEMP_0063", "42000", EXC_PARSE, "<msg>")                                   \
+    X("_LEGACY_ERROR_TEMP_1179", "42000", EXC_ANALYSIS,                                          \
+      "Table-valued function <name> with alternatives: <usage>\nCannot be applied to (<arguments>), " \
+      "because <details>.")                                                                      \
     X("UNABLE_TO_INFER_SCHEMA", "42KD9", EXC_ANALYSIS,                                           \
       "Unable to infer schema for <format>. It must be specified manually.")                     \
     X("UNSUPPORTED_DATATYPE", "0A000", EXC_PARSE, "Unsupported data type <typeName>.")           \
