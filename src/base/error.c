@@ -177,12 +177,8 @@
     X("COLLECTION_SIZE_LIMIT_EXCEEDED.FUNCTION", "54000", EXC_ILLEGAL,                           \
       "Can't create array with <numberOfElements> elements which exceeding the array size limit " \
       "<maxRoundedArrayLength>, unsuccessful try to create arrays in the function <functionName>.") \
-    X("BINARY_ARITHMETIC_OVERFLOW", "22003", EXC_ARITH,                                          \
-      "<value1> <symbol> <value2> caused overflow. Use <functionName> to ignore overflow problem " \
-      "and return NULL.")                                                                        \
-    X("DATETIME_OVERFLOW", "22008", EXC_ARITH, "Datetime operation overflow: <operation>.")      \
-    X("_LEGACY_ERROR_TEMP_0063", "42000", EXC_PARSE, "<msg>")                                   \
-    X("_LEGACY_ERROR_TEMP_1179", "42000", EXC_ANALYSIS,                                          \
+    X("_LEGACY_ERROR_TEMP_0063", "", EXC_PARSE, "<msg>")                                        \
+    X("_LEGACY_ERROR_TEMP_1179", "", EXC_ANALYSIS,                                               \
       "Table-valued function <name> with alternatives: <usage>\nCannot be applied to (<arguments>), " \
       "because <details>.")                                                                      \
     X("UNABLE_TO_INFER_SCHEMA", "42KD9", EXC_ANALYSIS,                                           \

@@ -406,8 +406,8 @@ static int tvf_relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **out,
     memset(&ec, 0, sizeof ec);
     ec.inline_table = true;
     /* Spark's Range takes longs: integral arguments as they are, other numbers cast (range(6 +
-     * cos(3)) is range(5)); NULL or any other type, or a zero step, is its
-     * _LEGACY_ERROR_TEMP_1179 ("Incompatible input data type" / "step (0) cannot be 0") */
+     * cos(3)) is range(5)); NULL or any other type is its _LEGACY_ERROR_TEMP_1179 ("Incompatible
+     * input data type") */
     const char *found = NULL;
     cn_expr *argv[3];
     cn_strbuf types; /* "integer, void": the argument types the error names */
@@ -451,9 +451,10 @@ static int tvf_relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **out,
         v[i] = x.v.i;
     }
     int64_t start = na >= 2 ? v[0] : 0, end = na >= 2 ? v[1] : v[0], step = na >= 3 ? v[2] : 1;
+    /* a zero step fails to build Range: FAILED_FUNCTION_CALL (Spark 3.4's golden file shows
+     * _LEGACY_ERROR_TEMP_1179 with "requirement failed: step (0) cannot be 0" instead) */
     if (step == 0)
-        return az_error_at(z, n, "_LEGACY_ERROR_TEMP_1179", "name", "range", "usage", usage, "arguments", argtypes, "details",
-                           "requirement failed: step (0) cannot be 0", NULL);
+        return az_error_at(z, n, "FAILED_FUNCTION_CALL", "funcName", "`range`", NULL);
     /* Spark's Range.numElements: ceil((end - start) / step) when the range runs the way the
      * step does, else none; computed in 128 bits since end - start spans up to 2^64 - 1 */
     __int128 span = (__int128)end - (__int128)start;

@@ -428,6 +428,21 @@ static int day_time_fields(az *z, const char *s, int f, int t, bool neg, int64_t
     return 0;
 }
 
+/* Spark places a field-range error at the interval's string and units, not at INTERVAL */
+static const cn_ast *from_quote(az *z, const cn_ast *n)
+{
+    const char *sql = z->ctx->sql;
+    if (!sql || n->start < 0) return n;
+    for (int i = n->start; i <= n->stop && sql[i]; i++)
+        if (sql[i] == '\'' || sql[i] == '"') {
+            cn_ast *c = cn_arena_alloc(z->a, sizeof *c);
+            *c = *n;
+            c->start = i;
+            return c;
+        }
+    return n;
+}
+
 static int interval_overflow(az *z, const cn_ast *n, bool months)
 {
     return az_error_at(z, n, "ARITHMETIC_OVERFLOW", "message", months ? "integer overflow" : "long overflow",
@@ -453,7 +468,7 @@ static int interval_literal(az *z, const cn_ast *n, cn_expr **out)
             if (sscanf(s, "%ld-%ld", &y, &m) != 2) bad = n->u.interval.values[0];
             /* Spark: year in [0, 178956970], month in [0, 11] */
             if (!bad && (y < 0 || y > 178956970 || m < 0 || m > 11))
-                return az_error_at(z, n, "_LEGACY_ERROR_TEMP_0063", "msg",
+                return az_error_at(z, from_quote(z, n), "_LEGACY_ERROR_TEMP_0063", "msg",
                                    y < 0 || y > 178956970
                                        ? cn_arena_printf(z->a, "requirement failed: year %ld outside range [0, 178956970]", y)
                                        : cn_arena_printf(z->a, "requirement failed: month %ld outside range [0, 11]", m),
@@ -467,7 +482,7 @@ static int interval_literal(az *z, const cn_ast *n, cn_expr **out)
             const char *range_msg = NULL;
             int rc = day_time_fields(z, s, f, t, neg, &micros, &range_msg);
             if (rc == -1) bad = n->u.interval.values[0];
-            if (rc == -2) return az_error_at(z, n, "_LEGACY_ERROR_TEMP_0063", "msg", range_msg, NULL);
+            if (rc == -2) return az_error_at(z, from_quote(z, n), "_LEGACY_ERROR_TEMP_0063", "msg", range_msg, NULL);
             if (rc == -3) return interval_overflow(z, n, false);
             neg = false; /* the sign is in micros already */
             dt = true;

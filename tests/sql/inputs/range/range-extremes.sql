@@ -1,7 +1,8 @@
 -- range() at the edges of BIGINT: Spark's Range counts ceil((end - start) / step) rows
 -- (BigInt arithmetic, no overflow) when the range runs the way the step does, else none;
--- a zero step, a NULL or a non-numeric argument is _LEGACY_ERROR_TEMP_1179 and other numbers
--- are cast to a long, as Spark's golden table-valued-functions.sql shows.
+-- a NULL or a non-numeric argument is _LEGACY_ERROR_TEMP_1179 and other numbers are cast to
+-- a long, as Spark's golden table-valued-functions.sql shows; a zero step fails to build the
+-- function (FAILED_FUNCTION_CALL, as errors/classes.sql states it).
 SELECT count(*) AS c FROM range(-9223372036854775808, 9223372036854775807, 4611686018427387904);
 SELECT id FROM range(-9223372036854775808, 9223372036854775807, 4611686018427387904) ORDER BY id;
 SELECT count(*) AS c FROM range(0, 9223372036854775807, 4611686018427387904);
