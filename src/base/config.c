@@ -16,6 +16,7 @@ static int conf_positive(const char *key, const char *value, cn_error *err);
 static int conf_codec(const char *key, const char *value, cn_error *err);
 static int conf_time_zone(const char *key, const char *value, cn_error *err);
 static int conf_reinject(const char *key, const char *value, cn_error *err);
+static int conf_case_sensitive(const char *key, const char *value, cn_error *err);
 
 typedef struct {
     const char *name;
@@ -166,6 +167,16 @@ static int conf_reinject(const char *key, const char *value, cn_error *err)
     if (reinject_parse(value, &bits) == 0) return 0;
     return invalid(err, "INVALID_CONF_VALUE", key, value,
                    "Known names are null-key-slot and limit-offset-overflow.");
+}
+
+/* spark.sql.caseSensitive: names resolve case-insensitively only; accepting true and resolving
+ * as before would answer a different question than the one asked, so it is refused. */
+static int conf_case_sensitive(const char *key, const char *value, cn_error *err)
+{
+    if (strcasecmp(value, "true") != 0) return 0;
+    char detail[160];
+    snprintf(detail, sizeof detail, "\"%s\" = true: Cinder resolves names case-insensitively only", key);
+    return cn_error_set(err, "UNSUPPORTED_FEATURE", "detail", detail, NULL);
 }
 
 unsigned cn_conf_test_reinject(const cn_conf *c)

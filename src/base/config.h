@@ -60,7 +60,8 @@ typedef enum { CN_CONF_BOOL, CN_CONF_INT, CN_CONF_BYTES, CN_CONF_STRING } cn_con
       "over this size (and not below advisoryPartitionSizeInBytes) runs as a shuffled hash join "\
       "(Spark's default: 0, off).")                                                             \
     X("spark.sql.crossJoin.enabled", CN_CONF_BOOL, "true", NULL, "Allow cartesian products.")          \
-    X("spark.sql.caseSensitive", CN_CONF_BOOL, "false", NULL, "Case-sensitive name resolution.")       \
+    X("spark.sql.caseSensitive", CN_CONF_BOOL, "false", conf_case_sensitive,                           \
+      "Case-sensitive name resolution (only false is supported).")                              \
     X("spark.sql.view.maxNestedViewDepth", CN_CONF_INT, "100", conf_positive,                     \
       "Deepest nesting of views read by views (a view is analyzed again at every reference).")  \
     X("spark.sql.legacy.timeParserPolicy", CN_CONF_STRING, "EXCEPTION", NULL, "Datetime parsing policy.") \

@@ -183,6 +183,13 @@
     X("INVALID_DELIMITER_VALUE.DELIMITER_LONGER_THAN_EXPECTED", "42602", EXC_ILLEGAL,            \
       "Invalid value for delimiter. Delimiter cannot be more than one character: <str>.")        \
     X("ILLEGAL_ARGUMENT", "22023", EXC_ILLEGAL, "<message>")                                     \
+    X("COLLECTION_SIZE_LIMIT_EXCEEDED.FUNCTION", "54000", EXC_ILLEGAL,                           \
+      "Can't create array with <numberOfElements> elements which exceeding the array size limit " \
+      "<maxRoundedArrayLength>, unsuccessful try to create arrays in the function <functionName>.") \
+    X("_LEGACY_ERROR_TEMP_0063", "", EXC_PARSE, "<msg>")                                        \
+    X("_LEGACY_ERROR_TEMP_1179", "", EXC_ANALYSIS,                                               \
+      "Table-valued function <name> with alternatives: <usage>\nCannot be applied to (<arguments>), " \
+      "because <details>.")                                                                      \
     X("UNABLE_TO_INFER_SCHEMA", "42KD9", EXC_ANALYSIS,                                           \
       "Unable to infer schema for <format>. It must be specified manually.")                     \
     X("UNSUPPORTED_DATATYPE", "0A000", EXC_PARSE, "Unsupported data type <typeName>.")           \

@@ -29,8 +29,8 @@ typedef unsigned __int128 u128;
 
 int ex_err_overflow(cn_error *err, const char *what, const char *try_fn)
 {
-    char alt[96];
-    snprintf(alt, sizeof alt, " Use '%s' to tolerate overflow and return NULL instead.", try_fn);
+    char alt[96] = ""; /* no try_ function (abs, negation): Spark's hint is empty */
+    if (try_fn) snprintf(alt, sizeof alt, " Use '%s' to tolerate overflow and return NULL instead.", try_fn);
     return cn_error_set(err, "ARITHMETIC_OVERFLOW", "alternative", alt, "config", "\"spark.sql.ansi.enabled\"",
                         "message", what, NULL);
 }
@@ -656,7 +656,7 @@ static int unary(const cn_expr *e, const ev *A, int n, ev *out, cn_eval_ctx *ctx
                 if (o) {
                     if (ctx->ansi && !e->try_)
                         return ex_err_overflow(err, cn_type_phys(it) == CN_PHYS_I64 ? "long overflow" : "integer overflow",
-                                               "try_subtract");
+                                               NULL);
                     y = x; /* Java wraps MIN_VALUE to itself */
                 }
                 ev_put_i128(&out->v, i, y);

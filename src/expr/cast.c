@@ -60,11 +60,22 @@ static int64_t iv_unit(cn_type t)
 
 int ex_err_cast_input(cn_error *err, const char *s, size_t len, cn_type from, cn_type to)
 {
-    char *expr = cn_xmalloc(len + 3);
-    expr[0] = '\'';
-    memcpy(expr + 1, s, len);
-    expr[len + 1] = '\'';
-    expr[len + 2] = 0;
+    /* error parameters are C strings: a NUL inside the value is written \u0000 rather than
+     * cutting the value short */
+    size_t nuls = 0;
+    for (size_t k = 0; k < len; k++) nuls += s[k] == 0;
+    char *expr = cn_xmalloc(len + 5 * nuls + 3), *w = expr;
+    *w++ = '\'';
+    for (size_t k = 0; k < len; k++) {
+        if (s[k]) {
+            *w++ = s[k];
+        } else {
+            memcpy(w, "\\u0000", 6);
+            w += 6;
+        }
+    }
+    *w++ = '\'';
+    *w = 0;
     char b1[64], b2[64], st[80], tt[80];
     snprintf(st, sizeof st, "\"%s\"", cn_type_sql_name(from, b1, sizeof b1));
     snprintf(tt, sizeof tt, "\"%s\"", cn_type_sql_name(to, b2, sizeof b2));
@@ -199,15 +210,20 @@ int ex_cast(const ev *in, cn_type from, cn_type to, bool try_, int n, ev *out, c
             ((uint8_t *)o->data)[i] = b;
             continue;
         }
-        if (from.kind == CN_DATE && to.kind == CN_TIMESTAMP) {
-            int64_t days = ((const int32_t *)s->data)[r];
-            ((int64_t *)o->data)[i] = local_to_utc(days * CN_MICROS_PER_DAY, tz);
-            continue;
-        }
-        /* TIMESTAMP_NTZ holds the local date-time itself: no zone to or from DATE; to and from
-         * TIMESTAMP through the session time zone */
-        if (from.kind == CN_DATE && to.kind == CN_TIMESTAMP_NTZ) {
-            ((int64_t *)o->data)[i] = (int64_t)((const int32_t *)s->data)[r] * CN_MICROS_PER_DAY;
+        if (from.kind == CN_DATE && (to.kind == CN_TIMESTAMP || to.kind == CN_TIMESTAMP_NTZ)) {
+            /* a DATE past +-292,000 years has no microsecond count: Spark's daysToMicros fails
+             * ("long overflow"); ARITHMETIC_OVERFLOW under ANSI, else NULL */
+            int64_t local;
+            if (__builtin_mul_overflow((int64_t)((const int32_t *)s->data)[r], CN_MICROS_PER_DAY, &local)) {
+                if (!try_ && ctx->ansi)
+                    return cn_error_set(err, "ARITHMETIC_OVERFLOW", "message", "long overflow", "alternative", "",
+                                        "config", "\"spark.sql.ansi.enabled\"", NULL);
+                cn_vec_set_null(o, i, ctx->arena);
+                continue;
+            }
+            /* TIMESTAMP_NTZ holds the local date-time itself: no zone to or from DATE; to and
+             * from TIMESTAMP through the session time zone */
+            ((int64_t *)o->data)[i] = to.kind == CN_TIMESTAMP ? local_to_utc(local, tz) : local;
             continue;
         }
         if (from.kind == CN_TIMESTAMP_NTZ && to.kind == CN_DATE) {

@@ -29,14 +29,42 @@ static int64_t floordiv(int64_t a, int64_t b)
     return q;
 }
 
-static int64_t to_local(int64_t utc, const char *tz) { return utc + cn_tz_offset_micros(tz, utc); }
+/* Zone shifts wrap instead of overflowing at the very ends of the long range (a few hours
+ * from +-292,000 years), where no caller's result means anything anyway. */
+static int64_t wrap_add(int64_t a, int64_t b) { return (int64_t)((uint64_t)a + (uint64_t)b); }
+static int64_t wrap_sub(int64_t a, int64_t b) { return (int64_t)((uint64_t)a - (uint64_t)b); }
+
+static int64_t to_local(int64_t utc, const char *tz) { return wrap_add(utc, cn_tz_offset_micros(tz, utc)); }
 
 static int64_t to_utc(int64_t local, const char *tz)
 {
     int64_t off1 = cn_tz_offset_micros(tz, local);
-    int64_t utc = local - off1;
+    int64_t utc = wrap_sub(local, off1);
     int64_t off2 = cn_tz_offset_micros(tz, utc);
-    return off2 == off1 ? utc : local - off2;
+    return off2 == off1 ? utc : wrap_sub(local, off2);
+}
+
+/* A date or timestamp computation left its type's range. Spark's java.time arithmetic then
+ * fails with the JVM's ArithmeticException ("integer overflow" for DATE's int days, "long
+ * overflow" for microseconds), unclassed; in ANSI mode it is [ARITHMETIC_OVERFLOW] with that
+ * message, otherwise the row is NULL. 1 = row set NULL, -1 = error. */
+static int dt_overflow(cn_eval_ctx *ctx, cn_error *err, cn_vector *out, int i, bool is_long)
+{
+    if (ctx->ansi)
+        return cn_error_set(err, "ARITHMETIC_OVERFLOW", "message", is_long ? "long overflow" : "integer overflow",
+                            "alternative", "", "config", "\"spark.sql.ansi.enabled\"", NULL);
+    cn_vec_set_null(out, i, ctx->arena);
+    return 1;
+}
+
+/* local date-time of `days` and time of day `tod` as UTC micros: 0, or -1 past the long range */
+static int days_to_utc(int64_t days, int64_t tod, const char *tz, int64_t *out)
+{
+    int64_t local;
+    if (__builtin_mul_overflow(days, CN_MICROS_PER_DAY, &local) || __builtin_add_overflow(local, tod, &local))
+        return -1;
+    *out = to_utc(local, tz);
+    return 0;
 }
 
 /* 1 = Monday .. 7 = Sunday */
@@ -133,18 +161,33 @@ static int ts_add(int u, int64_t q, int64_t ts, const char *tz, int64_t *out)
         if (__builtin_mul_overflow(q, u == U_MONTH ? 1 : u == U_QUARTER ? 3 : 12, &months) || months > INT32_MAX ||
             months < INT32_MIN)
             return -1;
-        nd = cn_date_add_months((int32_t)days, (int)months);
+        int32_t d32;
+        if (days > INT32_MAX || days < INT32_MIN || cn_date_add_months_checked((int32_t)days, months, &d32)) return -1;
+        nd = d32;
     }
-    if (nd > INT32_MAX / 2 || nd < INT32_MIN / 2) return -1;
-    *out = to_utc(nd * CN_MICROS_PER_DAY + tod, tz);
+    return days_to_utc(nd, tod, tz, out);
+}
+
+static int64_t ts_diff_days(int u, int64_t la, int64_t lb);
+
+/* DateTimeUtils.timestampDiff: ChronoUnit.between on local date-times (truncated toward zero).
+ * 0, or -1 when the span in microseconds overflows a long (java.time's multiplyExact fails). */
+static int ts_diff(int u, int64_t a, int64_t b, const char *tz, int64_t *out)
+{
+    int64_t la = to_local(a, tz), lb = to_local(b, tz);
+    if (u <= U_HOUR) {
+        int64_t d;
+        if (__builtin_sub_overflow(lb, la, &d)) return -1;
+        *out = d / unit_micros[u];
+        return 0;
+    }
+    *out = ts_diff_days(u, la, lb);
     return 0;
 }
 
-/* DateTimeUtils.timestampDiff: ChronoUnit.between on local date-times (truncated toward zero). */
-static int64_t ts_diff(int u, int64_t a, int64_t b, const char *tz)
+/* ts_diff for units of a day or more, on local date-times */
+static int64_t ts_diff_days(int u, int64_t la, int64_t lb)
 {
-    int64_t la = to_local(a, tz), lb = to_local(b, tz);
-    if (u <= U_HOUR) return (lb - la) / unit_micros[u];
     int64_t da = floordiv(la, CN_MICROS_PER_DAY), db = floordiv(lb, CN_MICROS_PER_DAY);
     int64_t ta = la - da * CN_MICROS_PER_DAY, tb = lb - db * CN_MICROS_PER_DAY;
     /* LocalDateTime.until: the end date moves one day toward the start when its time of day
@@ -214,13 +257,19 @@ int ex_date(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ctx,
         return 0;
     case CN_FN_DATE_ADD:
     case CN_FN_DATE_SUB:
+        /* Spark's DateAdd/DateSub are int additions that wrap; under ANSI a date past the
+         * int range is [ARITHMETIC_OVERFLOW] here rather than a wrapped date */
         for (int i = 0; i < n; i++) {
             int64_t k = f == CN_FN_DATE_ADD ? D_AT(B, i) : -(int64_t)D_AT(B, i);
-            oi[i] = (int32_t)(D_AT(A, i) + k);
+            int64_t r = (int64_t)D_AT(A, i) + k;
+            if ((r > INT32_MAX || r < INT32_MIN) && cn_vec_valid(&out->v, i) && ctx->ansi)
+                return dt_overflow(ctx, err, &out->v, i, false);
+            oi[i] = (int32_t)(uint32_t)(uint64_t)r;
         }
         return 0;
     case CN_FN_DATEDIFF:
-        for (int i = 0; i < n; i++) oi[i] = D_AT(A, i) - D_AT(B, i);
+        /* Spark's DateDiff: end - start as an int, wrapping */
+        for (int i = 0; i < n; i++) oi[i] = (int32_t)((uint32_t)D_AT(A, i) - (uint32_t)D_AT(B, i));
         return 0;
     default: break;
     }
@@ -234,8 +283,12 @@ int ex_date(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ctx,
         case CN_FN_WEEKOFYEAR: oi[i] = week_of_year(D_AT(A, i)); break;
         case CN_FN_WEEKDAY: oi[i] = iso_dow(D_AT(A, i)) - 1; break;
         case CN_FN_LAST_DAY: {
-            int32_t first = trunc_date(D_AT(A, i), 3);
-            oi[i] = cn_date_add_months(first, 1) - 1;
+            int32_t first = trunc_date(D_AT(A, i), 3), next;
+            if (cn_date_add_months_checked(first, 1, &next) || next == INT32_MIN) {
+                if (dt_overflow(ctx, err, &out->v, i, false) < 0) return -1;
+                continue;
+            }
+            oi[i] = next - 1;
             break;
         }
         case CN_FN_HOUR:
@@ -247,26 +300,43 @@ int ex_date(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ctx,
             oi[i] = (int32_t)(f == CN_FN_HOUR ? tod / 3600000000LL : f == CN_FN_MINUTE ? tod / 60000000LL % 60 : tod / 1000000 % 60);
             break;
         }
-        case CN_FN_ADD_MONTHS: oi[i] = cn_date_add_months(D_AT(A, i), D_AT(B, i)); break;
+        case CN_FN_ADD_MONTHS:
+            if (cn_date_add_months_checked(D_AT(A, i), D_AT(B, i), &oi[i])) {
+                if (dt_overflow(ctx, err, &out->v, i, false) < 0) return -1;
+                continue;
+            }
+            break;
         case CN_FN_DATE_ADD_INTERVAL:
         case CN_FN_DATE_SUB_INTERVAL: {
             int sign = f == CN_FN_DATE_ADD_INTERVAL ? 1 : -1;
+            int64_t r;
+            bool bad;
             if (B->v.type.kind == CN_INTERVAL_YM) {
-                oi[i] = cn_date_add_months(D_AT(A, i), sign * D_AT(B, i));
+                int32_t d32;
+                bad = cn_date_add_months_checked(D_AT(A, i), sign * (int64_t)D_AT(B, i), &d32) != 0;
+                r = d32;
             } else {
-                int64_t days = L_AT(B, i) / CN_MICROS_PER_DAY;
-                oi[i] = (int32_t)(D_AT(A, i) + sign * days);
+                r = D_AT(A, i) + sign * (L_AT(B, i) / CN_MICROS_PER_DAY);
+                bad = r > INT32_MAX || r < INT32_MIN;
             }
+            if (bad) {
+                if (dt_overflow(ctx, err, &out->v, i, false) < 0) return -1;
+                continue;
+            }
+            oi[i] = (int32_t)r;
             break;
         }
         case CN_FN_TS_ADD_INTERVAL: {
             int64_t t = L_AT(A, i);
             if (B->v.type.kind == CN_INTERVAL_YM) {
                 int64_t local = to_local(t, tz);
-                int32_t days = (int32_t)floordiv(local, CN_MICROS_PER_DAY);
-                int64_t tod = local - (int64_t)days * CN_MICROS_PER_DAY;
-                int32_t nd = cn_date_add_months(days, D_AT(B, i));
-                ol[i] = to_utc((int64_t)nd * CN_MICROS_PER_DAY + tod, tz);
+                int64_t days = floordiv(local, CN_MICROS_PER_DAY);
+                int64_t tod = local - days * CN_MICROS_PER_DAY;
+                int32_t nd;
+                if (cn_date_add_months_checked((int32_t)days, D_AT(B, i), &nd) || days_to_utc(nd, tod, tz, &ol[i])) {
+                    if (dt_overflow(ctx, err, &out->v, i, true) < 0) return -1;
+                    continue;
+                }
             } else {
                 int64_t r;
                 if (__builtin_add_overflow(t, L_AT(B, i), &r)) {
@@ -324,7 +394,13 @@ int ex_date(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ctx,
         }
         case CN_FN_TO_TIMESTAMP: {
             if (A->v.type.kind == CN_TIMESTAMP) { ol[i] = L_AT(A, i); break; }
-            if (A->v.type.kind == CN_DATE) { ol[i] = to_utc((int64_t)D_AT(A, i) * CN_MICROS_PER_DAY, tz); break; }
+            if (A->v.type.kind == CN_DATE) {
+                if (days_to_utc(D_AT(A, i), 0, tz, &ol[i])) {
+                    if (dt_overflow(ctx, err, &out->v, i, true) < 0) return -1;
+                    continue;
+                }
+                break;
+            }
             const cn_str *s = S_AT(A, i);
             if (B) {
                 cn_dt_parsed parsed;
@@ -354,7 +430,10 @@ int ex_date(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ctx,
         case CN_FN_TIMESTAMPDIFF: {
             int u = dt_unit(S_AT(A, i));
             if (u == U_BAD) return cn_error_set(err, "INTERNAL_ERROR", "message", "bad timestampdiff unit", NULL);
-            ol[i] = ts_diff(u, L_AT(B, i), L_AT(args[2], i), tz);
+            if (ts_diff(u, L_AT(B, i), L_AT(args[2], i), tz, &ol[i])) {
+                if (dt_overflow(ctx, err, &out->v, i, true) < 0) return -1;
+                continue;
+            }
             break;
         }
         case CN_FN_UNIX_DATE: oi[i] = D_AT(A, i); break;
@@ -363,12 +442,14 @@ int ex_date(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ctx,
         case CN_FN_CURRENT_TIMESTAMP: ol[i] = ctx->now_micros; break;
         case CN_FN_MAKE_DATE: {
             int y = D_AT(args[0], i), m = D_AT(args[1], i), d = D_AT(args[2], i);
-            if (!cn_date_valid(y, m, d)) {
+            /* java.time's LocalDate.of checks the year, then the month, then the day */
+            bool year_ok = y >= -999999999 && y <= 999999999;
+            if (!year_ok || !cn_date_valid(y, m, d)) {
                 if (ctx->ansi) {
                     char msg[128];
-                    if (m < 1 || m > 12) snprintf(msg, sizeof msg, "Invalid value for MonthOfYear (valid values 1 - 12): %d", m);
+                    if (!year_ok) snprintf(msg, sizeof msg, "Invalid value for Year (valid values -999999999 - 999999999): %d", y);
+                    else if (m < 1 || m > 12) snprintf(msg, sizeof msg, "Invalid value for MonthOfYear (valid values 1 - 12): %d", m);
                     else if (d < 1 || d > 31) snprintf(msg, sizeof msg, "Invalid value for DayOfMonth (valid values 1 - 28/31): %d", d);
-                    else if (y < -999999999 || y > 999999999) snprintf(msg, sizeof msg, "Invalid value for YearOfEra: %d", y);
                     else snprintf(msg, sizeof msg, "Invalid date '%s %d'", m == 2 ? "FEBRUARY" : "day", d);
                     return cn_error_set(err, "DATETIME_FIELD_OUT_OF_BOUNDS", "ansiConfig", "\"spark.sql.ansi.enabled\"",
                                         "rangeMessage", msg, NULL);
@@ -376,7 +457,12 @@ int ex_date(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ctx,
                 cn_vec_set_null(&out->v, i, ctx->arena);
                 continue;
             }
-            oi[i] = cn_days_from_civil(y, m, d);
+            int64_t days = cn_days_from_civil64(y, m, d);
+            if (days > INT32_MAX || days < INT32_MIN) { /* a valid year whose days overflow an int */
+                if (dt_overflow(ctx, err, &out->v, i, false) < 0) return -1;
+                continue;
+            }
+            oi[i] = (int32_t)days;
             break;
         }
         case CN_FN_TRUNC: {
@@ -415,7 +501,12 @@ int ex_date(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ctx,
             int32_t d = D_AT(A, i);
             int cur = iso_dow(d);
             int delta = (want - cur + 7) % 7;
-            oi[i] = d + (delta == 0 ? 7 : delta);
+            int64_t r = (int64_t)d + (delta == 0 ? 7 : delta);
+            if (r > INT32_MAX) {
+                if (dt_overflow(ctx, err, &out->v, i, false) < 0) return -1;
+                continue;
+            }
+            oi[i] = (int32_t)r;
             break;
         }
         case CN_FN_DATE_FORMAT: {

@@ -65,6 +65,7 @@ bool ex_can_cast(cn_type from, cn_type to);
 int ex_cast_value(const cn_value *v, cn_type to, bool try_, cn_eval_ctx *ctx, cn_value *out, cn_error *err);
 
 /* ---- errors shared by kernels ---- */
+/* [ARITHMETIC_OVERFLOW] `what`, suggesting try_fn (NULL: no suggestion, as for abs and negation). */
 int ex_err_overflow(cn_error *err, const char *what, const char *try_fn);
 int ex_err_div0(cn_error *err);
 int ex_err_decimal_range(cn_error *err, cn_i128 v, int scale, int p, int s);

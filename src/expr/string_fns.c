@@ -330,32 +330,58 @@ static int64_t find_char_pos(const char *s, size_t n, const char *sub, size_t m)
     return utf8_chars(s, (size_t)(f - s)) + 1;
 }
 
-static cn_str pad(cn_arena *a, const cn_str *x, int64_t len, const cn_str *padding, bool left)
+/* The largest string a function builds: a user controls lpad's length or repeat's count, so
+ * the size is checked before allocating. Spark keeps a string in one byte array and fails
+ * beyond the JVM's array limit; Cinder's bound per value is 1 GiB. */
+#define STRING_MAX_BYTES ((int64_t)1 << 30)
+
+static int err_string_size(cn_error *err, const char *fn, int64_t bytes)
+{
+    char n[32], lim[32], f[48];
+    snprintf(n, sizeof n, "%lld", (long long)bytes);
+    snprintf(lim, sizeof lim, "%lld", (long long)STRING_MAX_BYTES);
+    snprintf(f, sizeof f, "`%s`", fn);
+    return cn_error_set(err, "COLLECTION_SIZE_LIMIT_EXCEEDED.FUNCTION", "numberOfElements", n,
+                        "maxRoundedArrayLength", lim, "functionName", f, NULL);
+}
+
+/* lpad/rpad: 0 with *out set, or -1 when the result would pass STRING_MAX_BYTES */
+static int pad(cn_arena *a, const cn_str *x, int64_t len, const cn_str *padding, bool left, cn_str *out,
+               cn_error *err)
 {
     const char *p = cn_str_data(x);
     int chars = utf8_chars(p, x->len);
-    if (len <= 0) return cn_str_view("", 0);
+    if (len <= 0) {
+        *out = cn_str_view("", 0);
+        return 0;
+    }
     if (len <= chars) {
         size_t off = utf8_offset(p, x->len, len);
-        return mkstr(a, p, off);
+        *out = mkstr(a, p, off);
+        return 0;
     }
     const char *pp = padding ? cn_str_data(padding) : " ";
     size_t pl = padding ? padding->len : 1;
-    if (pl == 0) return mkstr(a, p, x->len);
+    if (pl == 0) {
+        *out = mkstr(a, p, x->len);
+        return 0;
+    }
     int64_t need = len - chars;
     int pchars = utf8_chars(pp, pl);
-    /* bytes of `need` characters taken cyclically from padding */
-    size_t cap = (size_t)need * 4 + x->len + 1;
-    char *buf = cn_arena_alloc(a, cap);
+    /* `need` characters taken cyclically from padding: whole paddings, then a prefix */
+    int64_t full = need / pchars, rem = need % pchars;
+    size_t ro = utf8_offset(pp, pl, rem);
+    int64_t bytes = full * (int64_t)pl + (int64_t)ro + (int64_t)x->len; /* need < 2^31, pl < 2^32 */
+    if (bytes > STRING_MAX_BYTES) return err_string_size(err, left ? "lpad" : "rpad", bytes);
+    char *buf = cn_arena_alloc(a, (size_t)bytes + 1);
     size_t k = 0;
     if (!left) { memcpy(buf, p, x->len); k = x->len; }
-    int64_t full = need / pchars, rem = need % pchars;
     for (int64_t i = 0; i < full; i++) { memcpy(buf + k, pp, pl); k += pl; }
-    size_t ro = utf8_offset(pp, pl, rem);
     memcpy(buf + k, pp, ro);
     k += ro;
     if (left) { memcpy(buf + k, p, x->len); k += x->len; }
-    return cn_str_view(buf, (uint32_t)k);
+    *out = cn_str_view(buf, (uint32_t)k);
+    return 0;
 }
 
 int ex_string(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ctx, cn_error *err)
@@ -374,6 +400,7 @@ int ex_string(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ct
         case CN_FN_CONCAT: {
             size_t tot = 0;
             for (int k = 0; k < e->nargs; k++) tot += S_AT(args[k], i)->len;
+            if ((int64_t)tot > STRING_MAX_BYTES) return err_string_size(err, "concat", (int64_t)tot);
             char *buf = cn_arena_alloc(a, tot + 1);
             size_t o = 0;
             for (int k = 0; k < e->nargs; k++) {
@@ -464,6 +491,11 @@ int ex_string(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ct
                 cn_sb_putn(&sb, p + k, (size_t)(hit - (p + k)));
                 cn_sb_putn(&sb, rp, rl);
                 k = (size_t)(hit - p) + ql;
+                if ((int64_t)(sb.len + (len - k)) > STRING_MAX_BYTES) {
+                    int64_t at_least = (int64_t)(sb.len + (len - k));
+                    cn_sb_free(&sb);
+                    return err_string_size(err, "replace", at_least);
+                }
             }
             cn_sb_putn(&sb, p + k, len - k);
             so[i] = mkstr(a, sb.s ? sb.s : "", sb.len);
@@ -472,7 +504,8 @@ int ex_string(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ct
         }
         case CN_FN_LPAD:
         case CN_FN_RPAD:
-            so[i] = pad(a, x, I_AT(args[1], i), e->nargs > 2 ? S_AT(args[2], i) : NULL, f == CN_FN_LPAD);
+            if (pad(a, x, I_AT(args[1], i), e->nargs > 2 ? S_AT(args[2], i) : NULL, f == CN_FN_LPAD, &so[i], err))
+                return -1;
             break;
         case CN_FN_REPEAT: {
             int64_t k = I_AT(args[1], i);
@@ -480,9 +513,10 @@ int ex_string(const cn_expr *e, ev *const *args, int n, ev *out, cn_eval_ctx *ct
                 so[i] = cn_str_view("", 0);
                 break;
             }
-            if ((int64_t)len * k > (1 << 30)) {
-                return cn_error_set(err, "INTERNAL_ERROR", "message", "repeat result too large", NULL);
-            }
+            /* len < 2^32 and k < 2^63: the product is checked, not computed blindly */
+            int64_t bytes;
+            if (__builtin_mul_overflow((int64_t)len, k, &bytes) || bytes > STRING_MAX_BYTES)
+                return err_string_size(err, "repeat", bytes > 0 ? bytes : INT64_MAX);
             char *buf = cn_arena_alloc(a, len * (size_t)k + 1);
             for (int64_t j = 0; j < k; j++) memcpy(buf + (size_t)j * len, p, len);
             so[i] = mkstr(a, buf, len * (size_t)k);

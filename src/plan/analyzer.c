@@ -527,18 +527,65 @@ static int tvf_relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **out,
     az_ectx ec;
     memset(&ec, 0, sizeof ec);
     ec.inline_table = true;
+    /* Spark's Range takes longs: integral arguments as they are, other numbers cast (range(6 +
+     * cos(3)) is range(5)); NULL or any other type is its _LEGACY_ERROR_TEMP_1179 ("Incompatible
+     * input data type") */
+    const char *found = NULL;
+    cn_expr *argv[3];
+    cn_strbuf types; /* "integer, void": the argument types the error names */
+    cn_sb_init(&types);
     for (int i = 0; i < na && i < 3; i++) {
-        cn_expr *e;
+        if (az_expr(z, &ec, n->u.tvf.args.items[i], &argv[i]) != 0) {
+            cn_sb_free(&types);
+            return -1;
+        }
+        char tb[64];
+        cn_kind k = (cn_kind)argv[i]->type.kind;
+        cn_sb_printf(&types, "%s%s", i ? ", " : "",
+                     k == CN_NULL ? "void" : k == CN_INT ? "integer" : cn_type_name(argv[i]->type, tb, sizeof tb));
+    }
+    const char *argtypes = cn_arena_strdup(z->a, types.s ? types.s : "");
+    cn_sb_free(&types);
+    static const char usage[] = "\n    range(start: long, end: long, step: long, numSlices: integer)\n    range(start: long, "
+                                "end: long, step: long)\n    range(start: long, end: long)\n    range(end: long)";
+    for (int i = 0; i < na && i < 3; i++) {
+        cn_expr *e = argv[i];
         cn_value x;
-        if (az_expr(z, &ec, n->u.tvf.args.items[i], &e) != 0) return -1;
+        cn_kind k = (cn_kind)e->type.kind;
+        if (k == CN_NULL) {
+            found = "void";
+        } else if (k == CN_FLOAT || k == CN_DOUBLE || k == CN_DECIMAL) {
+            cn_expr *c;
+            if (cn_expr_cast(z->a, e, cn_type_of(CN_BIGINT), false, &c, z->err) != 0) return -1;
+            e = c;
+        } else if (!cn_type_is_integral(e->type)) {
+            char tb[64];
+            found = cn_arena_strdup(z->a, cn_type_name(e->type, tb, sizeof tb));
+        }
+        if (found)
+            return az_error_at(z, n, "_LEGACY_ERROR_TEMP_1179", "name", "range", "usage", usage, "arguments", argtypes, "details",
+                               cn_arena_printf(z->a, "Incompatible input data type.\nExpected: long; Found: %s.", found),
+                               NULL);
         if (az_fold(z, e, &x) != 0) return -1;
+        if (x.is_null)
+            return az_error_at(z, n, "_LEGACY_ERROR_TEMP_1179", "name", "range", "usage", usage, "arguments", argtypes, "details",
+                               "Incompatible input data type.\nExpected: long; Found: void.", NULL);
         v[i] = x.v.i;
     }
     int64_t start = na >= 2 ? v[0] : 0, end = na >= 2 ? v[1] : v[0], step = na >= 3 ? v[2] : 1;
+    /* a zero step fails to build Range: FAILED_FUNCTION_CALL (Spark 3.4's golden file shows
+     * _LEGACY_ERROR_TEMP_1179 with "requirement failed: step (0) cannot be 0" instead) */
     if (step == 0)
         return az_error_at(z, n, "FAILED_FUNCTION_CALL", "funcName", "`range`", NULL);
+    /* Spark's Range.numElements: ceil((end - start) / step) when the range runs the way the
+     * step does, else none; computed in 128 bits since end - start spans up to 2^64 - 1 */
+    __int128 span = (__int128)end - (__int128)start;
     int64_t cnt = 0;
-    if ((step > 0 && end > start) || (step < 0 && end < start)) cnt = (end - start + step + (step > 0 ? -1 : 1)) / step;
+    if ((step > 0 && span > 0) || (step < 0 && span < 0)) {
+        __int128 q = span / step;
+        if (span % step != 0) q++;
+        cnt = q > INT64_MAX ? INT64_MAX : (int64_t)q;
+    }
     if (cnt > 10000000) return az_error_at(z, n, "UNSUPPORTED_FEATURE", "detail", "range() over 10M rows", NULL);
     cn_lplan *p = cn_lplan_new(z->a, LP_LOCAL, 0);
     p->nout = 1;
@@ -552,7 +599,9 @@ static int tvf_relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **out,
     cn_value *vals = cn_arena_calloc(z->a, sizeof(cn_value) * (size_t)(cnt + 1));
     for (int64_t i = 0; i < cnt; i++) {
         vals[i].type = p->out[0].type;
-        vals[i].v.i = start + i * step;
+        /* start + i * step lies between start and end; unsigned arithmetic reaches it
+         * without the signed overflow of the intermediate product */
+        vals[i].v.i = (int64_t)((uint64_t)start + (uint64_t)i * (uint64_t)step);
         p->rows[i] = &vals[i];
     }
     p->est_rows = (double)cnt;

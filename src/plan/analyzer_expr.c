@@ -136,8 +136,10 @@ int az_literal(az *z, const cn_ast *n, cn_expr **out)
         v.v.b = n->u.lit.val;
         break;
     case LIT_STRING: {
-        size_t len = strlen(t);
-        char *c = cn_arena_strndup(z->a, t, len);
+        size_t len = (size_t)n->u.lit.len;
+        char *c = cn_arena_alloc(z->a, len + 1);
+        if (len) memcpy(c, t, len);
+        c[len] = 0;
         v.type = cn_type_of(CN_STRING);
         v.v.s = cn_str_view(c, (uint32_t)len);
         break;
@@ -324,27 +326,127 @@ static int dt_field(int u)
     }
 }
 
-/* Parse a (possibly fractional, signed) number of `unit` into months or micros. */
+/* Parse a (possibly fractional, signed) number of `unit` into months or micros: 0, -1 when
+ * it is not a number, -2 when the interval leaves its type's range (months an int, micros a
+ * long: Spark's "integer overflow" / "long overflow"). */
 static int unit_amount(const char *txt, int u, int64_t *months, int64_t *micros)
 {
     char *end;
     double d = strtod(txt, &end);
     while (end && isspace((unsigned char)*end)) end++;
     if (!end || end == txt || *end) return -1;
+    errno = 0;
     long long whole = strtoll(txt, NULL, 10);
+    if (errno == ERANGE) return -2;
+    static const double per_unit[] = {0, 0, 7.0 * CN_MICROS_PER_DAY, (double)CN_MICROS_PER_DAY,
+                                      3600.0 * CN_MICROS_PER_SECOND, 60.0 * CN_MICROS_PER_SECOND,
+                                      (double)CN_MICROS_PER_SECOND, 1000.0, 1.0};
+    int64_t add;
     switch (u) {
-    case F_YEAR: *months += whole * 12; break;
-    case F_MONTH: *months += whole; break;
-    case F_WEEK: *micros += (int64_t)llround(d * 7 * CN_MICROS_PER_DAY); break;
-    case F_DAY: *micros += (int64_t)llround(d * CN_MICROS_PER_DAY); break;
-    case F_HOUR: *micros += (int64_t)llround(d * 3600.0 * CN_MICROS_PER_SECOND); break;
-    case F_MINUTE: *micros += (int64_t)llround(d * 60.0 * CN_MICROS_PER_SECOND); break;
-    case F_SECOND: *micros += (int64_t)llround(d * CN_MICROS_PER_SECOND); break;
-    case F_MS: *micros += (int64_t)llround(d * 1000.0); break;
-    case F_US: *micros += whole; break;
+    case F_YEAR:
+    case F_MONTH:
+        if (__builtin_mul_overflow((int64_t)whole, u == F_YEAR ? 12 : 1, &add) ||
+            __builtin_add_overflow(*months, add, months) || *months > INT32_MAX || *months < INT32_MIN)
+            return -2;
+        return 0;
+    case F_US: add = whole; break;
+    case F_WEEK:
+    case F_DAY:
+    case F_HOUR:
+    case F_MINUTE:
+    case F_SECOND:
+    case F_MS: {
+        double x = d * per_unit[u];
+        /* 2^63 is exactly representable; anything at or past it does not fit a long */
+        if (!(x > -9223372036854775808.0 && x < 9223372036854775808.0)) return -2;
+        add = (int64_t)llround(x);
+        break;
+    }
     default: return -1;
     }
+    if (__builtin_add_overflow(*micros, add, micros)) return -2;
     return 0;
+}
+
+/* One field of a day-time interval string: digits, and for seconds a fraction (micros kept,
+ * rounded as before). Spark's IntervalUtils checks each field's range: a leading field may hold
+ * the whole interval, a later one its unit only. */
+static const int64_t dt_field_max[2][4] = {
+    {106751991, 23, 59, 59},                        /* not leading: day, hour, minute, second */
+    {106751991, 2562047788, 153722867280, 9223372036}, /* leading: Long.MaxValue in that unit */
+};
+static const char *const dt_field_name[4] = {"day", "hour", "minute", "second"};
+static const int64_t dt_field_micros[4] = {CN_MICROS_PER_DAY, 3600 * CN_MICROS_PER_SECOND,
+                                           60 * CN_MICROS_PER_SECOND, CN_MICROS_PER_SECOND};
+
+/* INTERVAL 'text' f TO t with f, t in DAY..SECOND. 0 and *micros, -1 malformed, -2 a field out
+ * of its range (*range_msg says which, Spark's words), -3 the total overflows a long. */
+static int day_time_fields(az *z, const char *s, int f, int t, bool neg, int64_t *micros, const char **range_msg)
+{
+    const char *p = s;
+    int64_t total = 0;
+    for (int field = f; field <= t; field++) {
+        int k = field - F_DAY;
+        if (!isdigit((unsigned char)*p)) return -1;
+        int64_t v = 0;
+        while (isdigit((unsigned char)*p)) {
+            if (v > (INT64_MAX - 9) / 10) return -1;
+            v = v * 10 + (*p++ - '0');
+        }
+        int64_t frac = 0; /* micros */
+        if (field == F_SECOND && *p == '.') {
+            p++;
+            int nd = 0;
+            int64_t scale = 100000;
+            while (isdigit((unsigned char)*p)) {
+                if (nd < 6) frac += (*p - '0') * scale, scale /= 10;
+                else if (nd == 6 && *p >= '5') frac++; /* round half up at the seventh digit */
+                nd++;
+                p++;
+            }
+        }
+        int64_t hi = dt_field_max[field == f][k];
+        if (v > hi) {
+            *range_msg = cn_arena_printf(z->a, "requirement failed: %s %lld outside range [0, %lld]",
+                                         dt_field_name[k], (long long)v, (long long)hi);
+            return -2;
+        }
+        /* the sign goes on every field, so the most negative long is reachable */
+        int64_t part;
+        if (__builtin_mul_overflow(v, dt_field_micros[k], &part) || __builtin_add_overflow(part, frac, &part))
+            return -3;
+        if (neg ? __builtin_sub_overflow(total, part, &total) : __builtin_add_overflow(total, part, &total))
+            return -3;
+        if (field < t) {
+            if (field == F_DAY ? *p != ' ' : *p != ':') return -1;
+            p++;
+        }
+    }
+    while (*p == ' ') p++;
+    if (*p) return -1;
+    *micros = total;
+    return 0;
+}
+
+/* Spark places a field-range error at the interval's string and units, not at INTERVAL */
+static const cn_ast *from_quote(az *z, const cn_ast *n)
+{
+    const char *sql = z->ctx->sql;
+    if (!sql || n->start < 0) return n;
+    for (int i = n->start; i <= n->stop && sql[i]; i++)
+        if (sql[i] == '\'' || sql[i] == '"') {
+            cn_ast *c = cn_arena_alloc(z->a, sizeof *c);
+            *c = *n;
+            c->start = i;
+            return c;
+        }
+    return n;
+}
+
+static int interval_overflow(az *z, const cn_ast *n, bool months)
+{
+    return az_error_at(z, n, "ARITHMETIC_OVERFLOW", "message", months ? "integer overflow" : "long overflow",
+                       "alternative", "", "config", "\"spark.sql.ansi.enabled\"", NULL);
 }
 
 static int interval_literal(az *z, const cn_ast *n, cn_expr **out)
@@ -364,32 +466,25 @@ static int interval_literal(az *z, const cn_ast *n, cn_expr **out)
         if (f == F_YEAR && t == F_MONTH) {
             long y = 0, m = 0;
             if (sscanf(s, "%ld-%ld", &y, &m) != 2) bad = n->u.interval.values[0];
+            /* Spark: year in [0, 178956970], month in [0, 11] */
+            if (!bad && (y < 0 || y > 178956970 || m < 0 || m > 11))
+                return az_error_at(z, from_quote(z, n), "_LEGACY_ERROR_TEMP_0063", "msg",
+                                   y < 0 || y > 178956970
+                                       ? cn_arena_printf(z->a, "requirement failed: year %ld outside range [0, 178956970]", y)
+                                       : cn_arena_printf(z->a, "requirement failed: month %ld outside range [0, 11]", m),
+                                   NULL);
             months = y * 12 + m;
             ym = true;
             lo = 0;
             hi = 1;
         } else if (f >= F_DAY && f <= F_SECOND && t >= F_DAY && t <= F_SECOND && f <= t) {
             /* fields from f to t separated by ' ' (after day) and ':' */
-            long vals[4] = {0, 0, 0, 0};
-            double secs = 0;
-            int nf = t - f + 1, got = 0;
-            const char *p = s;
-            for (int i = 0; i < nf; i++) {
-                int field = f + i;
-                char *end;
-                if (field == F_SECOND) {
-                    secs = strtod(p, &end);
-                } else {
-                    vals[field - F_DAY] = strtol(p, &end, 10);
-                }
-                if (end == p) break;
-                got++;
-                p = end;
-                if (*p == ' ' || *p == ':') p++;
-            }
-            if (got != nf) bad = n->u.interval.values[0];
-            micros = vals[0] * CN_MICROS_PER_DAY + vals[1] * 3600 * CN_MICROS_PER_SECOND +
-                     vals[2] * 60 * CN_MICROS_PER_SECOND + (int64_t)llround(secs * CN_MICROS_PER_SECOND);
+            const char *range_msg = NULL;
+            int rc = day_time_fields(z, s, f, t, neg, &micros, &range_msg);
+            if (rc == -1) bad = n->u.interval.values[0];
+            if (rc == -2) return az_error_at(z, from_quote(z, n), "_LEGACY_ERROR_TEMP_0063", "msg", range_msg, NULL);
+            if (rc == -3) return interval_overflow(z, n, false);
+            neg = false; /* the sign is in micros already */
             dt = true;
             lo = dt_field(f);
             hi = dt_field(t);
@@ -411,7 +506,9 @@ static int interval_literal(az *z, const cn_ast *n, cn_expr **out)
         while (tok) {
             char *u = strtok_r(NULL, " ", &save);
             int f = unit_of(u);
-            if (f == F_BAD || unit_amount(tok, f, &months, &micros) != 0) {
+            int rc = f == F_BAD ? -1 : unit_amount(tok, f, &months, &micros);
+            if (rc == -2) return interval_overflow(z, n, f <= F_MONTH);
+            if (rc != 0) {
                 bad = s;
                 break;
             }
@@ -430,7 +527,9 @@ static int interval_literal(az *z, const cn_ast *n, cn_expr **out)
         int ylo = 99, yhi = -1, dlo = 99, dhi = -1;
         for (int i = 0; i < n->u.interval.n; i++) {
             int f = unit_of(n->u.interval.units[i]);
-            if (f == F_BAD || unit_amount(n->u.interval.values[i], f, &months, &micros) != 0) {
+            int rc = f == F_BAD ? -1 : unit_amount(n->u.interval.values[i], f, &months, &micros);
+            if (rc == -2) return interval_overflow(z, n, f <= F_MONTH);
+            if (rc != 0) {
                 bad = n->u.interval.values[i];
                 break;
             }
@@ -1136,8 +1235,20 @@ int az_expr(az *z, az_ectx *ec, const cn_ast *n, cn_expr **out)
         char lop[8];
         snprintf(lop, sizeof lop, "%s", op);
         for (char *q = lop; *q; q++) *q = (char)tolower((unsigned char)*q);
-        if (call2(z, n, lop, a, p, &e) != 0) return -1;
-        if (e->kind == CN_EX_LIKE) e->escape = n->u.like.escape ? n->u.like.escape : '\\';
+        if (n->u.like.has_escape && !strcmp(lop, "like")) {
+            /* the escape goes in as like's third argument, so the pattern is compiled with it */
+            cn_value ev;
+            memset(&ev, 0, sizeof ev);
+            ev.type = cn_type_of(CN_STRING);
+            char *c = cn_arena_alloc(z->a, 2);
+            c[0] = n->u.like.escape;
+            c[1] = 0;
+            ev.v.s = cn_str_view(c, 1);
+            cn_expr *args3[3] = {a, p, cn_expr_lit(z->a, ev)};
+            if (call(z, n, lop, args3, 3, &e) != 0) return -1;
+        } else if (call2(z, n, lop, a, p, &e) != 0) {
+            return -1;
+        }
         if (n->u.like.negated) return call1(z, n, "not", e, out);
         *out = e;
         return 0;

@@ -83,7 +83,8 @@ static void put_orders(cn_writer *w, int n, const cn_sort_order *o)
 static void put_agg(cn_writer *w, const cn_agg *a)
 {
     cn_put_uvar(w, (uint64_t)a->func);
-    cn_put_u8(w, (uint8_t)((a->distinct ? 1 : 0) | (a->is_star ? 2 : 0)));
+    /* legacy travels with the aggregate: the task decides overflow by it, not by its own settings */
+    cn_put_u8(w, (uint8_t)((a->distinct ? 1 : 0) | (a->is_star ? 2 : 0) | (a->legacy ? 4 : 0)));
     put_type(w, a->in_type);
     put_type(w, a->out_type);
     cn_put_uvar(w, (uint64_t)a->nstate);
@@ -323,10 +324,11 @@ static int get_agg(rd *d, cn_agg *a)
     memset(a, 0, sizeof *a);
     uint64_t func = cn_get_uvar(d->r);
     uint8_t f = cn_get_u8(d->r);
-    if (d->r->failed || func >= CN_AGG_FUNC_COUNT || f > 3) return corrupt(d, "bad aggregate");
+    if (d->r->failed || func >= CN_AGG_FUNC_COUNT || f > 7) return corrupt(d, "bad aggregate");
     a->func = (int)func;
     a->distinct = f & 1;
     a->is_star = (f & 2) != 0;
+    a->legacy = (f & 4) != 0;
     if (get_type(d, &a->in_type) != 0 || get_type(d, &a->out_type) != 0) return -1;
     uint64_t ns = cn_get_uvar(d->r);
     if (d->r->failed || ns > 3) return corrupt(d, "bad aggregate state count");

@@ -142,7 +142,8 @@ struct cn_ast {
     cn_ast_kind kind;
     int start, stop; /* character range of the node's text, inclusive */
     union {
-        struct { cn_lit_kind kind; char *text; char suffix; bool val; } lit; /* text unquoted for strings */
+        /* text unquoted for strings; len is a string's length in bytes, which may hold NULs */
+        struct { cn_lit_kind kind; char *text; int len; char suffix; bool val; } lit;
         cn_name name;                                           /* AST_COLUMN */
         struct { cn_name qualifier; } star;                     /* qualifier.n == 0 for plain * */
         /* Function calls. Special syntax is normalised by the parser:
@@ -166,7 +167,7 @@ struct cn_ast {
         struct { cn_ast *arg; cn_ast_list list; cn_ast *query; bool negated; } in; /* arg may be AST_PAREN_LIST */
         struct { cn_ast *query; bool negated; } sub;
         struct { cn_ast *arg, *lo, *hi; bool negated; } between;
-        struct { cn_ast *arg, *pattern; char escape; bool negated; char op[8]; } like;
+        struct { cn_ast *arg, *pattern; char escape; bool has_escape; bool negated; char op[8]; } like;
         struct { cn_ast *arg; cn_is_what what; cn_ast *other; bool negated; } is;
         struct { char *field; cn_ast *arg; } extract;
         struct { char *type; char *text; } typed;

@@ -63,7 +63,7 @@ static long hexn(const char *s, int n)
 }
 
 /* Decode the body of a string literal (between the quotes), Spark's rules. */
-static char *unescape(cn_arena *a, const char *s, int n, bool raw)
+static char *unescape(cn_arena *a, const char *s, int n, bool raw, int *out_len)
 {
     cn_strbuf sb;
     cn_sb_init(&sb);
@@ -113,7 +113,11 @@ static char *unescape(cn_arena *a, const char *s, int n, bool raw)
         default: cn_sb_putc(&sb, d); break;
         }
     }
-    char *out = cn_arena_strndup(a, sb.s ? sb.s : "", sb.len);
+    /* the decoded text may hold NULs: copy by length, never as a C string */
+    char *out = cn_arena_alloc(a, sb.len + 1);
+    if (sb.len) memcpy(out, sb.s, sb.len);
+    out[sb.len] = 0;
+    *out_len = (int)sb.len;
     cn_sb_free(&sb);
     return out;
 }
@@ -202,7 +206,7 @@ int cn_sql_lex(const char *sql, int from, int to, cn_arena *a, cn_token **toks, 
             t.kind = TK_STRING;
             t.stop = j;
             t.len = j - i + 1;
-            t.str = unescape(a, sql + q0 + 1, j - q0 - 1, raw);
+            t.str = unescape(a, sql + q0 + 1, j - q0 - 1, raw, &t.str_len);
             cn_vec_push(v, t);
             i = j + 1;
             continue;

@@ -637,6 +637,7 @@ static cn_ast *call(cn_parser *p, char *name, int start)
             cn_ast *l = cn_ast_new(p->a, AST_LITERAL, u->start, u->stop);
             l->u.lit.kind = LIT_STRING;
             l->u.lit.text = upper_dup(p, u->u.name.parts[0], (int)strlen(u->u.name.parts[0]));
+            l->u.lit.len = (int)strlen(l->u.lit.text);
             f->u.func.args.items[0] = l;
             f->u.func.name = add ? "timestampadd" : "timestampdiff";
         } else if (first->kind == TK_STRING && u->kind == AST_LITERAL && u->u.lit.kind == LIT_STRING) {
@@ -843,10 +844,18 @@ static cn_ast *string_literal(cn_parser *p)
     cn_ast *n = cn_ast_new(p->a, AST_LITERAL, t->start, t->stop);
     n->u.lit.kind = LIT_STRING;
     n->u.lit.text = t->str;
+    n->u.lit.len = t->str_len;
     p->pos++;
     while (psr_peek(p, 0)->kind == TK_STRING) {
-        n->u.lit.text = cn_arena_printf(p->a, "%s%s", n->u.lit.text, psr_peek(p, 0)->str);
-        n->stop = psr_peek(p, 0)->stop;
+        /* 'a' 'b' is one literal; joined by length since either part may hold a NUL */
+        const cn_token *u = psr_peek(p, 0);
+        char *j = cn_arena_alloc(p->a, (size_t)n->u.lit.len + (size_t)u->str_len + 1);
+        memcpy(j, n->u.lit.text, (size_t)n->u.lit.len);
+        memcpy(j + n->u.lit.len, u->str, (size_t)u->str_len);
+        j[n->u.lit.len + u->str_len] = 0;
+        n->u.lit.text = j;
+        n->u.lit.len += u->str_len;
+        n->stop = u->stop;
         p->pos++;
     }
     return n;
@@ -1117,10 +1126,11 @@ static cn_ast *predicate(cn_parser *p, cn_ast *left)
         cn_token *e = psr_peek(p, 0);
         if (e->kind != TK_STRING) return psr_syntax_error(p);
         p->pos++;
-        if (strlen(e->str) != 1)
+        if (e->str_len != 1)
             return psr_error_ctx(p, -1, -1, "INVALID_ESCAPE_CHAR", "sqlExpr", cn_arena_printf(p->a, "'%s'", e->str),
                                  NULL);
         n->u.like.escape = e->str[0];
+        n->u.like.has_escape = true; /* ESCAPE '\0' is a NUL escape, not none */
     }
     n->stop = psr_prev_stop(p);
     return n;

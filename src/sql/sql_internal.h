@@ -28,7 +28,8 @@ typedef struct cn_token {
     int start, stop;    /* byte range in the statement, inclusive */
     const char *text;   /* points into the statement: raw token text, `len` bytes */
     int len;
-    char *str;          /* TK_STRING / TK_QIDENT: decoded value (arena) */
+    char *str;          /* TK_STRING / TK_QIDENT: decoded value (arena), NUL-terminated */
+    int str_len;        /* TK_STRING: bytes of str; a \0 or \u0000 escape puts a NUL inside */
     cn_lit_kind nkind;  /* TK_NUMBER */
     char suffix;        /* TK_NUMBER: 'L','S','Y','D','F','B' (BD) or 0 */
     int numlen;         /* TK_NUMBER: length of the number without its suffix */

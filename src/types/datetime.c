@@ -20,15 +20,17 @@
 
 /* --- civil dates ---------------------------------------------------------------- */
 
-int32_t cn_days_from_civil(int y, int m, int d)
+int32_t cn_days_from_civil(int y, int m, int d) { return (int32_t)cn_days_from_civil64(y, m, d); }
+
+int64_t cn_days_from_civil64(int64_t y, int m, int d)
 {
-    int64_t yy = (int64_t)y - (m <= 2);
+    int64_t yy = y - (m <= 2);
     int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
     int64_t yoe = yy - era * 400;
     int64_t mp = (m + 9) % 12;
     int64_t doy = (153 * mp + 2) / 5 + d - 1;
     int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (int32_t)(era * 146097 + doe - 719468);
+    return era * 146097 + doe - 719468;
 }
 
 void cn_civil_from_days(int32_t days, int *y, int *m, int *d)
@@ -57,6 +59,23 @@ static int days_in_month(int y, int m)
 bool cn_date_valid(int y, int m, int d)
 {
     return m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+}
+
+int cn_date_add_months_checked(int32_t days, int64_t months, int32_t *out)
+{
+    int y, m, d;
+    cn_civil_from_days(days, &y, &m, &d);
+    /* |months| < 2^63 / 2 keeps the month count exact; any more is far past DATE's range */
+    if (months > INT64_MAX / 4 || months < INT64_MIN / 4) return -1;
+    int64_t total = (int64_t)y * 12 + (m - 1) + months;
+    int64_t ny = total >= 0 ? total / 12 : -((-total + 11) / 12);
+    int nm = (int)(total - ny * 12) + 1;
+    if (ny > 6000000 || ny < -6000000) return -1; /* beyond +-5.8 million years of int32 days */
+    int dim = days_in_month((int)ny, nm);
+    int64_t r = cn_days_from_civil64(ny, nm, d > dim ? dim : d);
+    if (r > INT32_MAX || r < INT32_MIN) return -1;
+    *out = (int32_t)r;
+    return 0;
 }
 
 int32_t cn_date_add_months(int32_t days, int months)
@@ -142,7 +161,9 @@ int cn_parse_date(const char *s, size_t len, int32_t *days)
         /* after a full date: ' ' or 'T' followed by anything */
         if (!full || (s[n] != ' ' && s[n] != 'T')) return -1;
     }
-    *days = cn_days_from_civil(y, m, d);
+    int64_t dd = cn_days_from_civil64(y, m, d);
+    if (dd > INT32_MAX || dd < INT32_MIN) return -1; /* Spark: toIntExact fails, the text is invalid */
+    *days = (int32_t)dd;
     return 0;
 }
 
@@ -207,7 +228,7 @@ int cn_parse_timestamp(const char *s, size_t len, const char *tz, int64_t *micro
     }
     int64_t local, secs;
     /* far years overflow 64-bit microseconds: malformed, not undefined */
-    if (__builtin_mul_overflow((int64_t)cn_days_from_civil(y, m, d), 86400, &secs) ||
+    if (__builtin_mul_overflow(cn_days_from_civil64(y, m, d), 86400, &secs) ||
         __builtin_add_overflow(secs, (int64_t)hh * 3600 + mi * 60 + ss, &secs) ||
         __builtin_mul_overflow(secs, CN_MICROS_PER_SECOND, &local) || __builtin_add_overflow(local, frac, &local))
         return -1;

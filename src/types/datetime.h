@@ -11,6 +11,8 @@
 
 /* Days since 1970-01-01 of a civil date, and back. */
 int32_t cn_days_from_civil(int y, int m, int d);
+/* The same for any year, without narrowing: callers check the result fits a DATE (int32). */
+int64_t cn_days_from_civil64(int64_t y, int m, int d);
 void cn_civil_from_days(int32_t days, int *y, int *m, int *d);
 bool cn_date_valid(int y, int m, int d);
 
@@ -26,6 +28,8 @@ int cn_format_timestamp(int64_t micros, const char *tz, char *buf, int cap);
 
 /* Add months to a date, clamping the day to the month's end (Spark's add_months). */
 int32_t cn_date_add_months(int32_t days, int months);
+/* add_months with any count: 0 and *out, or -1 when the date leaves DATE's int32 days. */
+int cn_date_add_months_checked(int32_t days, int64_t months, int32_t *out);
 /* Extract fields. */
 int cn_date_year(int32_t days);
 int cn_date_month(int32_t days);

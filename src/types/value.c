@@ -146,14 +146,14 @@ static int format_interval_ym(int64_t months, cn_type t, char *buf, int cap)
     return snprintf(buf, (size_t)cap, "INTERVAL '%s%lld' MONTH", sign, (long long)am);
 }
 
-static int sec_text(int64_t rest, char *out, size_t cap)
+static int sec_text(uint64_t rest, char *out, size_t cap)
 {
     /* BigDecimal(rest, 6).stripTrailingZeros.toPlainString with a leading zero below 10 s */
-    int64_t s = rest / CN_MICROS_PER_SECOND, f = rest % CN_MICROS_PER_SECOND;
-    int n = snprintf(out, cap, "%s%lld", rest < 10 * CN_MICROS_PER_SECOND ? "0" : "", (long long)s);
+    uint64_t s = rest / CN_MICROS_PER_SECOND, f = rest % CN_MICROS_PER_SECOND;
+    int n = snprintf(out, cap, "%s%llu", rest < 10 * CN_MICROS_PER_SECOND ? "0" : "", (unsigned long long)s);
     if (f) {
         char fb[8];
-        snprintf(fb, sizeof fb, "%06lld", (long long)f);
+        snprintf(fb, sizeof fb, "%06llu", (unsigned long long)f);
         int k = 6;
         while (k > 0 && fb[k - 1] == '0') k--;
         fb[k] = 0;
@@ -164,21 +164,22 @@ static int sec_text(int64_t rest, char *out, size_t cap)
 
 static int format_interval_dt(int64_t micros, cn_type t, char *buf, int cap)
 {
-    const int64_t H = 3600 * CN_MICROS_PER_SECOND, M = 60 * CN_MICROS_PER_SECOND;
+    const uint64_t H = 3600 * CN_MICROS_PER_SECOND, M = 60 * CN_MICROS_PER_SECOND;
     const char *sign = micros < 0 ? "-" : "";
-    uint64_t urest = micros < 0 ? (uint64_t)0 - (uint64_t)micros : (uint64_t)micros;
-    int64_t rest = (int64_t)(urest > (uint64_t)INT64_MAX ? (uint64_t)INT64_MAX : urest);
+    /* the magnitude in unsigned arithmetic: the most negative interval has no positive twin */
+    uint64_t rest = micros < 0 ? (uint64_t)0 - (uint64_t)micros : (uint64_t)micros;
+    const uint64_t D = CN_MICROS_PER_DAY;
     int st = t.scale, en = t.scale2 > t.scale ? t.scale2 : t.scale;
     char b[96];
     int n = 0;
     switch (st) {
-    case CN_IV_DAY: n += snprintf(b + n, sizeof b - (size_t)n, "%s%lld", sign, (long long)(rest / CN_MICROS_PER_DAY)); rest %= CN_MICROS_PER_DAY; break;
-    case CN_IV_HOUR: n += snprintf(b + n, sizeof b - (size_t)n, "%s%02lld", sign, (long long)(rest / H)); rest %= H; break;
-    case CN_IV_MINUTE: n += snprintf(b + n, sizeof b - (size_t)n, "%s%02lld", sign, (long long)(rest / M)); rest %= M; break;
+    case CN_IV_DAY: n += snprintf(b + n, sizeof b - (size_t)n, "%s%llu", sign, (unsigned long long)(rest / D)); rest %= D; break;
+    case CN_IV_HOUR: n += snprintf(b + n, sizeof b - (size_t)n, "%s%02llu", sign, (unsigned long long)(rest / H)); rest %= H; break;
+    case CN_IV_MINUTE: n += snprintf(b + n, sizeof b - (size_t)n, "%s%02llu", sign, (unsigned long long)(rest / M)); rest %= M; break;
     default: n += snprintf(b + n, sizeof b - (size_t)n, "%s", sign); n += sec_text(rest, b + n, sizeof b - (size_t)n); break;
     }
-    if (st < CN_IV_HOUR && CN_IV_HOUR <= en) { n += snprintf(b + n, sizeof b - (size_t)n, " %02lld", (long long)(rest / H)); rest %= H; }
-    if (st < CN_IV_MINUTE && CN_IV_MINUTE <= en) { n += snprintf(b + n, sizeof b - (size_t)n, ":%02lld", (long long)(rest / M)); rest %= M; }
+    if (st < CN_IV_HOUR && CN_IV_HOUR <= en) { n += snprintf(b + n, sizeof b - (size_t)n, " %02llu", (unsigned long long)(rest / H)); rest %= H; }
+    if (st < CN_IV_MINUTE && CN_IV_MINUTE <= en) { n += snprintf(b + n, sizeof b - (size_t)n, ":%02llu", (unsigned long long)(rest / M)); rest %= M; }
     if (st < CN_IV_SECOND && CN_IV_SECOND <= en) { b[n++] = ':'; n += sec_text(rest, b + n, sizeof b - (size_t)n); }
     b[n] = 0;
     if (en == st) return snprintf(buf, (size_t)cap, "INTERVAL '%s' %s", b, dt_field_name(st));
