@@ -25,6 +25,7 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { javaDouble } from './spark_text.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -74,19 +75,6 @@ function sparkType(t) {
     DOUBLE: 'double', FLOAT: 'float', BOOLEAN: 'boolean', DATE: 'date' };
   if (!(s in map)) throw new Error(`no Spark name for DuckDB type ${s}: give a -- duckdb-schema: line`);
   return map[s];
-}
-
-function javaDouble(x) {
-  if (Number.isNaN(x)) return 'NaN';
-  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const a = Math.abs(x);
-  if (a >= 1e-3 && a < 1e7) {
-    const s = String(x);
-    return s.includes('.') ? s : s + '.0';
-  }
-  const [mant, e] = x.toExponential().split('e');
-  return (mant.includes('.') ? mant : mant + '.0') + 'E' + parseInt(e, 10);
 }
 
 function formatValue(v, type) {

@@ -45,6 +45,7 @@
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { javaDouble } from './spark_text.mjs';
 
 const SPARK_DECIMAL_SCALES = {
   q1: [null, null, 2, 2, 4, 6, 6, 6, 6, null],
@@ -121,20 +122,6 @@ function formatDoubleAsDecimal(x, target) {
   let value, scale;
   if (exp >= 0) { value = mant * 10n ** BigInt(exp); scale = 0; } else { value = mant; scale = -exp; }
   return formatDecimal(neg ? -value : value, scale, target);
-}
-
-// Java's Double.toString.
-function javaDouble(x) {
-  if (Number.isNaN(x)) return 'NaN';
-  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const a = Math.abs(x);
-  if (a >= 1e-3 && a < 1e7) {
-    const s = String(x);
-    return s.includes('.') ? s : s + '.0';
-  }
-  const [mant, e] = x.toExponential().split('e');
-  return (mant.includes('.') ? mant : mant + '.0') + 'E' + parseInt(e, 10);
 }
 
 function formatValue(v, type, target) {

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
+import { javaDouble } from '../../scripts/duckdb/spark_text.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dir = process.env.DUCKDB_NODE_MODULES || join(root, 'tests', '.duckdb', 'node_modules');
@@ -20,19 +21,6 @@ if (!existsSync(entry)) {
   process.exit(3);
 }
 const { DuckDBInstance } = await import(pathToFileURL(entry).href);
-
-function javaDouble(x) {
-  if (Number.isNaN(x)) return 'NaN';
-  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const a = Math.abs(x);
-  if (a >= 1e-3 && a < 1e7) {
-    const s = String(x);
-    return s.includes('.') ? s : s + '.0';
-  }
-  const [mant, e] = x.toExponential().split('e');
-  return (mant.includes('.') ? mant : mant + '.0') + 'E' + parseInt(e, 10);
-}
 
 function formatDecimal(value, scale) {
   const neg = value < 0n;
