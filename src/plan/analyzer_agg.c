@@ -495,26 +495,6 @@ static cn_expr *over_expand(az *z, const az_gsets *g, const cn_attr *ga, const c
     return c;
 }
 
-/* Copy of e over a fresh copy of the input: column from[i] -> to[i]. */
-static cn_expr *remap_cols(az *z, const cn_expr *e, const cn_attr *from, const cn_attr *to, int n)
-{
-    cn_expr *c = cn_expr_copy(z->a, e);
-    cn_expr *stack[512];
-    int sp = 0;
-    stack[sp++] = c;
-    while (sp > 0) {
-        cn_expr *x = stack[--sp];
-        if (x->kind == CN_EX_COL)
-            for (int i = 0; i < n; i++)
-                if (x->id == from[i].id) {
-                    x->id = to[i].id;
-                    break;
-                }
-        for (int i = 0; i < x->nargs && sp < 512; i++) stack[sp++] = x->args[i];
-    }
-    return c;
-}
-
 static int finish_one(az *z, az_gsets *g)
 {
     cn_lplan *agg = g->agg, *child = agg->children[0];
@@ -559,7 +539,7 @@ static int finish_one(az *z, az_gsets *g)
         int64_t gid = 0;
         for (int i = 0; i < m; i++) {
             if (g->sets[s] & (1ull << i)) {
-                pr->exprs[nc + i] = remap_cols(z, g->gexprs[i], child->out, in->out, s == 0 ? 0 : nc);
+                pr->exprs[nc + i] = cn_expr_copy_renamed(z->a, g->gexprs[i], child->out, in->out, s == 0 ? 0 : nc);
             } else {
                 pr->exprs[nc + i] = cn_expr_lit(z->a, cn_value_null(ga[i].type));
                 gid |= 1ll << (m - 1 - i);

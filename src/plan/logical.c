@@ -412,3 +412,25 @@ int cn_lplan_check_depth(const cn_lplan *p, cn_error *err)
 }
 
 bool cn_expr_deeper_than(const cn_expr *e, int limit) { return expr_deeper(e, 1, limit); }
+
+/* Recursive, as every expression walker: the statement's depth was checked against
+ * CN_MAX_TREE_DEPTH before any rule runs. */
+static void rename_cols_in_place(cn_expr *x, const cn_attr *from, const cn_attr *to, int n)
+{
+    if (x->kind == CN_EX_COL) {
+        for (int i = 0; i < n; i++)
+            if (x->id == from[i].id) {
+                x->id = to[i].id;
+                break;
+            }
+        return;
+    }
+    for (int i = 0; i < x->nargs; i++) rename_cols_in_place(x->args[i], from, to, n);
+}
+
+cn_expr *cn_expr_copy_renamed(cn_arena *a, const cn_expr *e, const cn_attr *from, const cn_attr *to, int n)
+{
+    cn_expr *c = cn_expr_copy(a, e);
+    if (c) rename_cols_in_place(c, from, to, n);
+    return c;
+}

@@ -165,6 +165,9 @@ int cn_lplan_check_depth(const cn_lplan *p, cn_error *err);
  * expression into another (Project collapse, filters pushed through a Project) keep the
  * result within CN_OPT_MAX_EXPR_DEPTH, so rewriting never makes a statement too deep. */
 bool cn_expr_deeper_than(const cn_expr *e, int limit);
+/* A deep copy of e in which a column whose id is from[i].id reads to[i].id instead (the same
+ * expression over another copy of its input). */
+cn_expr *cn_expr_copy_renamed(cn_arena *a, const cn_expr *e, const cn_attr *from, const cn_attr *to, int n);
 #define CN_OPT_MAX_EXPR_DEPTH (CN_MAX_TREE_DEPTH / 2)
 /* Spark's schema line of the analyzed plan section: "a: int, b: string". */
 void cn_lplan_schema_string(const cn_lplan *p, cn_strbuf *sb);

@@ -120,28 +120,6 @@ static bool needs_split(const calls *c)
     return any && !simple;
 }
 
-/* Copy of e with column ids from[i] replaced by to[i]. */
-static cn_expr *remap(opt *o, const cn_expr *e, const cn_attr *from, const cn_attr *to, int n)
-{
-    cn_expr *c = cn_expr_copy(o->a, e);
-    cn_expr *stack[512];
-    int sp = 0;
-    stack[sp++] = c;
-    while (sp > 0) {
-        cn_expr *x = stack[--sp];
-        if (x->kind == CN_EX_COL) {
-            for (int i = 0; i < n; i++)
-                if (x->id == from[i].id) {
-                    x->id = to[i].id;
-                    break;
-                }
-            continue;
-        }
-        for (int i = 0; i < x->nargs && sp < 512; i++) stack[sp++] = x->args[i];
-    }
-    return c;
-}
-
 static cn_attr new_attr(const char *name, const cn_expr *e)
 {
     cn_attr a;
@@ -214,7 +192,7 @@ static int split(opt *o, cn_lplan **pp, const calls *c)
         cn_attr *gk = attrs_new(o, ng);
         cn_expr **groups = exprs_new(o, ng);
         for (int i = 0; i < ng; i++) {
-            groups[i] = remap(o, p->groups[i], from, to, nmap);
+            groups[i] = cn_expr_copy_renamed(o->a, p->groups[i], from, to, nmap);
             gk[i] = new_attr("_gk", p->groups[i]);
             gk[i].nullable = p->groups[i]->nullable;
         }
@@ -233,7 +211,7 @@ static int split(opt *o, cn_lplan **pp, const calls *c)
             }
             for (int i = 0; i < nc; i++)
                 if (cls[i] == k) {
-                    cn_expr *call = remap(o, c->v[i], from, to, nmap);
+                    cn_expr *call = cn_expr_copy_renamed(o->a, c->v[i], from, to, nmap);
                     if (fix_count(o, call) != 0) return -1;
                     call_attr[i] = new_attr("_agg", c->v[i]);
                     ex[m] = call;
@@ -251,7 +229,7 @@ static int split(opt *o, cn_lplan **pp, const calls *c)
                 o1[i] = gk[i];
             }
             for (int i = 0; i < nd; i++) {
-                g1[ng + i] = remap(o, r->args[i], from, to, nmap);
+                g1[ng + i] = cn_expr_copy_renamed(o->a, r->args[i], from, to, nmap);
                 e1[ng + i] = cn_expr_copy(o->a, g1[ng + i]);
                 o1[ng + i] = new_attr("_distinct", r->args[i]);
             }

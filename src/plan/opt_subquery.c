@@ -773,26 +773,6 @@ static int in_condition(opt *o, const cn_expr *s, const cn_lplan *sp, const pred
     return 0;
 }
 
-/* Copy of e reading to[i] where it read from[i]. */
-static cn_expr *rename_cols(opt *o, const cn_expr *e, const cn_attr *from, const cn_attr *to, int n)
-{
-    cn_expr *c = cn_expr_copy(o->a, e);
-    cn_expr *stack[512];
-    int sp = 0;
-    stack[sp++] = c;
-    while (sp > 0) {
-        cn_expr *x = stack[--sp];
-        if (x->kind == CN_EX_COL)
-            for (int i = 0; i < n; i++)
-                if (x->id == from[i].id) {
-                    x->id = to[i].id;
-                    break;
-                }
-        for (int i = 0; i < x->nargs && sp < 512; i++) stack[sp++] = x->args[i];
-    }
-    return c;
-}
-
 static int negate(opt *o, cn_expr *e, cn_expr **out)
 {
     cn_expr *a1[1] = {e};
@@ -837,7 +817,7 @@ static int existential(opt *o, cn_lplan **child, cn_expr *s, bool neg, bool quie
         cn_attr unknown;
         cn_lplan *sp2 = cn_lplan_fresh_copy(o->a, sp);
         preds ps2 = {0, 0, NULL};
-        for (int i = 0; i < ps.n; i++) preds_add(o, &ps2, rename_cols(o, ps.v[i], sp->out, sp2->out, sp->nout));
+        for (int i = 0; i < ps.n; i++) preds_add(o, &ps2, cn_expr_copy_renamed(o->a, ps.v[i], sp->out, sp2->out, sp->nout));
         if (in_condition(o, s, sp, &ps, false, &cond) != 0) return -1;
         *child = existence_join(o, *child, sp, cond, false, &flag);
         if (in_condition(o, s, sp2, &ps2, true, &cond) != 0) return -1;

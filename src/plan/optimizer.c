@@ -356,19 +356,19 @@ int opt_optimize_subplans(opt *o, cn_lplan *p)
 /* Deep copy keeping attribute ids (the analyzed plan stays printable). */
 static cn_lplan *copy_same_ids(opt *o, const cn_lplan *p);
 
+/* subquery plans are shared with the analyzed tree: copy them too (recursive, as every
+ * expression walker: depth was checked against CN_MAX_TREE_DEPTH before any rule ran) */
+static void copy_subqueries(opt *o, cn_expr *x)
+{
+    if (x->kind == CN_EX_SUBQUERY && x->subq) x->subq = copy_same_ids(o, x->subq);
+    for (int i = 0; i < x->nargs; i++) copy_subqueries(o, x->args[i]);
+}
+
 static cn_expr *copy_expr(opt *o, const cn_expr *e)
 {
     if (!e) return NULL;
     cn_expr *c = cn_expr_copy(o->a, e);
-    /* subquery plans are shared with the analyzed tree: copy them too */
-    cn_expr *stack[512];
-    int sp = 0;
-    stack[sp++] = c;
-    while (sp > 0) {
-        cn_expr *x = stack[--sp];
-        if (x->kind == CN_EX_SUBQUERY && x->subq) x->subq = copy_same_ids(o, x->subq);
-        for (int i = 0; i < x->nargs && sp < 512; i++) stack[sp++] = x->args[i];
-    }
+    copy_subqueries(o, c);
     return c;
 }
 
