@@ -242,17 +242,29 @@ cn_workdir *cn_workdir_create(const char *parent, const char *prefix, cn_error *
         io_error(err, "cannot create a directory of a unique name in", parent, EEXIST);
         return NULL;
     }
-    char lock[4200];
+    /* The lock file is made and locked under another name, then renamed into place: a
+     * sweeper that finds LOCK_NAME finds it locked (between an open under LOCK_NAME and the
+     * flock, a sweeper could take the lock and remove a live directory), and one that finds
+     * no LOCK_NAME waits out the grace period. */
+    char lock[4200], fresh[4200];
     snprintf(lock, sizeof lock, "%s/" LOCK_NAME, path);
-    int fd = open(lock, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    snprintf(fresh, sizeof fresh, "%s/" LOCK_NAME ".new", path);
+    int fd = open(fresh, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
-        io_error(err, "cannot create", lock, errno);
+        io_error(err, "cannot create", fresh, errno);
         rmdir(path);
         return NULL;
     }
     /* A file system without locks (EOPNOTSUPP, ENOLCK) leaves the directory unlocked; sweepers
      * cannot lock it either, so they take it for live: never swept, still removed at exit. */
     (void)flock(fd, LOCK_EX | LOCK_NB);
+    if (rename(fresh, lock) != 0) {
+        io_error(err, "cannot create", lock, errno);
+        close(fd);
+        unlink(fresh);
+        rmdir(path);
+        return NULL;
+    }
     char host[256] = "";
     gethostname(host, sizeof host - 1);
     char note[400];
