@@ -399,16 +399,7 @@ int cn_error_setf_detail(cn_error *e, const char *cls, const char *fmt, ...)
 }
 
 /* Java string indexes: UTF-16 code units up to byte offset n of s */
-static int char_index(const char *s, int n)
-{
-    int units = 0;
-    for (int i = 0; i < n && s[i]; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if ((c & 0xC0) == 0x80) continue;
-        units += c >= 0xF0 ? 2 : 1;
-    }
-    return units;
-}
+static int char_index(const char *s, int n) { return cn_utf16_units(s, n); }
 
 void cn_error_context(cn_error *e, const char *sql, int start, int stop)
 {

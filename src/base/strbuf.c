@@ -49,3 +49,45 @@ char *cn_sb_take(cn_strbuf *sb)
     cn_sb_init(sb);
     return s;
 }
+
+/* length of the well-formed UTF-8 sequence at s (NUL-terminated: a NUL is never a
+ * continuation byte, so the checks stop there), or 0 when it is ill-formed */
+static int utf8_seq_len(const unsigned char *s)
+{
+    unsigned char c = s[0];
+    int len;
+    unsigned char lo = 0x80, hi = 0xBF; /* the allowed range of the second byte */
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        if (c == 0xE0) lo = 0xA0;      /* no overlong forms */
+        else if (c == 0xED) hi = 0x9F; /* no surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        if (c == 0xF0) lo = 0x90;
+        else if (c == 0xF4) hi = 0x8F; /* nothing past U+10FFFF */
+    } else
+        return 0;
+    if (s[1] < lo || s[1] > hi) return 0;
+    for (int i = 2; i < len; i++)
+        if ((s[i] & 0xC0) != 0x80) return 0;
+    return len;
+}
+
+int cn_utf16_units(const char *s, int nbytes)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    int units = 0;
+    /* a character that starts before nbytes counts whole, even if nbytes cuts it */
+    for (int i = 0; i < nbytes && u[i];) {
+        int len = utf8_seq_len(u + i);
+        if (len == 0) {
+            units++, i++;
+            continue;
+        }
+        units += len == 4 ? 2 : 1;
+        i += len;
+    }
+    return units;
+}

@@ -21,4 +21,10 @@ void cn_sb_printf(cn_strbuf *sb, const char *fmt, ...) __attribute__((format(pri
 /* Take ownership of the string (never NULL); sb is reset to empty. */
 char *cn_sb_take(cn_strbuf *sb);
 
+/* How many UTF-16 code units Java would see in the first nbytes bytes of s (stopping at a
+ * NUL): Spark counts error positions in these units. A well-formed UTF-8 sequence is one
+ * unit (two for a supplementary character); every byte of an ill-formed sequence is one
+ * U+FFFD, as Java's decoder replaces it. Never more than the bytes counted. */
+int cn_utf16_units(const char *s, int nbytes);
+
 #endif

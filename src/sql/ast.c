@@ -127,16 +127,7 @@ char *cn_name_quoted(cn_arena *a, const cn_name *n)
     return r;
 }
 
-int cn_sql_char_index(const char *sql, int byte_offset)
-{
-    int units = 0;
-    for (int i = 0; i < byte_offset && sql[i]; i++) {
-        unsigned char c = (unsigned char)sql[i];
-        if ((c & 0xC0) == 0x80) continue; /* continuation byte */
-        units += c >= 0xF0 ? 2 : 1;       /* 4-byte sequences are surrogate pairs */
-    }
-    return units;
-}
+int cn_sql_char_index(const char *sql, int byte_offset) { return cn_utf16_units(sql, byte_offset); }
 
 /* true when s[0..n) holds only blanks and comments */
 static bool only_comments(const char *s, int n)

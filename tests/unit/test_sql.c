@@ -678,6 +678,15 @@ TEST(char_index)
     CHECK_INT(cn_sql_char_index(s, 7), 7);
     CHECK_INT(cn_sql_char_index(s, 31), 27); /* two 3-byte characters count as one each */
     CHECK_INT(cn_sql_char_index("\xf0\x9f\x98\x80" "a", 4), 2); /* astral: a surrogate pair */
+    /* ill-formed bytes are one U+FFFD each, as Java decodes them: a position never
+     * counts more units than bytes (the fuzzer found 0xFF counted as a pair) */
+    CHECK_INT(cn_sql_char_index("\xff\xff`a`", 5), 5);
+    CHECK_INT(cn_sql_char_index("\xf0\x9f" "ab", 4), 4);       /* a cut 4-byte sequence */
+    CHECK_INT(cn_sql_char_index("\xe0\x80\x80" "a", 4), 4);   /* overlong */
+    CHECK_INT(cn_sql_char_index("\xed\xa0\x80" "a", 4), 4);   /* a surrogate */
+    CHECK_INT(cn_sql_char_index("\xe4\xb8\xad" "a", 1), 1);   /* a cut still counts whole */
+    CHECK_STR(parse_err("select \xff\xff`a``b`, date 'x'"), "INVALID_TYPED_LITERAL");
+    CHECK_INT(last_start, 17);
 }
 
 TEST(split)
