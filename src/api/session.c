@@ -246,6 +246,7 @@ static void analyze_ctx_init(cn_session *s, cn_analyze_ctx *ctx, const char *sql
     memset(ctx, 0, sizeof *ctx);
     ctx->catalog = s->catalog;
     ctx->conf = s->conf;
+    ctx->case_sensitive = cn_conf_case_sensitive(s->conf);
     ctx->sql = sql;
     ctx->arena = a;
     ctx->resolve_source = session_resolve_source;
@@ -495,7 +496,7 @@ static int create_view(cn_session *s, const char *sql, const cn_ast *st, cn_resu
 {
     const typeof(st->u.create_view) *cv = &st->u.create_view;
     const char *name = name_last(&cv->name);
-    cn_view *v = cn_view_new(name);
+    cn_view *v = cn_view_new(name, cn_conf_case_sensitive(s->conf));
     if (cv->provider) {
         cn_source *src = cn_arena_calloc(v->arena, sizeof *src);
         src->format = cn_arena_strdup(v->arena, cv->provider);
@@ -666,7 +667,7 @@ static int run_describe(cn_session *s, const char *sql, const cn_ast *st, cn_res
         if (analyze_optimize(s, sql, st->u.describe.query, r->arena, &lp, NULL, err) != 0) return -1;
     } else {
         /* DESCRIBE t == the output of SELECT * FROM t */
-        cn_view *v = cn_catalog_get(s->catalog, name_last(&st->u.describe.name));
+        cn_view *v = cn_catalog_get(s->catalog, name_last(&st->u.describe.name), cn_conf_case_sensitive(s->conf));
         if (!v) return table_not_found(&st->u.describe.name, r->arena, sql, st, err);
         cn_ast *tab = cn_ast_new(r->arena, AST_TABLE, st->start, st->stop);
         tab->u.table.name = st->u.describe.name;
@@ -703,7 +704,7 @@ static int run_cache(cn_session *s, const char *sql, const cn_ast *st, cn_result
         cv.u.create_view.query = st->u.cache.query;
         if (create_view(s, sql, &cv, r, err) != 0) return -1;
     }
-    cn_view *v = cn_catalog_get(s->catalog, name);
+    cn_view *v = cn_catalog_get(s->catalog, name, cn_conf_case_sensitive(s->conf));
     if (!v) return table_not_found(&st->u.cache.name, r->arena, sql, st, err);
     if (v->cache) return 0;
     /* plan SELECT * FROM name without the cache and materialize it */
@@ -739,7 +740,7 @@ static int run_cache(cn_session *s, const char *sql, const cn_ast *st, cn_result
 
 static int run_uncache(cn_session *s, const char *sql, const cn_ast *st, cn_result *r, cn_error *err)
 {
-    cn_view *v = cn_catalog_get(s->catalog, name_last(&st->u.cache.name));
+    cn_view *v = cn_catalog_get(s->catalog, name_last(&st->u.cache.name), cn_conf_case_sensitive(s->conf));
     if (!v) {
         if (st->u.cache.if_exists) return 0;
         return table_not_found(&st->u.cache.name, r->arena, sql, st, err);
@@ -770,7 +771,7 @@ int cn_session_sql(cn_session *s, const char *sql_text, cn_result **out, cn_erro
         case AST_CREATE_VIEW:
         case AST_CREATE_TABLE: rc = create_view(s, sql, st, r, err); break;
         case AST_DROP_VIEW:
-            if (!cn_catalog_drop(s->catalog, name_last(&st->u.drop.name)) && !st->u.drop.if_exists)
+            if (!cn_catalog_drop(s->catalog, name_last(&st->u.drop.name), cn_conf_case_sensitive(s->conf)) && !st->u.drop.if_exists)
                 rc = table_not_found(&st->u.drop.name, r->arena, sql, st, err);
             break;
         case AST_SET: rc = run_set(s, st, r, err); break;
@@ -794,7 +795,7 @@ int cn_session_sql(cn_session *s, const char *sql_text, cn_result **out, cn_erro
             const char **names;
             int n = cn_catalog_list(s->catalog, &names);
             for (int i = 0; i < n; i++) {
-                cn_view *v = cn_catalog_get(s->catalog, names[i]);
+                cn_view *v = cn_catalog_get(s->catalog, names[i], true); /* a stored name */
                 if (v && v->cache && v->cache_free) v->cache_free(v->cache);
                 if (v) v->cache = NULL;
             }

@@ -16,7 +16,6 @@ static int conf_positive(const char *key, const char *value, cn_error *err);
 static int conf_codec(const char *key, const char *value, cn_error *err);
 static int conf_time_zone(const char *key, const char *value, cn_error *err);
 static int conf_reinject(const char *key, const char *value, cn_error *err);
-static int conf_case_sensitive(const char *key, const char *value, cn_error *err);
 
 typedef struct {
     const char *name;
@@ -169,16 +168,6 @@ static int conf_reinject(const char *key, const char *value, cn_error *err)
                    "Known names are null-key-slot and limit-offset-overflow.");
 }
 
-/* spark.sql.caseSensitive: names resolve case-insensitively only; accepting true and resolving
- * as before would answer a different question than the one asked, so it is refused. */
-static int conf_case_sensitive(const char *key, const char *value, cn_error *err)
-{
-    if (strcasecmp(value, "true") != 0) return 0;
-    char detail[160];
-    snprintf(detail, sizeof detail, "\"%s\" = true: Cinder resolves names case-insensitively only", key);
-    return cn_error_set(err, "UNSUPPORTED_FEATURE", "detail", detail, NULL);
-}
-
 unsigned cn_conf_test_reinject(const cn_conf *c)
 {
     unsigned bits = 0;
@@ -301,6 +290,13 @@ bool cn_conf_get_bool(const cn_conf *c, const char *key)
 {
     const char *v = cn_conf_get(c, key);
     return v && strcasecmp(v, "true") == 0;
+}
+
+bool cn_conf_case_sensitive(const cn_conf *c) { return cn_conf_get_bool(c, "spark.sql.caseSensitive"); }
+
+bool cn_ident_eq(bool case_sensitive, const char *a, const char *b)
+{
+    return a && b && (case_sensitive ? strcmp(a, b) : strcasecmp(a, b)) == 0;
 }
 
 int64_t cn_conf_get_int(const cn_conf *c, const char *key)

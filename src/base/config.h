@@ -60,8 +60,10 @@ typedef enum { CN_CONF_BOOL, CN_CONF_INT, CN_CONF_BYTES, CN_CONF_STRING } cn_con
       "over this size (and not below advisoryPartitionSizeInBytes) runs as a shuffled hash join "\
       "(Spark's default: 0, off).")                                                             \
     X("spark.sql.crossJoin.enabled", CN_CONF_BOOL, "true", NULL, "Allow cartesian products.")          \
-    X("spark.sql.caseSensitive", CN_CONF_BOOL, "false", conf_case_sensitive,                           \
-      "Case-sensitive name resolution (only false is supported).")                              \
+    X("spark.sql.caseSensitive", CN_CONF_BOOL, "false", NULL,                                           \
+      "Case-sensitive name resolution: columns, aliases, CTE and temporary view names (a view "  \
+      "name is kept as written instead of lower-cased). Functions and keywords stay "           \
+      "case-insensitive.")                                                                       \
     X("spark.sql.view.maxNestedViewDepth", CN_CONF_INT, "100", conf_positive,                     \
       "Deepest nesting of views read by views (a view is analyzed again at every reference).")  \
     X("spark.sql.legacy.timeParserPolicy", CN_CONF_STRING, "EXCEPTION", NULL, "Datetime parsing policy.") \
@@ -102,6 +104,11 @@ int cn_conf_load_file(cn_conf *c, const char *path, cn_error *err);
 /* Current value as a string (override, else default, else NULL). */
 const char *cn_conf_get(const cn_conf *c, const char *key);
 bool cn_conf_get_bool(const cn_conf *c, const char *key);
+/* spark.sql.caseSensitive of c (false for NULL): how identifiers compare, see cn_ident_eq. */
+bool cn_conf_case_sensitive(const cn_conf *c);
+/* The one comparison of identifiers (columns, qualifiers, aliases, CTE and view names), as
+ * Spark's resolver: exact when case_sensitive, else ignoring ASCII case. NULL equals nothing. */
+bool cn_ident_eq(bool case_sensitive, const char *a, const char *b);
 int64_t cn_conf_get_int(const cn_conf *c, const char *key); /* also bytes: "10m", "1g", "-1" */
 /* cinder.test.reinject (tests only): the fixed bugs to re-create, as bits. Read once per plan or
  * operator, never per row. */

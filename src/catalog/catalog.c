@@ -31,26 +31,41 @@ void cn_catalog_free(cn_catalog *c)
     free(c);
 }
 
-cn_view *cn_view_new(const char *name)
+/* Spark's SessionCatalog.formatTableName: the name as written when case-sensitive, else
+ * lower-cased. A view is stored under the formatted name and found by the formatted name
+ * of a reference, so a view created as `T` while case-sensitive is not found as `T` once
+ * the setting is back to false (Spark looks for `t`). */
+static bool formatted_is(const char *stored, const char *name, bool case_sensitive)
+{
+    for (;; stored++, name++) {
+        char n = case_sensitive ? *name : (char)tolower((unsigned char)*name);
+        if (*stored != n) return false;
+        if (!n) return true;
+    }
+}
+
+cn_view *cn_view_new(const char *name, bool case_sensitive)
 {
     cn_view *v = cn_xcalloc(1, sizeof *v);
     v->arena = cn_arena_new("view", NULL);
     v->display = cn_arena_strdup(v->arena, name);
     v->name = cn_arena_strdup(v->arena, name);
-    for (char *p = v->name; *p; p++) *p = (char)tolower((unsigned char)*p);
+    if (!case_sensitive)
+        for (char *p = v->name; *p; p++) *p = (char)tolower((unsigned char)*p);
+    v->case_sensitive = case_sensitive;
     return v;
 }
 
-static int find(cn_catalog *c, const char *name)
+static int find(cn_catalog *c, const char *name, bool case_sensitive)
 {
     for (int i = 0; i < c->views.n; i++)
-        if (strcasecmp(c->views.v[i]->name, name) == 0) return i;
+        if (formatted_is(c->views.v[i]->name, name, case_sensitive)) return i;
     return -1;
 }
 
 int cn_catalog_put(cn_catalog *c, cn_view *v, bool replace, cn_error *err)
 {
-    int i = find(c, v->name);
+    int i = find(c, v->name, true);
     if (i >= 0) {
         if (!replace) {
             char buf[300];
@@ -66,15 +81,15 @@ int cn_catalog_put(cn_catalog *c, cn_view *v, bool replace, cn_error *err)
     return 0;
 }
 
-cn_view *cn_catalog_get(cn_catalog *c, const char *name)
+cn_view *cn_catalog_get(cn_catalog *c, const char *name, bool case_sensitive)
 {
-    int i = find(c, name);
+    int i = find(c, name, case_sensitive);
     return i >= 0 ? c->views.v[i] : NULL;
 }
 
-bool cn_catalog_drop(cn_catalog *c, const char *name)
+bool cn_catalog_drop(cn_catalog *c, const char *name, bool case_sensitive)
 {
-    int i = find(c, name);
+    int i = find(c, name, case_sensitive);
     if (i < 0) return false;
     cn_view_free(c->views.v[i]);
     c->views.v[i] = c->views.v[--c->views.n];

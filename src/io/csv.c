@@ -189,6 +189,7 @@ int cn_csv_options_parse(cn_csv_options *o, int n, char **keys, char **values, c
 void cn_csv_options_apply_conf(cn_csv_options *o, const cn_conf *conf)
 {
     if (conf && !o->ignore_corrupt_files_set) o->ignore_corrupt_files = cn_conf_get_bool(conf, "spark.sql.files.ignoreCorruptFiles");
+    o->case_sensitive = cn_conf_case_sensitive(conf);
 }
 
 /* --- the reader -------------------------------------------------------------------- */
@@ -1073,24 +1074,21 @@ int cn_csv_infer_schema(const cn_csv_options *o, int nfiles, char **files, cn_ar
         if (nf >= 0) {
             ncol = nf;
             names = cn_arena_calloc(a, sizeof(char *) * (size_t)(nf + 1));
+            bool *named = cn_arena_calloc(a, (size_t)nf + 1);
             for (int i = 0; i < nf; i++) {
                 const csv_field *f = &r->f[i];
                 bool empty = f->len == 0 || (f->len == r->nv_len && !memcmp(f->p, r->o.null_value, f->len));
-                if (!o->header || empty) {
-                    names[i] = cn_arena_printf(a, "_c%d", i);
-                } else {
-                    names[i] = cn_arena_strndup(a, f->p, f->len);
-                }
+                named[i] = o->header && !empty;
+                names[i] = named[i] ? cn_arena_strndup(a, f->p, f->len) : cn_arena_printf(a, "_c%d", i);
             }
-            if (o->header) {
-                /* duplicates (case-insensitive) get their index appended, as Spark's makeSafeHeader */
-                bool *dup = cn_arena_calloc(a, (size_t)nf + 1);
-                for (int i = 0; i < nf; i++)
-                    for (int j = 0; j < nf; j++)
-                        if (i != j && r->f[i].len && r->f[j].len && !strcasecmp(names[i], names[j]) && names[i][0] != '_') dup[i] = true;
-                for (int i = 0; i < nf; i++)
-                    if (dup[i]) names[i] = cn_arena_printf(a, "%s%d", names[i], i);
-            }
+            /* Spark's makeSafeHeader: a header name that another column's header repeats
+             * (ignoring case unless spark.sql.caseSensitive) gets its index appended */
+            bool *dup = cn_arena_calloc(a, (size_t)nf + 1);
+            for (int i = 0; i < nf; i++)
+                for (int j = 0; j < nf && named[i] && !dup[i]; j++)
+                    if (i != j && named[j] && cn_ident_eq(o->case_sensitive, names[i], names[j])) dup[i] = true;
+            for (int i = 0; i < nf; i++)
+                if (dup[i]) names[i] = cn_arena_printf(a, "%s%d", names[i], i);
         }
         cn_csv_close(r);
     }

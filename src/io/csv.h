@@ -51,6 +51,8 @@ struct cn_csv_options {
     bool ignore_corrupt_files; /* ignoreCorruptFiles (or spark.sql.files.ignoreCorruptFiles): a corrupt
                                   compressed file ends where it breaks, keeping the records read */
     bool ignore_corrupt_files_set; /* the option was given (it wins over the session setting) */
+    bool case_sensitive;     /* spark.sql.caseSensitive: header names differing only in case are
+                                duplicates (renamed) unless set */
 };
 typedef struct cn_csv_options cn_csv_options;
 
@@ -61,7 +63,8 @@ void cn_csv_options_default(cn_csv_options *o);
  * [INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_PATTERN_RECOGNITION], as Spark's formatter does. */
 int cn_csv_options_parse(cn_csv_options *o, int n, char **keys, char **values, cn_arena *a, cn_error *err);
 
-/* Session settings that options of the same name override: spark.sql.files.ignoreCorruptFiles. */
+/* Session settings: spark.sql.files.ignoreCorruptFiles (an option of the same name overrides
+ * it) and spark.sql.caseSensitive (header duplicates). */
 struct cn_conf;
 void cn_csv_options_apply_conf(cn_csv_options *o, const struct cn_conf *conf);
 

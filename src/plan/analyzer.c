@@ -81,6 +81,8 @@ static char *ordinal_word(az *z, int i)
     return cn_arena_printf(z->a, "%dth", i + 1);
 }
 
+bool az_name_eq(const az *z, const char *a, const char *b) { return cn_ident_eq(z->ctx->case_sensitive, a, b); }
+
 bool az_conf_bool(az *z, const char *key, bool dflt)
 {
     const char *v = z->ctx->conf ? cn_conf_get(z->ctx->conf, key) : NULL;
@@ -278,6 +280,7 @@ static int view_relation(az *z, const cn_ast *n, cn_view *v, cn_lplan **out)
     sub.sql = v->sql;
     sub.view_path = path;
     sub.nview_path = ctx->nview_path + 1;
+    sub.case_sensitive = v->case_sensitive;
     cn_lplan *q;
     if (cn_analyze(&sub, st, &q, z->err) != 0) {
         az_ctx(z, n);
@@ -292,12 +295,12 @@ static int view_relation(az *z, const cn_ast *n, cn_view *v, cn_lplan **out)
         const char *name = v->query_cols[i];
         int want = 0, expected = 0, found = -1, seen = 0;
         for (int j = 0; j < cols->n; j++)
-            if (!strcasecmp(v->query_cols[j], name)) {
+            if (cn_ident_eq(v->case_sensitive, v->query_cols[j], name)) {
                 if (j < i) want++;
                 expected++;
             }
         for (int j = 0; j < q->nout; j++)
-            if (!strcasecmp(q->out[j].name, name)) {
+            if (cn_ident_eq(v->case_sensitive, q->out[j].name, name)) {
                 if (seen == want) found = j;
                 seen++;
             }
@@ -307,7 +310,7 @@ static int view_relation(az *z, const cn_ast *n, cn_view *v, cn_lplan **out)
             cn_sb_printf(&sb, "[");
             int k = 0;
             for (int j = 0; j < q->nout; j++)
-                if (!strcasecmp(q->out[j].name, name)) cn_sb_printf(&sb, "%s`%s`", k++ ? ", " : "", q->out[j].name);
+                if (cn_ident_eq(v->case_sensitive, q->out[j].name, name)) cn_sb_printf(&sb, "%s`%s`", k++ ? ", " : "", q->out[j].name);
             cn_sb_printf(&sb, "]");
             char *actual = cn_arena_strdup(z->a, sb.s);
             cn_sb_free(&sb);
@@ -357,7 +360,7 @@ static int table_relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **ou
     cn_lplan *p = NULL;
     if (nm->n == 1) {
         for (az_cte *c = z->ctes; c; c = c->next)
-            if (!strcasecmp(c->name, tname)) {
+            if (az_name_eq(z, c->name, tname)) {
                 if (!c->materialized && z->ctx->materialize && plan_random(c->plan)) {
                     /* computed once, at its first reference: every reference sees the same rows */
                     cn_lplan *rows;
@@ -373,9 +376,7 @@ static int table_relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **ou
             }
     }
     if (!p) {
-        char *lower = cn_arena_strdup(z->a, tname);
-        for (char *q = lower; *q; q++) *q = (char)tolower((unsigned char)*q);
-        cn_view *v = z->ctx->catalog ? cn_catalog_get(z->ctx->catalog, lower) : NULL;
+        cn_view *v = z->ctx->catalog ? cn_catalog_get(z->ctx->catalog, tname, z->ctx->case_sensitive) : NULL;
         if (!v) return az_error_at(z, n, "TABLE_OR_VIEW_NOT_FOUND", "relationName", cn_name_quoted(z->a, nm), NULL);
         if (view_cycle_check(z, n, v) != 0) return -1;
         if (v->source && !v->source->schema) {
@@ -613,11 +614,11 @@ static int tvf_relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **out,
 
 static int relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **out, az_scope **scope);
 
-static bool find_visible(az_scope *s, const char *name, int *idx)
+static bool find_visible(az *z, az_scope *s, const char *name, int *idx)
 {
     int found = -1, cnt = 0;
     for (int i = 0; i < s->n; i++)
-        if (!s->e[i].hidden && !strcasecmp(s->e[i].a.name, name)) {
+        if (!s->e[i].hidden && az_name_eq(z, s->e[i].a.name, name)) {
             if (found < 0) found = i;
             cnt++;
         }
@@ -660,7 +661,7 @@ static int join_relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **out
         nusing = 0;
         for (int i = 0; i < ls->n; i++) {
             int k;
-            if (!ls->e[i].hidden && find_visible(rs, ls->e[i].a.name, &k)) using_[nusing++] = (char *)ls->e[i].a.name;
+            if (!ls->e[i].hidden && find_visible(z, rs, ls->e[i].a.name, &k)) using_[nusing++] = (char *)ls->e[i].a.name;
         }
     }
     if (n->u.join.on) {
@@ -692,10 +693,10 @@ static int join_relation(az *z, const cn_ast *n, az_scope *outer, cn_lplan **out
         int *ri = cn_arena_alloc(z->a, sizeof(int) * (size_t)(nusing + 1));
         cn_expr *cond = NULL;
         for (int k = 0; k < nusing; k++) {
-            if (!find_visible(ls, using_[k], &li[k]))
+            if (!find_visible(z, ls, using_[k], &li[k]))
                 return az_error_at(z, n, "UNRESOLVED_USING_COLUMN_FOR_JOIN", "colName", az_quote(z, using_[k]),
                                    "side", "left", "suggestion", az_scope_columns(z, ls), NULL);
-            if (!find_visible(rs, using_[k], &ri[k]))
+            if (!find_visible(z, rs, using_[k], &ri[k]))
                 return az_error_at(z, n, "UNRESOLVED_USING_COLUMN_FOR_JOIN", "colName", az_quote(z, using_[k]),
                                    "side", "right", "suggestion", az_scope_columns(z, rs), NULL);
             cn_expr *args[2] = {az_col(z, &ls->e[li[k]].a), az_col(z, &rs->e[ri[k]].a)}, *eq;
@@ -843,7 +844,7 @@ static void apply_hints(az *z, const cn_ast *sel, cn_lplan *p, az_scope *scope)
             const char *rel = a->u.name.parts[a->u.name.n - 1];
             int64_t id = -1;
             for (int i = 0; i < scope->n && id < 0; i++)
-                if (scope->e[i].a.qualifier && !strcasecmp(scope->e[i].a.qualifier, rel)) id = scope->e[i].a.id;
+                if (az_name_eq(z, scope->e[i].a.qualifier, rel)) id = scope->e[i].a.id;
             if (id < 0) continue;
             /* walk the join tree below p */
             cn_lplan *stack[64];

@@ -227,12 +227,12 @@ int az_select_items(az *z, const cn_ast *sel, cn_lplan *in, az_scope *scope, az_
             for (int k = 0; k < scope->n; k++) {
                 const az_ent *e = &scope->e[k];
                 if (q->n > 0) {
-                    if (!e->a.qualifier || strcasecmp(e->a.qualifier, q->parts[q->n - 1])) continue;
+                    if (!az_name_eq(z, e->a.qualifier, q->parts[q->n - 1])) continue;
                     /* t.* of a USING join: t's key is the visible key when t supplied it */
                     if (e->hidden) {
                         bool vis_same_name = false;
                         for (int m = 0; m < scope->n; m++)
-                            if (!scope->e[m].hidden && !strcasecmp(scope->e[m].a.name, e->a.name)) vis_same_name = true;
+                            if (!scope->e[m].hidden && az_name_eq(z, scope->e[m].a.name, e->a.name)) vis_same_name = true;
                         if (!vis_same_name) continue;
                     }
                 } else if (e->hidden) {

@@ -574,8 +574,6 @@ static int interval_literal(az *z, const cn_ast *n, cn_expr **out)
 
 /* ----------------------------------------------------------------- columns */
 
-static bool ieq(const char *a, const char *b) { return a && b && strcasecmp(a, b) == 0; }
-
 cn_expr *az_col(az *z, const cn_attr *a)
 {
     cn_expr *c = cn_expr_col(z->a, a->id, a->name, a->type, a->nullable);
@@ -583,14 +581,14 @@ cn_expr *az_col(az *z, const cn_attr *a)
     return c;
 }
 
-static int match(const az_scope *s, char **parts, int nparts, int *idx, int max)
+static int match(const az *z, const az_scope *s, char **parts, int nparts, int *idx, int max)
 {
     int n = 0;
     for (int i = 0; i < s->n; i++) {
         const az_ent *e = &s->e[i];
         bool ok;
-        if (nparts == 1) ok = !e->hidden && ieq(e->a.name, parts[0]);
-        else ok = ieq(e->a.name, parts[nparts - 1]) && ieq(e->a.qualifier, parts[nparts - 2]);
+        if (nparts == 1) ok = !e->hidden && az_name_eq(z, e->a.name, parts[0]);
+        else ok = az_name_eq(z, e->a.name, parts[nparts - 1]) && az_name_eq(z, e->a.qualifier, parts[nparts - 2]);
         if (!ok) continue;
         bool dup = false;
         for (int k = 0; k < n; k++)
@@ -619,24 +617,30 @@ static char *attr_quoted(az *z, const cn_attr *a)
     return az_quote(z, a->name);
 }
 
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
 int az_resolve_column(az *z, az_scope *s, const cn_ast *n, char **parts, int nparts, cn_expr **out, bool *found)
 {
     *found = false;
     int idx[16];
     for (az_scope *sc = s; sc; sc = sc->outer) {
-        int m = match(sc, parts, nparts, idx, 16);
+        int m = match(z, sc, parts, nparts, idx, 16);
         if (m == 0 && nparts > 1) {
             /* maybe a.b where a is a column (struct field): unsupported, keep looking */
             continue;
         }
         if (m == 0) continue;
         if (m > 1) {
+            /* Spark lists the candidates sorted */
+            char *names[16];
+            for (int k = 0; k < m; k++) names[k] = attr_quoted(z, &sc->e[idx[k]].a);
+            qsort(names, (size_t)m, sizeof names[0], cmp_str);
             cn_strbuf sb;
             cn_sb_init(&sb);
             cn_sb_putc(&sb, '[');
             for (int k = 0; k < m; k++) {
                 if (k) cn_sb_puts(&sb, ", ");
-                cn_sb_puts(&sb, attr_quoted(z, &sc->e[idx[k]].a));
+                cn_sb_puts(&sb, names[k]);
             }
             cn_sb_putc(&sb, ']');
             char *refs = cn_arena_strdup(z->a, sb.s);
@@ -749,11 +753,11 @@ static int resolve_column_ast(az *z, az_ectx *ec, const cn_ast *n, cn_expr **out
     }
     if (ec->alias_mode && ec->aliases_first && nparts == 1) {
         for (int i = 0; i < ec->nalias; i++)
-            if (ieq(ec->alias_names[i], parts[0])) {
+            if (az_name_eq(z, ec->alias_names[i], parts[0])) {
                 /* an output column of the block (ORDER BY) */
                 int dup = 0;
                 for (int k = i + 1; k < ec->nalias; k++)
-                    if (ieq(ec->alias_names[k], parts[0]) && ec->alias_attrs[k].id != ec->alias_attrs[i].id) dup = 1;
+                    if (az_name_eq(z, ec->alias_names[k], parts[0]) && ec->alias_attrs[k].id != ec->alias_attrs[i].id) dup = 1;
                 if (dup) break; /* ambiguous among outputs: fall back to the input */
                 cn_expr *c = az_col(z, &ec->alias_attrs[i]);
                 c->start = n->start;
@@ -774,7 +778,7 @@ static int resolve_column_ast(az *z, az_ectx *ec, const cn_ast *n, cn_expr **out
     }
     if (ec->alias_mode && nparts == 1) {
         for (int i = 0; i < ec->nalias; i++)
-            if (ieq(ec->alias_names[i], parts[0])) {
+            if (az_name_eq(z, ec->alias_names[i], parts[0])) {
                 if (ec->alias_mode == 1) {
                     if (cn_expr_has_agg(ec->alias_exprs[i])) {
                         char *sql = NULL;
@@ -892,7 +896,7 @@ static int expand_star_args(az *z, az_ectx *ec, const cn_ast_list *l, cn_expr **
         for (int k = 0; ec->scope && k < ec->scope->n; k++) {
             const az_ent *e = &ec->scope->e[k];
             if (e->hidden) continue;
-            if (q->n > 0 && !(e->a.qualifier && !strcasecmp(e->a.qualifier, q->parts[q->n - 1]))) continue;
+            if (q->n > 0 && !az_name_eq(z, e->a.qualifier, q->parts[q->n - 1])) continue;
             v[n++] = az_col(z, &e->a);
         }
         if (n == before)

@@ -58,6 +58,10 @@ typedef struct az {
     az_gsets *gsets;          /* grouping-set aggregates to finish */
 } az;
 
+/* Do two identifiers (columns, qualifiers, aliases, CTE and relation names) name the same
+ * thing? Spark's resolver under the analysis' spark.sql.caseSensitive (cn_ident_eq). */
+bool az_name_eq(const az *z, const char *a, const char *b);
+
 /* A boolean session setting (Spark SQL conf; unknown keys read as dflt). */
 bool az_conf_bool(az *z, const char *key, bool dflt);
 

@@ -150,6 +150,10 @@ typedef struct cn_analyze_ctx {
     int nview_path;
     const char *const *view_path;
     bool defining_view;   /* view_path[0] is the view CREATE VIEW defines (not a nesting level) */
+    /* spark.sql.caseSensitive for this analysis (the session's; a query view's text is
+     * analyzed under the setting it was created with): every identifier comparison goes
+     * through az_name_eq, every catalog lookup formats the name under it */
+    bool case_sensitive;
 } cn_analyze_ctx;
 
 /* Deep copy of an analyzed plan into arena a with fresh attribute ids for every

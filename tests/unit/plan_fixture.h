@@ -15,7 +15,7 @@
 /* A CSV view with columns "a int,b decimal(12,2),..." (no data behind it). */
 static inline cn_view *fx_view(const char *name, const char *cols)
 {
-    cn_view *v = cn_view_new(name);
+    cn_view *v = cn_view_new(name, false);
     v->source = cn_arena_calloc(v->arena, sizeof(cn_source));
     v->source->format = "csv";
     char *buf = strdup(cols);
@@ -96,6 +96,7 @@ static inline int fx_run(fx *f, const char *sql, bool optimize)
     memset(&ctx, 0, sizeof ctx);
     ctx.catalog = f->cat;
     ctx.conf = f->conf;
+    ctx.case_sensitive = cn_conf_case_sensitive(f->conf);
     ctx.sql = sql;
     ctx.arena = f->a;
     ctx.source_bytes = f->source_bytes;

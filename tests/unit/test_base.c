@@ -435,3 +435,28 @@ TEST(conf_substitute)
     free(out);
     cn_conf_free(c);
 }
+
+/* spark.sql.caseSensitive: accepted both ways (no longer refused); identifiers compare as
+ * Spark's resolvers do (caseInsensitiveResolution / caseSensitiveResolution). */
+TEST(case_sensitive_setting_and_identifier_comparison)
+{
+    cn_conf *c = cn_conf_new();
+    cn_error e;
+    cn_error_init(&e);
+    CHECK(!cn_conf_case_sensitive(c));
+    CHECK(!cn_conf_case_sensitive(NULL));
+    CHECK_INT(cn_conf_set(c, "spark.sql.caseSensitive", "true", &e), 0);
+    CHECK(cn_conf_case_sensitive(c));
+    CHECK_INT(cn_conf_set(c, "spark.sql.caseSensitive", "FALSE", &e), 0);
+    CHECK(!cn_conf_case_sensitive(c));
+    CHECK_INT(cn_conf_set(c, "spark.sql.caseSensitive", "yes", &e), -1);
+    CHECK_STR(e.cls, "INVALID_CONF_VALUE");
+    CHECK(cn_ident_eq(false, "Col", "cOL"));
+    CHECK(!cn_ident_eq(true, "Col", "cOL"));
+    CHECK(cn_ident_eq(true, "Col", "Col"));
+    CHECK(!cn_ident_eq(false, "a", "ab"));
+    CHECK(!cn_ident_eq(false, NULL, "a"));
+    CHECK(!cn_ident_eq(true, NULL, NULL));
+    cn_error_clear(&e);
+    cn_conf_free(c);
+}
