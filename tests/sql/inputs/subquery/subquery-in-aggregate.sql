@@ -38,6 +38,9 @@ SELECT a, count(CASE WHEN b IN (SELECT y - 290 FROM u WHERE u.x = t.a) THEN 1 EN
 SELECT count(DISTINCT (SELECT max(y) FROM u WHERE u.x = t.a)) AS d FROM t;
 SELECT count(DISTINCT (SELECT max(y) FROM u WHERE u.x = t.a)) AS d, count(*) AS n, CAST(sum(b) AS BIGINT) AS s FROM t;
 SELECT b > 25 AS k, count(DISTINCT EXISTS (SELECT 1 FROM u WHERE u.x = t.a)) AS d, count(DISTINCT a) AS n FROM t GROUP BY b > 25;
+-- under grouping sets: the aggregate calls read the input rows' own values
+SELECT a, count(CASE WHEN EXISTS (SELECT 1 FROM u WHERE u.x = t.a) THEN 1 END) AS n, CAST(sum((SELECT count(*) FROM u WHERE u.x = t.a)) AS BIGINT) AS s FROM t GROUP BY ROLLUP(a);
+SELECT a, b > 25 AS k, count(CASE WHEN a IN (SELECT x FROM u) THEN 1 END) AS n FROM t GROUP BY CUBE(a, b > 25);
 -- FILTER (WHERE ...) with a subquery
 SELECT count(*) FILTER (WHERE a IN (SELECT x FROM u)) AS t, count(*) FILTER (WHERE a NOT IN (SELECT x FROM u)) AS f, count(*) FILTER (WHERE a NOT IN (SELECT x FROM v)) AS g FROM t;
 SELECT CAST(sum(b) FILTER (WHERE EXISTS (SELECT 1 FROM u WHERE u.x = t.a)) AS BIGINT) AS s, CAST(sum(b) FILTER (WHERE NOT EXISTS (SELECT 1 FROM u WHERE u.x = t.a)) AS BIGINT) AS ns FROM t;
