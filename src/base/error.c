@@ -119,6 +119,14 @@
       "The WHERE condition <condition> contains invalid expressions: <expressionList>.\nRewrite " \
       "the query to avoid window functions, aggregate functions, and generator functions in "    \
       "the WHERE clause.")                                                                       \
+    X("SCALAR_SUBQUERY_IS_IN_GROUP_BY_OR_AGGREGATE_FUNCTION", "0A000", EXC_EXT_ANALYSIS,            \
+      "The correlated scalar subquery '<sqlExpr>' is neither present in GROUP BY, nor in an "    \
+      "aggregate function.\nAdd it to GROUP BY using ordinal position or wrap it in `first()` "  \
+      "(or `first_value`) if you don't care which value you get.")                               \
+    X("UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.MUST_AGGREGATE_CORRELATED_SCALAR_SUBQUERY", "0A000", \
+      EXC_EXT_ANALYSIS,                                                                          \
+      "Unsupported subquery expression: Correlated scalar subqueries must be aggregated to "     \
+      "return at most one row.")                                                                 \
     X("SCALAR_SUBQUERY_TOO_MANY_ROWS", "21000", EXC_SPARK,                                       \
       "More than one row returned by a subquery used as an expression.")                         \
     X("WRONG_NUM_ARGS.WITHOUT_SUGGESTION", "42605", EXC_ANALYSIS,                                 \

@@ -11,10 +11,15 @@
  * aggregates and grouping expressions that are not in the select list: they
  * are added to the Aggregate as hidden outputs, as Spark's
  * ResolveAggregateFunctions does, and projected away above. DISTINCT is an
- * Aggregate grouping by every output.
+ * Aggregate grouping by every output. Subqueries follow Spark's CheckAnalysis: a
+ * correlated scalar subquery outside aggregate calls must be a grouping expression, one
+ * in GROUP BY must also be selected, and a GROUP BY subquery written again in the select
+ * list is the same expression (matched by its text).
  */
 #include "plan/analyzer_internal.h"
+#include "plan/opt_internal.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <strings.h>
 
@@ -125,12 +130,55 @@ int az_over_agg(az *z, cn_lplan *agg, const cn_ast *where, cn_expr *e, cn_expr *
     return over_agg(z, agg, e, out);
 }
 
-/* Is every column of e (outside aggregate calls) covered by a grouping expression? */
+/* The outer references of subquery e that are input columns of agg (its correlation with
+ * this query block), in *refs. */
+static void block_refs(az *z, const cn_lplan *agg, const cn_expr *e, idset *refs)
+{
+    opt o = {z->ctx, z->a, z->err};
+    idset all = {0, 0, NULL};
+    ids_outer(&o, &all, (const cn_lplan *)e->subq);
+    for (int k = 0; k < all.n; k++)
+        if (in_input(agg, all.v[k])) ids_add(&o, refs, all.v[k]);
+}
+
+static bool is_grouping_col(const cn_lplan *agg, int64_t id)
+{
+    for (int g = 0; g < agg->ngroups; g++)
+        if (agg->groups[g]->kind == CN_EX_COL && agg->groups[g]->id == id) return true;
+    return false;
+}
+
+/* Is every column of e (outside aggregate calls) covered by a grouping expression? As Spark's
+ * CheckAnalysis: a correlated scalar subquery outside aggregate calls must be a grouping
+ * expression itself ([SCALAR_SUBQUERY_IS_IN_GROUP_BY_OR_AGGREGATE_FUNCTION]); an EXISTS / IN
+ * subquery's correlated columns and IN's left values are checked as any operand. */
 static int check_grouped(az *z, const cn_lplan *agg, const cn_expr *e, bool global, const cn_ast *sel)
 {
     for (int i = 0; i < agg->ngroups; i++)
         if (cn_expr_equal(e, agg->groups[i])) return 0;
-    if (e->kind == CN_EX_AGG || e->kind == CN_EX_SUBQUERY) return 0;
+    if (e->kind == CN_EX_AGG) return 0;
+    if (e->kind == CN_EX_SUBQUERY) {
+        if (!e->subq) return 0;
+        idset refs = {0, 0, NULL};
+        block_refs(z, agg, e, &refs);
+        if (e->subq_kind == 0 && refs.n > 0) {
+            cn_error_set(z->err, "SCALAR_SUBQUERY_IS_IN_GROUP_BY_OR_AGGREGATE_FUNCTION", "sqlExpr",
+                         cn_arena_printf(z->a, "\"%s\"", az_auto_name(z, NULL, e)), NULL);
+            if (e->start >= 0) cn_error_context(z->err, z->ctx->sql, e->start, e->stop);
+            return -1;
+        }
+        for (int k = 0; k < refs.n; k++)
+            if (!is_grouping_col(agg, refs.v[k])) {
+                if (global) return az_error_at(z, sel, "MISSING_GROUP_BY", NULL);
+                const cn_attr *c = agg->children[0]->out;
+                int i = 0;
+                while (c[i].id != refs.v[k]) i++; /* in_input: it is there */
+                return missing_agg(z, az_col(z, &c[i]));
+            }
+        for (int i = 0; i < e->nargs; i++)
+            if (check_grouped(z, agg, e->args[i], global, sel) != 0) return -1;
+        return 0;
+    }
     if (e->kind == CN_EX_COL) {
         if (!in_input(agg, e->id)) return 0;
         if (global) return az_error_at(z, sel, "MISSING_GROUP_BY", NULL);
@@ -163,6 +211,85 @@ static int add_group(cn_expr **groups, int *g, cn_expr *e)
     return (*g)++;
 }
 
+/* Do the statement's text ranges [s1, e1] and [s2, e2] read the same, up to runs of white
+ * space? */
+static bool same_text(const char *sql, int s1, int e1, int s2, int e2)
+{
+    if (!sql || s1 < 0 || s2 < 0 || e1 < s1 || e2 < s2) return false;
+    int i = s1, j = s2;
+    while (i <= e1 && j <= e2) {
+        bool wi = isspace((unsigned char)sql[i]), wj = isspace((unsigned char)sql[j]);
+        if (wi && wj) {
+            while (i <= e1 && isspace((unsigned char)sql[i])) i++;
+            while (j <= e2 && isspace((unsigned char)sql[j])) j++;
+            continue;
+        }
+        if (sql[i] != sql[j]) return false;
+        i++;
+        j++;
+    }
+    return i > e1 && j > e2;
+}
+
+/* The subquery in e (a select item) written as s is, or NULL. */
+static cn_expr *find_same_subquery(az *z, cn_expr *e, const cn_expr *s)
+{
+    if (e->kind == CN_EX_SUBQUERY && e->subq_kind == s->subq_kind && e->nargs == s->nargs &&
+        same_text(z->ctx->sql, e->start, e->stop, s->start, s->stop))
+        return e;
+    for (int i = 0; i < e->nargs; i++) {
+        cn_expr *f = find_same_subquery(z, e->args[i], s);
+        if (f) return f;
+    }
+    return NULL;
+}
+
+/* A subquery of GROUP BY expression *ep written as one of the select items is that item's
+ * subquery, so that the item reads the grouping expression (Spark compares subqueries by
+ * their plans: `SELECT (SELECT ...) AS s ... GROUP BY (SELECT ...)`). */
+static void share_item_subqueries(az *z, cn_expr **ep, cn_expr **items, int n)
+{
+    cn_expr *e = *ep;
+    if (e->kind == CN_EX_SUBQUERY && e->start >= 0) {
+        for (int i = 0; i < n; i++) {
+            cn_expr *f = find_same_subquery(z, items[i], e);
+            if (f) {
+                *ep = f;
+                return;
+            }
+        }
+    }
+    for (int i = 0; i < e->nargs; i++) share_item_subqueries(z, &e->args[i], items, n);
+}
+
+static bool has_expr(const cn_expr *e, const cn_expr *x)
+{
+    if (cn_expr_equal(e, x)) return true;
+    for (int i = 0; i < e->nargs; i++)
+        if (has_expr(e->args[i], x)) return true;
+    return false;
+}
+
+/* A correlated scalar subquery in a GROUP BY expression must also be in the select list, as
+ * Spark's CheckAnalysis requires ([UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.
+ * MUST_AGGREGATE_CORRELATED_SCALAR_SUBQUERY]). */
+static int check_group_subqueries(az *z, const cn_lplan *agg, const cn_expr *g, const cn_ast *sel)
+{
+    if (g->kind == CN_EX_SUBQUERY && g->subq_kind == 0 && g->subq) {
+        idset refs = {0, 0, NULL};
+        block_refs(z, agg, g, &refs);
+        bool found = false;
+        for (int i = 0; i < agg->nexprs && !found; i++) found = has_expr(agg->exprs[i], g);
+        if (refs.n > 0 && !found)
+            return az_error_at(z, sel, "UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.MUST_AGGREGATE_CORRELATED_SCALAR_SUBQUERY",
+                               NULL);
+        return 0;
+    }
+    for (int i = 0; i < g->nargs; i++)
+        if (check_group_subqueries(z, agg, g->args[i], sel) != 0) return -1;
+    return 0;
+}
+
 /* One GROUP BY expression: an ordinal into the select list, an alias, or an expression. */
 static int group_expr(az *z, const cn_ast *ga, az_scope *scope, int n, const char **names, cn_expr **items,
                       cn_expr **out)
@@ -187,6 +314,7 @@ static int group_expr(az *z, const cn_ast *ga, az_scope *scope, int n, const cha
         gc.alias_names = names;
         gc.alias_exprs = items;
         if (az_expr(z, &gc, ga, &e) != 0) return -1;
+        if (cn_expr_has_subquery(e)) share_item_subqueries(z, &e, items, n);
         if (cn_expr_has_agg(e)) {
             /* the offending aggregate call */
             cn_expr *f = e;
@@ -404,6 +532,8 @@ int az_select_items(az *z, const cn_ast *sel, cn_lplan *in, az_scope *scope, az_
         ag->exprs = items;
         ag->out = cn_arena_calloc(z->a, sizeof(cn_attr) * (size_t)(n + 1));
         bool global = !has_group;
+        for (int i = 0; i < g; i++)
+            if (check_group_subqueries(z, ag, groups[i], sel) != 0) return -1;
         for (int i = 0; i < n; i++) {
             if (check_grouped(z, ag, items[i], global, sel) != 0) return -1;
             cn_expr *e = items[i];

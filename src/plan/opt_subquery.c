@@ -20,6 +20,8 @@
  * the expression reads the joined column. When the aggregate's value over no
  * rows is not NULL (count), a `true` marker column tells "no group matched"
  * apart, and the value over no rows is substituted (the COUNT bug).
+ * Subqueries inside an Aggregate's aggregate calls and grouping expressions are rewritten
+ * against its child, so the joins go below it (see "below an Aggregate").
  * Uncorrelated scalar subqueries stay in place as CN_EX_SUBQUERY (subq_kind
  * 0); the session runs them first and substitutes their value.
  */
@@ -995,6 +997,115 @@ static cn_lplan *split_aggregate(opt *o, cn_lplan *p)
     return ok && ag->nout > 0 ? pr : NULL;
 }
 
+/* ------------------------------------------------------------ below an Aggregate
+ * Subqueries in the arguments of an Aggregate's aggregate calls (FILTER (WHERE ...) included:
+ * the analyzer folds it into the argument) and in its grouping expressions are evaluated per
+ * input row, as Spark's RewriteCorrelatedScalarSubquery and RewritePredicateSubquery rewrite
+ * an Aggregate against its child: their joins (existence joins, LEFT OUTER joins with the
+ * aggregated subquery, domain joins) go below the Aggregate, which then aggregates or groups
+ * the joined columns. An output equal to a rewritten grouping expression reads the rewritten
+ * one. Subqueries elsewhere in the outputs are over the aggregated rows (split_aggregate). */
+
+static bool needs_rewrite(opt *o, const cn_expr *e)
+{
+    return has_predicate_subquery(e) || has_correlated_scalar(o, e);
+}
+
+/* e (which holds subqueries) over *child, the joins its subqueries need added to *child. */
+static int rewrite_per_row(opt *o, cn_lplan **child, const cn_expr *e, cn_expr **out)
+{
+    /* a copy: cn_expr_copy shares subquery plans, and the rewrites below copy those */
+    cn_expr *c = cn_expr_copy(o->a, e);
+    bool conv = false;
+    if (rewrite_existential(o, child, c, false, &c) != 0) return -1;
+    if (predicates_to_scalars(o, c, &c, &conv) != 0) return -1;
+    if (has_correlated_scalar(o, c)) {
+        scalar_ctx sc = {*child};
+        if (rewrite_scalars(o, &sc, &c) != 0) return -1;
+        *child = sc.child;
+    }
+    *out = c;
+    return 0;
+}
+
+/* a and b the same expression, a subquery being the same as another of the same subq_id
+ * (the optimizer's copy of the analyzed plan gives `GROUP BY 1`'s shared subquery two plans) */
+static bool same_per_row(const cn_expr *a, const cn_expr *b)
+{
+    if (a == b) return true;
+    if (!a || !b || a->nargs != b->nargs) return false;
+    if (a->kind == CN_EX_SUBQUERY || b->kind == CN_EX_SUBQUERY) {
+        if (a->kind != b->kind || a->subq_kind != b->subq_kind || a->subq_id != b->subq_id) return false;
+    } else {
+        cn_expr x = *a, y = *b; /* the nodes themselves; their arguments below */
+        x.nargs = y.nargs = 0;
+        if (!cn_expr_equal(&x, &y)) return false;
+    }
+    for (int i = 0; i < a->nargs; i++)
+        if (!same_per_row(a->args[i], b->args[i])) return false;
+    return true;
+}
+
+/* Output e of aggregate p with the subqueries of its aggregate calls rewritten onto *child
+ * and the grouping expressions ng[g] rewritten from p->groups[g] substituted. */
+static int agg_output_per_row(opt *o, cn_lplan **child, const cn_lplan *p, cn_expr **ng, cn_expr *e, cn_expr **out)
+{
+    *out = e;
+    if (!e || !cn_expr_has_subquery(e)) return 0;
+    for (int g = 0; ng && g < p->ngroups; g++)
+        if (ng[g] != p->groups[g] && same_per_row(e, p->groups[g])) {
+            *out = cn_expr_copy(o->a, ng[g]);
+            return 0;
+        }
+    if (e->kind == CN_EX_AGG) return needs_rewrite(o, e) ? rewrite_per_row(o, child, e, out) : 0;
+    cn_expr *c = NULL;
+    for (int i = 0; i < e->nargs; i++) {
+        cn_expr *a;
+        if (agg_output_per_row(o, child, p, ng, e->args[i], &a) != 0) return -1;
+        if (a == e->args[i]) continue;
+        if (!c) {
+            c = cn_arena_alloc(o->a, sizeof *c);
+            *c = *e;
+            c->args = exprs_new(o, e->nargs);
+            memcpy(c->args, e->args, sizeof(cn_expr *) * (size_t)e->nargs);
+        }
+        c->args[i] = a;
+    }
+    if (c) *out = c;
+    return 0;
+}
+
+static int rewrite_below_aggregate(opt *o, cn_lplan *p, bool *changed)
+{
+    cn_lplan *child = p->children[0];
+    cn_expr **ng = NULL;
+    for (int g = 0; g < p->ngroups; g++) {
+        if (!needs_rewrite(o, p->groups[g])) continue;
+        if (!ng) {
+            ng = exprs_new(o, p->ngroups);
+            memcpy(ng, p->groups, sizeof(cn_expr *) * (size_t)p->ngroups);
+        }
+        if (rewrite_per_row(o, &child, p->groups[g], &ng[g]) != 0) return -1;
+    }
+    cn_expr **ne = NULL;
+    for (int i = 0; i < p->nexprs; i++) {
+        cn_expr *e;
+        if (agg_output_per_row(o, &child, p, ng, p->exprs[i], &e) != 0) return -1;
+        if (e == p->exprs[i]) continue;
+        if (!ne) {
+            ne = exprs_new(o, p->nexprs);
+            memcpy(ne, p->exprs, sizeof(cn_expr *) * (size_t)p->nexprs);
+        }
+        ne[i] = e;
+    }
+    if (child == p->children[0]) return 0;
+    p->children[0] = child;
+    if (ng) p->groups = ng;
+    if (ne) p->exprs = ne;
+    *changed = true;
+    return 0;
+}
+
 int opt_subqueries(opt *o, cn_lplan **pp, bool *changed)
 {
     cn_lplan *p = *pp;
@@ -1004,6 +1115,8 @@ int opt_subqueries(opt *o, cn_lplan **pp, bool *changed)
     if (process_subplans(o, p->cond, changed) != 0) return -1;
     for (int i = 0; i < p->nexprs; i++)
         if (process_subplans(o, p->exprs[i], changed) != 0) return -1;
+    for (int i = 0; i < p->ngroups; i++)
+        if (process_subplans(o, p->groups[i], changed) != 0) return -1;
 
     if (p->kind == LP_FILTER && cn_expr_has_subquery(p->cond)) {
         cn_lplan *child = p->children[0];
@@ -1049,6 +1162,7 @@ int opt_subqueries(opt *o, cn_lplan **pp, bool *changed)
         return 0;
     }
     if (p->kind == LP_AGGREGATE) {
+        if (rewrite_below_aggregate(o, p, changed) != 0) return -1;
         bool any = false;
         for (int i = 0; i < p->nexprs && !any; i++) any = has_predicate_subquery(p->exprs[i]);
         cn_lplan *pr = any ? split_aggregate(o, p) : NULL;

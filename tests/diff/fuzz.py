@@ -49,38 +49,8 @@ ERR_LINE = re.compile(r'^[a-z]+(\.[a-zA-Z0-9_$]+)+$')
 
 # Cinder bugs found and not fixed yet (README.md, "Open bugs"): a difference on a query
 # of such a shape is counted under the bug's name, not shrunk again; --skip-known does not
-# generate the shapes at all (the bounded run of make test).
+# generate the shapes at all (the bounded run of make test). None is open.
 def known_bug(q):
-    def walk(x):
-        if isinstance(x, Query):
-            yield x
-            for e, _ in x.items:
-                yield from walk(e)
-            yield from walk(x.frm)
-            yield from walk(x.where)
-            if x.setop:
-                yield from walk(x.setop[1])
-        elif isinstance(x, tuple):
-            for y in x:
-                yield from walk(y)
-    def has_subquery(x):
-        if isinstance(x, list):
-            return any(has_subquery(y) for y in x)
-        if isinstance(x, tuple):
-            return (x and x[0] in ('exists', 'insub', 'scalar')) or any(has_subquery(y) for y in x)
-        return False
-
-    def agg_args(x):
-        if isinstance(x, tuple):
-            if x and x[0] == 'agg':
-                yield x[2]
-        if isinstance(x, (tuple, list)):
-            for y in x:
-                yield from agg_args(y)
-    for s in walk(q):
-        for e, _ in s.items:
-            if any(has_subquery(a) for a in agg_args(e)):
-                return 'subquery-in-aggregate'
     return None
 
 
@@ -335,7 +305,7 @@ def scalar_int(res):
 
 def tlp_group(g, skip_known=False):
     frm, sc = g.from_clause(1)
-    p = g.pred(sc, 2, sub_ok=not skip_known)  # subquery-in-aggregate: NoREC's sum(CASE WHEN p ..)
+    p = g.pred(sc, 2)
     cnt = ('agg', 'count', None, False, 'bigint')
     qs = [Query(frm=frm, items=[(cnt, 'n')]),
           Query(frm=frm, items=[(cnt, 'n')], where=p),

@@ -33,6 +33,10 @@ EXISTS_IN_OR = ('SELECT c_name FROM customer WHERE c_nationkey IN (SELECT n_nati
 EXISTS_CORR_OR = ("SELECT o_orderkey FROM orders WHERE o_orderpriority = '1-URGENT' OR EXISTS (SELECT 1 FROM lineitem "
                   "WHERE l_orderkey = o_orderkey AND l_commitdate < l_receiptdate)")
 
+SUBQ_IN_AGG = ('SELECT o_orderpriority, sum(CASE WHEN EXISTS (SELECT 1 FROM lineitem WHERE l_orderkey = o_orderkey '
+               'AND l_commitdate < l_receiptdate) THEN 1 ELSE 0 END) AS late, '
+               'sum((SELECT max(c_acctbal) FROM customer WHERE c_custkey = o_custkey)) AS bal FROM orders GROUP BY o_orderpriority')
+
 CASES = [
     # (name, settings, sql, must match, must not match)
     ('q1 two-phase aggregate', [], query(1),
@@ -144,6 +148,23 @@ CASES = [
      ['spark.sql.autoBroadcastJoinThreshold=-1', 'spark.sql.join.preferSortMergeJoin=false'], EXISTS_CORR_OR,
      [r'ShuffledHashJoin \[o_orderkey#\d+\], \[l_orderkey#\d+\], ExistenceJoin\(exists#\d+\), BuildRight'],
      [r'HashAggregate', r'SortMergeJoin']),
+    # Spark's RewriteCorrelatedScalarSubquery / RewritePredicateSubquery for an Aggregate: a
+    # subquery in an aggregate call's argument is evaluated per input row, so its join goes
+    # below the Aggregate (both phases of the physical aggregate sit above it)
+    ('subqueries in aggregate arguments join below the aggregate', [], 'EXTENDED ' + SUBQ_IN_AGG,
+     [r'^Aggregate \[o_orderpriority#\d+\], \[o_orderpriority#\d+, sum\(CASE WHEN exists#\d+ THEN 1 ELSE 0 END\) AS late#\d+, '
+      r'sum\(max\(c_acctbal\)#\d+\) AS bal#\d+\]\n(.*\n)*?.*Join LeftOuter, \(c_custkey#\d+ = o_custkey#\d+\)\n'
+      r'(.*\n)*?.*Join ExistenceJoin\(exists#\d+\), \(l_orderkey#\d+ = o_orderkey#\d+\)\n',
+      r'functions=\[partial_sum\(CASE WHEN exists#\d+ THEN 1 ELSE 0 END\), partial_sum\(max\(c_acctbal\)#\d+\)\]\)\n'
+      r'(.*\n)*?.*BroadcastHashJoin \[o_custkey#\d+\], \[c_custkey#\d+\], LeftOuter, BuildRight\b(.*\n)*?'
+      r'.*BroadcastHashJoin \[o_orderkey#\d+\], \[l_orderkey#\d+\], ExistenceJoin\(exists#\d+\), BuildRight\b'],
+     [r'== Optimized Logical Plan ==\n(.*\n)*.*(scalar-subquery|exists#\d+ \[)', r'NestedLoop']),
+    # (three-valued IN over a nullable column: the null-aware existence join, always broadcast)
+    ('IN in an aggregate FILTER clause joins below the aggregate', [],
+     'SELECT count(*) FILTER (WHERE c_nationkey IN (SELECT n_nationkey FROM nation WHERE n_regionkey = 1)) FROM customer',
+     [r'functions=\[partial_count\(CASE WHEN exists#\d+ THEN 1 END\)\]\)\n(.*\n)*?.*BroadcastHashJoin \[c_nationkey#\d+\], '
+      r'\[n_nationkey#\d+\], ExistenceJoin\(exists#\d+\), BuildRight, true'],
+     [r'list-query', r'NestedLoop']),
     ('NOT IN under OR: NOT exists over a null-aware condition', [],
      'SELECT c_name FROM customer WHERE c_nationkey NOT IN (SELECT n_nationkey FROM nation WHERE n_regionkey = 1) '
      'OR c_acctbal > 9000',
